@@ -1,0 +1,121 @@
+//! The session cookie, and who is asking, for server functions and API handlers alike.
+use super::{service, CurrentUser};
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::state::{app_state, AppState, Settings};
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue};
+
+pub const SESSION_COOKIE: &str = "souk_session";
+
+/// The value of a cookie in the request's `Cookie` headers.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// Whether the client reached us over TLS: configured, or said by the proxy in front.
+fn over_tls(settings: &Settings, headers: &HeaderMap) -> bool {
+    settings.secure_cookies
+        || headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p.eq_ignore_ascii_case("https"))
+}
+
+pub fn session_cookie(settings: &Settings, headers: &HeaderMap, token: &str) -> HeaderValue {
+    cookie_header(settings, headers, token, settings.session_ttl_secs)
+}
+
+pub fn cleared_session_cookie(settings: &Settings, headers: &HeaderMap) -> HeaderValue {
+    cookie_header(settings, headers, "", 0)
+}
+
+fn cookie_header(settings: &Settings, headers: &HeaderMap, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if over_tls(settings, headers) { "; Secure" } else { "" };
+    let cookie = format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
+    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static("souk_session=; Path=/; Max-Age=0"))
+}
+
+/// The signed-in user of a request, if its cookie names a live session.
+pub async fn user_from_headers(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, AppError> {
+    match cookie_value(headers, SESSION_COOKIE).filter(|token| !token.is_empty()) {
+        Some(token) => service::user_for_token(&state.db, &token).await,
+        None => Ok(None),
+    }
+}
+
+/// The request's headers, inside a server function or a server render.
+pub async fn request_headers() -> Result<HeaderMap, AppError> {
+    leptos_axum::extract::<HeaderMap>().await.map_err(|e| {
+        tracing::error!(error = %e, "request headers unavailable");
+        AppError::Internal
+    })
+}
+
+/// The signed-in user, inside a server function.
+pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
+    let state = app_state()?;
+    let headers = request_headers().await?;
+    user_from_headers(&state, &headers).await
+}
+
+/// The signed-in user with one of these roles, or the reason why not.
+pub async fn require_role(roles: &[Role]) -> Result<CurrentUser, AppError> {
+    let user = current_user().await?.ok_or_else(AppError::unauthenticated)?;
+    if roles.contains(&user.role) {
+        Ok(user)
+    } else {
+        Err(AppError::forbidden())
+    }
+}
+
+/// Adds a `Set-Cookie` to the response of the current server function.
+pub fn set_cookie(value: HeaderValue) {
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        response.append_header(SET_COOKIE, value);
+    }
+}
+
+/// The client's address as the socket saw it.
+pub async fn client_ip() -> String {
+    use axum::extract::ConnectInfo;
+    use std::net::SocketAddr;
+    match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {
+        Ok(ConnectInfo(addr)) => addr.ip().to_string(),
+        Err(_) => "unknown".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_session_cookie_is_http_only_and_same_site() {
+        let settings = Settings::default();
+        let cookie = session_cookie(&settings, &HeaderMap::new(), "abc");
+        let cookie = cookie.to_str().unwrap_or_default();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        assert!(!cookie.contains("Secure"), "{cookie}");
+    }
+
+    #[test]
+    fn the_session_cookie_is_secure_behind_tls() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-proto", HeaderValue::from_static("https"));
+        let cookie = session_cookie(&Settings::default(), &headers, "abc");
+        assert!(cookie.to_str().unwrap_or_default().ends_with("; Secure"));
+    }
+
+    #[test]
+    fn cookies_are_read_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, HeaderValue::from_static("souk_lang=ar; souk_session=t0k3n"));
+        assert_eq!(cookie_value(&headers, SESSION_COOKIE).as_deref(), Some("t0k3n"));
+        assert_eq!(cookie_value(&headers, "missing"), None);
+    }
+}

@@ -1,0 +1,75 @@
+//! What can be wrong with a request, as codes the UI translates.
+use serde::{Deserialize, Serialize};
+
+/// A reason a request was refused, independent of language. The UI and the JSON API
+/// turn it into a message in the user's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Required,
+    EmailMalformed,
+    EmailTaken,
+    PasswordTooShort,
+    PasswordTooLong,
+    PasswordWeak,
+    TooLong,
+    CredentialsWrong,
+    RateLimited,
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    CrossOrigin,
+    RoleUnknown,
+    Invalid,
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Required => "required",
+            Self::EmailMalformed => "email_malformed",
+            Self::EmailTaken => "email_taken",
+            Self::PasswordTooShort => "password_too_short",
+            Self::PasswordTooLong => "password_too_long",
+            Self::PasswordWeak => "password_weak",
+            Self::TooLong => "too_long",
+            Self::CredentialsWrong => "credentials_wrong",
+            Self::RateLimited => "rate_limited",
+            Self::Unauthenticated => "unauthenticated",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::CrossOrigin => "cross_origin",
+            Self::RoleUnknown => "role_unknown",
+            Self::Invalid => "invalid",
+            Self::Internal => "internal",
+        }
+    }
+}
+
+/// Field name → what is wrong with it, in the order the fields were checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(pub Vec<(String, ErrorCode)>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &str, code: ErrorCode) {
+        self.0.push((field.to_owned(), code));
+    }
+
+    /// Records the error of a parse, if any, and hands back the parsed value.
+    pub fn check<T>(&mut self, field: &str, parsed: Result<T, ErrorCode>) -> Option<T> {
+        parsed.map_err(|code| self.add(field, code)).ok()
+    }
+
+    pub fn get(&self, field: &str) -> Option<ErrorCode> {
+        self.0.iter().find(|(f, _)| f == field).map(|(_, c)| *c)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}

@@ -1,0 +1,96 @@
+//! The one error type of the application layer, shared by server functions, the JSON
+//! API and the views. Internal detail is logged on the server and never sent out.
+use crate::domain::{ErrorCode, FieldErrors};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// One or more fields are wrong; nothing was written.
+    #[error("invalid input")]
+    Invalid(FieldErrors),
+    /// The request is refused as a whole (not signed in, not allowed, not found, ...).
+    #[error("refused: {}", .0.as_str())]
+    Refused(ErrorCode),
+    /// Something failed on the server; the detail is in the server's log.
+    #[error("internal error")]
+    Internal,
+    /// The request did not reach the server or its answer could not be read.
+    #[error("request failed: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn field(field: &str, code: ErrorCode) -> Self {
+        let mut errors = FieldErrors::new();
+        errors.add(field, code);
+        Self::Invalid(errors)
+    }
+
+    pub fn unauthenticated() -> Self {
+        Self::Refused(ErrorCode::Unauthenticated)
+    }
+
+    pub fn forbidden() -> Self {
+        Self::Refused(ErrorCode::Forbidden)
+    }
+
+    pub fn not_found() -> Self {
+        Self::Refused(ErrorCode::NotFound)
+    }
+
+    /// The code that names this error for the user.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::Invalid(_) => ErrorCode::Invalid,
+            Self::Refused(code) => *code,
+            Self::Internal | Self::Transport(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The error of one field, for a form to show beside it.
+    pub fn field_error(&self, field: &str) -> Option<ErrorCode> {
+        match self {
+            Self::Invalid(errors) => errors.get(field),
+            _ => None,
+        }
+    }
+
+    pub fn status_code(&self) -> u16 {
+        match self {
+            Self::Invalid(_) => 422,
+            Self::Refused(code) => match code {
+                ErrorCode::Unauthenticated | ErrorCode::CredentialsWrong => 401,
+                ErrorCode::Forbidden | ErrorCode::CrossOrigin => 403,
+                ErrorCode::NotFound => 404,
+                ErrorCode::EmailTaken => 409,
+                ErrorCode::RateLimited => 429,
+                ErrorCode::Internal => 500,
+                _ => 400,
+            },
+            Self::Internal => 500,
+            Self::Transport(_) => 502,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // A malformed form or query is the caller's mistake, not ours.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => Self::Refused(ErrorCode::Invalid),
+            other => Self::Transport(other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        tracing::error!(%error, "database error");
+        Self::Internal
+    }
+}

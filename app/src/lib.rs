@@ -1,0 +1,92 @@
+//! Souk's Leptos application, built twice: `ssr` for the server and `hydrate` for the
+//! browser. Feature rooms hold their server functions, services and views.
+#![recursion_limit = "256"]
+
+pub mod accounts;
+pub mod domain;
+pub mod error;
+mod home;
+pub mod territory;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+use crate::accounts::{AccountPage, AdminUsersPage, LoginPage, RegisterPage, UserSession};
+use crate::i18n::*;
+use crate::ui::errors::{ErrorPage, NotFound};
+use crate::ui::layout::{Footer, Header};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The cookie that keeps the chosen language.
+pub const LANGUAGE_COOKIE: &str = "souk_lang";
+
+/// The HTML document around the app, rendered by the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="fr">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#7a3e1d" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <I18nContextProvider cookie_name=LANGUAGE_COOKIE>
+            <Stylesheet id="souk" href="/pkg/souk.css" />
+            <Title text="Souk" />
+            <Router>
+                <Page />
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn Page() -> impl IntoView {
+    UserSession::provide();
+    view! {
+        <Header />
+        <main id="main" tabindex="-1">
+            <ErrorBoundary fallback=|errors| view! { <ErrorPage errors /> }>
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("/") view=home::HomePage />
+                    <Route path=path!("/provinces") view=territory::ProvincesPage />
+                    <Route path=path!("/provinces/:code") view=territory::ProvincePage />
+                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/register") view=RegisterPage />
+                    <Route path=path!("/account") view=AccountPage />
+                    <Route path=path!("/admin/users") view=AdminUsersPage />
+                </Routes>
+            </ErrorBoundary>
+        </main>
+        <Footer />
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

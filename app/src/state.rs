@@ -1,0 +1,42 @@
+//! What every request handler and server function is handed: no globals.
+use crate::db::Db;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Mark cookies `Secure` (behind TLS).
+    pub secure_cookies: bool,
+    /// How long a session lasts, in seconds.
+    pub session_ttl_secs: i64,
+    /// Failed sign-ins allowed per email within `login_window_secs`.
+    pub login_max_failures: i64,
+    pub login_window_secs: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { secure_cookies: false, session_ttl_secs: 30 * 24 * 3600, login_max_failures: 5, login_window_secs: 15 * 60 }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub leptos_options: LeptosOptions,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The state, from the Leptos context of a server function or a server render.
+pub fn app_state() -> Result<AppState, crate::error::AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        crate::error::AppError::Internal
+    })
+}

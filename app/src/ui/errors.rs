@@ -1,0 +1,78 @@
+//! Errors as the user reads them: translated, next to what caused them.
+use crate::domain::ErrorCode;
+use crate::error::AppError;
+use crate::i18n::*;
+use leptos::prelude::*;
+
+/// The message for an error code in a language.
+pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::Required => td_string!(locale, errors.required),
+        ErrorCode::EmailMalformed => td_string!(locale, errors.email_malformed),
+        ErrorCode::EmailTaken => td_string!(locale, errors.email_taken),
+        ErrorCode::PasswordTooShort => td_string!(locale, errors.password_too_short),
+        ErrorCode::PasswordTooLong => td_string!(locale, errors.password_too_long),
+        ErrorCode::PasswordWeak => td_string!(locale, errors.password_weak),
+        ErrorCode::TooLong => td_string!(locale, errors.too_long),
+        ErrorCode::CredentialsWrong => td_string!(locale, errors.credentials_wrong),
+        ErrorCode::RateLimited => td_string!(locale, errors.rate_limited),
+        ErrorCode::Unauthenticated => td_string!(locale, errors.unauthenticated),
+        ErrorCode::Forbidden => td_string!(locale, errors.forbidden),
+        ErrorCode::NotFound => td_string!(locale, errors.not_found),
+        ErrorCode::CrossOrigin => td_string!(locale, errors.cross_origin),
+        ErrorCode::RoleUnknown => td_string!(locale, errors.role_unknown),
+        ErrorCode::Invalid => td_string!(locale, errors.invalid),
+        ErrorCode::Internal => td_string!(locale, errors.internal),
+    }
+}
+
+/// The message of a whole-form error, announced to screen readers.
+#[component]
+pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        error.get().map(|error| {
+            view! { <p class="form-error" role="alert">{error_text(i18n.get_locale(), error.code())}</p> }
+        })
+    }
+}
+
+/// The 404 page; on the server it sets the status too.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    let i18n = use_i18n();
+    view! {
+        <section class="card narrow">
+            <h1>{t!(i18n, not_found_title)}</h1>
+            <p>{t!(i18n, not_found_text)}</p>
+            <p><a href="/">{t!(i18n, back_home)}</a></p>
+        </section>
+    }
+}
+
+/// What an error boundary shows in place of a page that failed.
+#[component]
+pub fn ErrorPage(errors: ArcRwSignal<Errors>) -> impl IntoView {
+    let i18n = use_i18n();
+    let messages = move || {
+        errors
+            .get()
+            .into_iter()
+            .map(|(_, error)| {
+                let code = error.downcast_ref::<AppError>().map(AppError::code).unwrap_or(ErrorCode::Internal);
+                view! { <li>{error_text(i18n.get_locale(), code)}</li> }
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="card narrow" role="alert">
+            <h1>{t!(i18n, error_title)}</h1>
+            <ul>{messages}</ul>
+            <p><a href="/">{t!(i18n, back_home)}</a></p>
+        </section>
+    }
+}

@@ -1,0 +1,105 @@
+//! The frame of every page: header with role-aware navigation, language switch, footer.
+use super::encode_query_value;
+use crate::accounts::api::Logout;
+use crate::accounts::{CurrentUser, UserSession};
+use crate::domain::Role;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = expect_context::<UserSession>();
+    view! {
+        <header class="site-header">
+            <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
+            <a class="brand" href="/">{t!(i18n, app_name)}</a>
+            <nav class="main-nav" aria-label=move || td_string!(i18n.get_locale(), nav_main)>
+                <ul>
+                    <li><a href="/">{t!(i18n, nav_home)}</a></li>
+                    <li><a href="/provinces">{t!(i18n, nav_provinces)}</a></li>
+                    <Transition fallback=|| ()>
+                        {move || session.user.get().map(|user| match user {
+                            Ok(Some(user)) => view! { <SignedInLinks user /> }.into_any(),
+                            _ => view! { <SignedOutLinks /> }.into_any(),
+                        })}
+                    </Transition>
+                </ul>
+            </nav>
+            <LanguageSwitch />
+        </header>
+    }
+}
+
+#[component]
+fn SignedOutLinks() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <li><a href="/login">{t!(i18n, nav_login)}</a></li>
+        <li><a href="/register">{t!(i18n, nav_register)}</a></li>
+    }
+}
+
+/// What the signed-in role can do; more links join as the features land.
+#[component]
+fn SignedInLinks(user: CurrentUser) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = expect_context::<UserSession>();
+    let logout = ServerAction::<Logout>::new();
+    session.refresh_after(logout);
+    let admin = (user.role == Role::Admin).then(|| view! { <li><a href="/admin/users">{t!(i18n, nav_users)}</a></li> });
+    view! {
+        {admin}
+        <li><a href="/account">{t!(i18n, nav_account)}</a></li>
+        <li>
+            <ActionForm action=logout attr:class="inline-form">
+                <button type="submit" class="link-button" data-testid="logout">{t!(i18n, nav_logout)}</button>
+            </ActionForm>
+        </li>
+    }
+}
+
+/// Links that set the language cookie on the server and come back to this page, so the
+/// switch works before the wasm arrives and the server renders the new direction.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let here = move || encode_query_value(&format!("{}{}", location.pathname.get(), location.search.get().is_empty().then(String::new).unwrap_or_else(|| format!("?{}", location.search.get()))));
+    let link = move |locale: Locale, label: &'static str| {
+        view! {
+            <li>
+                <a
+                    href=move || format!("/lang/{}?next={}", locale.as_str(), here())
+                    rel="external"
+                    hreflang=locale.as_str()
+                    lang=locale.as_str()
+                    aria-current=move || (i18n.get_locale() == locale).then_some("true")
+                    data-testid=format!("lang-{}", locale.as_str())
+                >
+                    {label}
+                </a>
+            </li>
+        }
+    };
+    view! {
+        <nav class="language-switch" aria-label=move || td_string!(i18n.get_locale(), language)>
+            <ul>
+                {link(Locale::fr, "Français")}
+                {link(Locale::ar, "العربية")}
+                {link(Locale::en, "English")}
+            </ul>
+        </nav>
+    }
+}
+
+#[component]
+pub fn Footer() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <footer class="site-footer">
+            <p>{t!(i18n, tagline)}</p>
+        </footer>
+    }
+}

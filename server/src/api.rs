@@ -1,0 +1,145 @@
+//! The public JSON API under `/api/v1`. Errors are `{"error": {"code", "message",
+//! "fields"?}}` with a 4xx status, the message in the caller's language.
+mod auth;
+mod territory;
+
+use app::accounts::session::user_from_headers;
+use app::accounts::CurrentUser;
+use app::error::AppError;
+use app::i18n::Locale;
+use app::state::AppState;
+use app::ui::errors::error_text;
+use app::LANGUAGE_COOKIE;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Map, Value};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/auth/register", post(auth::register))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/me", get(auth::me))
+        .route("/provinces", get(territory::list_provinces))
+        .fallback(not_found)
+}
+
+async fn not_found(headers: HeaderMap) -> ApiError {
+    ApiError::new(AppError::not_found(), request_locale(&headers))
+}
+
+/// The caller's language: the language cookie, else `Accept-Language`, else French.
+pub fn request_locale(headers: &HeaderMap) -> Locale {
+    let from_cookie = app::accounts::session::cookie_value(headers, LANGUAGE_COOKIE);
+    let accepted = headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    from_cookie
+        .into_iter()
+        .chain(accepted.split(',').map(|tag| tag.split(';').next().unwrap_or_default().trim().to_lowercase()))
+        .find_map(|tag| match tag.split('-').next().unwrap_or_default() {
+            "fr" => Some(Locale::fr),
+            "ar" => Some(Locale::ar),
+            "en" => Some(Locale::en),
+            _ => None,
+        })
+        .unwrap_or(Locale::fr)
+}
+
+/// An application error as a JSON response in a language.
+#[derive(Debug)]
+pub struct ApiError {
+    error: AppError,
+    locale: Locale,
+}
+
+impl ApiError {
+    pub fn new(error: AppError, locale: Locale) -> Self {
+        Self { error, locale }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let code = self.error.code();
+        let mut body = Map::new();
+        body.insert("code".into(), json!(code.as_str()));
+        body.insert("message".into(), json!(error_text(self.locale, code)));
+        if let AppError::Invalid(fields) = &self.error {
+            let fields: Map<String, Value> = fields
+                .0
+                .iter()
+                .map(|(field, code)| (field.clone(), json!({ "code": code.as_str(), "message": error_text(self.locale, *code) })))
+                .collect();
+            body.insert("fields".into(), Value::Object(fields));
+        }
+        (status, Json(json!({ "error": body }))).into_response()
+    }
+}
+
+/// The language of the request, as an extractor.
+pub struct RequestLocale(pub Locale);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestLocale {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(request_locale(&parts.headers)))
+    }
+}
+
+/// A JSON body whose rejection is our JSON error, not axum's plain text.
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let locale = request_locale(request.headers());
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(Self(value)),
+            Err(rejection) => {
+                let rejection: JsonRejection = rejection;
+                tracing::debug!(%rejection, "malformed JSON body");
+                Err(ApiError::new(AppError::Refused(app::domain::ErrorCode::Invalid), locale))
+            }
+        }
+    }
+}
+
+/// The signed-in user, or 401.
+pub struct SignedIn(pub CurrentUser);
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let locale = request_locale(&parts.headers);
+        match user_from_headers(state, &parts.headers).await {
+            Ok(Some(user)) => Ok(Self(user)),
+            Ok(None) => Err(ApiError::new(AppError::unauthenticated(), locale)),
+            Err(error) => Err(ApiError::new(error, locale)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn the_language_cookie_wins_over_accept_language() {
+        let mut headers = HeaderMap::new();
+        headers.insert("accept-language", HeaderValue::from_static("en-GB,en;q=0.9"));
+        assert_eq!(request_locale(&headers), Locale::en);
+        headers.insert("cookie", HeaderValue::from_static("souk_lang=ar"));
+        assert_eq!(request_locale(&headers), Locale::ar);
+        assert_eq!(request_locale(&HeaderMap::new()), Locale::fr);
+    }
+}

@@ -1,0 +1,47 @@
+//! Settings from flags and environment, checked once at start.
+use app::db::Engine;
+use std::net::SocketAddr;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where to listen (`SOUK_ADDR`, host:port). Port 0 picks a free port (tests).
+    pub addr: SocketAddr,
+    /// `sqlite://PATH` (created when missing) or `postgres://...` (`DATABASE_URL`).
+    pub database_url: String,
+    /// The folder cargo-leptos builds the wasm, JS and CSS into.
+    pub site_root: String,
+    /// Mark cookies Secure: set when Souk is served over TLS.
+    pub secure_cookies: bool,
+    /// Seed demo accounts when the database has no user yet.
+    pub seed_demo: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("SOUK_ADDR / --addr must be host:port, like 127.0.0.1:3000 (got {0:?})")]
+    Addr(String),
+    #[error("DATABASE_URL / --database-url must start with sqlite:// or postgres:// (got {0:?})")]
+    DatabaseUrl(String),
+}
+
+impl Config {
+    pub fn new(addr: &str, database_url: &str, site_root: &str, secure_cookies: bool, seed_demo: bool) -> Result<Self, ConfigError> {
+        let addr = addr.parse().map_err(|_| ConfigError::Addr(addr.to_owned()))?;
+        Engine::of_url(database_url).map_err(|_| ConfigError::DatabaseUrl(app::db::redact(database_url)))?;
+        Ok(Self { addr, database_url: database_url.to_owned(), site_root: site_root.to_owned(), secure_cookies, seed_demo })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_malformed_address_or_url_is_refused_with_its_value() {
+        let bad_addr = Config::new("localhost", "sqlite://data/souk.db", "target/site", false, true);
+        assert!(matches!(bad_addr, Err(ConfigError::Addr(a)) if a == "localhost"));
+        let bad_url = Config::new("127.0.0.1:3000", "mysql://root@x/souk", "target/site", false, true);
+        assert!(matches!(bad_url, Err(ConfigError::DatabaseUrl(_))));
+        assert!(Config::new("127.0.0.1:0", "postgres://postgres@127.0.0.1/souk", "target/site", false, true).is_ok());
+    }
+}

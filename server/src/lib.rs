@@ -1,0 +1,118 @@
+//! The `souk` server: builds the application from a `Config`, for `main` and tests alike.
+pub mod config;
+pub mod seed;
+
+mod api;
+mod health;
+mod language;
+mod middleware;
+
+use app::accounts::service::user_count;
+use app::db::{Db, DbError};
+use app::state::{AppState, Settings};
+use axum::routing::get;
+use axum::Router;
+use config::Config;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Database(#[from] DbError),
+    #[error(transparent)]
+    Seed(#[from] seed::SeedFailure),
+    #[error("cannot read the user count: {0}")]
+    Count(app::error::AppError),
+    #[error("cannot listen on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+}
+
+/// Connects to the database, creating, migrating and seeding it as needed.
+pub async fn prepare_database(config: &Config) -> Result<Db, StartError> {
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    seed::territory(&db, None).await?;
+    if config.seed_demo && user_count(&db).await.map_err(StartError::Count)? == 0 {
+        seed::demo(&db).await?;
+    }
+    Ok(db)
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        let db = prepare_database(&config).await?;
+        let listener = TcpListener::bind(config.addr).await.map_err(|e| StartError::Bind(config.addr, e))?;
+        let local_addr = listener.local_addr().map_err(|e| StartError::Bind(config.addr, e))?;
+        let leptos_options = LeptosOptions::builder()
+            .output_name("souk")
+            .site_root(config.site_root.as_str())
+            .site_pkg_dir("pkg")
+            .site_addr(local_addr)
+            .build();
+        let settings = Settings { secure_cookies: config.secure_cookies, ..Settings::default() };
+        let state = AppState { db, settings: Arc::new(settings), leptos_options };
+        let router = router(state.clone());
+        Ok(Self { listener, router, state })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().unwrap_or_else(|_| self.state.leptos_options.site_addr)
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.state.db
+    }
+
+    /// Serves until `shutdown` resolves, then lets in-flight requests finish.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await?;
+        self.state.db.close().await;
+        Ok(())
+    }
+}
+
+fn router(state: AppState) -> Router {
+    let routes = generate_route_list(app::App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let shell = {
+        let options = state.leptos_options.clone();
+        move || app::shell(options.clone())
+    };
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/lang/{code}", get(language::switch_language))
+        .nest("/api/v1", api::routes())
+        .route(
+            "/api/{*fn_name}",
+            axum::routing::post({
+                let context = context.clone();
+                move |req| leptos_axum::handle_server_fns_with_context(context.clone(), req)
+            })
+            .get({
+                let context = context.clone();
+                move |req| leptos_axum::handle_server_fns_with_context(context.clone(), req)
+            }),
+        )
+        .leptos_routes_with_context(&state, routes, context.clone(), shell.clone())
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, app::shell))
+        .layer(axum::middleware::from_fn(middleware::refuse_cross_origin))
+        .layer(axum::middleware::from_fn(middleware::trace_request))
+        .with_state(state)
+}

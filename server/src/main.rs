@@ -1,0 +1,178 @@
+//! `souk`: parses the command line and hands over to the library.
+use clap::{Args, Parser, Subcommand};
+use souk::config::Config;
+use souk::{prepare_database, seed, Application};
+use std::io::BufRead;
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+/// Souk: the marketplace and market logistics of the Fès-Meknès social and solidarity economy hub.
+#[derive(Parser)]
+#[command(name = "souk", version)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Args)]
+struct Global {
+    /// Address to listen on (host:port)
+    #[arg(long, env = "SOUK_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    addr: String,
+    /// sqlite://PATH (created when missing) or postgres://USER@HOST/DB
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/souk.db", global = true)]
+    database_url: String,
+    /// Folder holding the built wasm, JS and CSS (cargo-leptos's site root)
+    #[arg(long, env = "SOUK_SITE_ROOT", default_value = "target/site", global = true)]
+    site_root: String,
+    /// Mark cookies Secure (when Souk is served over TLS)
+    #[arg(long, env = "SOUK_SECURE_COOKIES", global = true)]
+    secure_cookies: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application and API (the default)
+    Serve {
+        /// Do not create the demo accounts on a database without users
+        #[arg(long, env = "SOUK_NO_DEMO")]
+        no_demo: bool,
+    },
+    /// Create the database if missing and apply the migrations
+    Migrate,
+    /// Load the reference territory, and with --demo the demo accounts
+    Seed {
+        /// Also create one demo account per role
+        #[arg(long)]
+        demo: bool,
+        /// A region's JSON file to load instead of Fès-Meknès
+        #[arg(long)]
+        territory: Option<String>,
+    },
+    /// Manage users
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user of any role (the first admin of a deployment)
+    Create {
+        #[arg(long)]
+        email: String,
+        /// buyer, cooperative, organiser or admin
+        #[arg(long)]
+        role: String,
+        /// The name shown in the app (default: the email)
+        #[arg(long)]
+        name: Option<String>,
+        /// The password; read from SOUK_PASSWORD or the first line of standard input when absent
+        #[arg(long, env = "SOUK_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .with_target(false)
+        .init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("souk: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let g = cli.global;
+    let command = cli.command.unwrap_or(Command::Serve { no_demo: false });
+    let seed_demo = matches!(command, Command::Serve { no_demo: false });
+    let config = Config::new(&g.addr, &g.database_url, &g.site_root, g.secure_cookies, seed_demo).map_err(|e| e.to_string())?;
+    match command {
+        Command::Serve { .. } => serve(config).await,
+        Command::Migrate => {
+            let db = app::db::Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+            db.migrate().await.map_err(|e| e.to_string())?;
+            println!("database migrated");
+            Ok(())
+        }
+        Command::Seed { demo, territory } => {
+            let db = prepare_database(&Config { seed_demo: false, ..config }).await.map_err(|e| e.to_string())?;
+            if let Some(file) = territory.as_deref() {
+                seed::territory(&db, Some(file)).await.map_err(|e| e.to_string())?;
+            }
+            if demo {
+                seed::demo(&db).await.map_err(|e| e.to_string())?;
+            }
+            println!("database seeded");
+            Ok(())
+        }
+        Command::User { command: UserCommand::Create { email, role, name, password } } => {
+            let password = match password {
+                Some(password) => password,
+                None => std::io::stdin().lock().lines().next().transpose().map_err(|e| e.to_string())?.unwrap_or_default(),
+            };
+            let db = prepare_database(&Config { seed_demo: false, ..config }).await.map_err(|e| e.to_string())?;
+            let form = app::accounts::NewUserForm { display_name: name.unwrap_or_else(|| email.clone()), email, password, role };
+            match app::accounts::service::create_user_unchecked(&db, &form).await {
+                Ok(user) => {
+                    println!("created {} ({}) with id {}", user.email, user.role.as_str(), user.id);
+                    Ok(())
+                }
+                Err(app::error::AppError::Invalid(fields)) => Err(fields
+                    .0
+                    .iter()
+                    .map(|(field, code)| format!("{field}: {}", app::ui::errors::error_text(app::i18n::Locale::en, *code)))
+                    .collect::<Vec<_>>()
+                    .join("; ")),
+                Err(error) => Err(error.to_string()),
+            }
+        }
+    }
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let app = Application::build(config).await.map_err(|e| e.to_string())?;
+    tracing::info!(addr = %app.local_addr(), engine = ?app.db().engine(), "Souk is serving on http://{}", app.local_addr());
+    app.run_until(shutdown_signal()).await.map_err(|e| e.to_string())?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM: stop accepting, let in-flight requests finish.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

@@ -1,0 +1,78 @@
+//! Cross-cutting request handling: origin checks and request logs.
+use crate::api::{request_locale, ApiError};
+use app::domain::ErrorCode;
+use app::error::AppError;
+use axum::extract::Request;
+use axum::http::header::{HOST, ORIGIN, REFERER};
+use axum::http::{HeaderMap, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::time::Instant;
+
+/// The `host[:port]` of an absolute URL.
+fn authority(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    Some(rest.split(['/', '?', '#']).next().unwrap_or(rest))
+}
+
+/// Whether a state-changing request comes from a page of this site. Browsers send
+/// `Origin` on every cross-site POST, so a missing or foreign one is refused.
+pub fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let origin = headers
+        .get(ORIGIN)
+        .or_else(|| headers.get(REFERER))
+        .and_then(|v| v.to_str().ok())
+        .and_then(authority);
+    origin.is_some_and(|origin| origin.eq_ignore_ascii_case(host))
+}
+
+pub async fn refuse_cross_origin(request: Request, next: Next) -> Response {
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if safe || same_origin(request.headers()) {
+        return next.run(request).await;
+    }
+    tracing::warn!(method = %request.method(), path = request.uri().path(), "cross-origin request refused");
+    let locale = request_locale(request.headers());
+    ApiError::new(AppError::Refused(ErrorCode::CrossOrigin), locale).into_response()
+}
+
+pub async fn trace_request(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    let status = response.status().as_u16();
+    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    if status >= 500 {
+        tracing::error!(%method, %path, status, elapsed_ms, "request failed");
+    } else {
+        tracing::info!(%method, %path, status, elapsed_ms, "request");
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (k, v) in pairs {
+            map.insert(*k, HeaderValue::from_static(v));
+        }
+        map
+    }
+
+    #[test]
+    fn only_this_sites_pages_may_post() {
+        assert!(same_origin(&headers(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")])));
+        assert!(same_origin(&headers(&[("host", "souk.ma"), ("referer", "https://souk.ma/login?next=/")])));
+        assert!(!same_origin(&headers(&[("host", "souk.ma"), ("origin", "https://evil.example")])));
+        assert!(!same_origin(&headers(&[("host", "souk.ma")])));
+        assert!(!same_origin(&headers(&[("host", "souk.ma"), ("origin", "null")])));
+    }
+}
