@@ -151,7 +151,7 @@ fn province_from_row(row: &AnyRow) -> Result<ProvinceSummary, AppError> {
 
 /// Prefectures first, then provinces, each alphabetically.
 pub async fn list_provinces(db: &Db) -> Result<Vec<ProvinceSummary>, AppError> {
-    let sql = format!("SELECT {PROVINCE_COLUMNS} ORDER BY r.code, p.kind DESC, p.name_fr");
+    let sql = format!("SELECT {PROVINCE_COLUMNS} ORDER BY r.code, p.kind, p.name_fr");
     let rows = sqlx::query(&sql).fetch_all(db.pool()).await?;
     rows.iter().map(province_from_row).collect()
 }
