@@ -94,3 +94,21 @@ impl From<sqlx::Error> for AppError {
         Self::Internal
     }
 }
+
+/// Gives a server function's error its HTTP status (422, 401, 403, ...) instead of the
+/// default 500. A plain HTML form post keeps the redirect back to its page.
+#[cfg(feature = "ssr")]
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    use leptos::prelude::use_context;
+    if let Err(error) = &result {
+        let plain_form_post = use_context::<axum::http::request::Parts>()
+            .and_then(|parts| parts.headers.get(axum::http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+            .unwrap_or(false);
+        if let (false, Some(response)) = (plain_form_post, use_context::<leptos_axum::ResponseOptions>()) {
+            if let Ok(status) = axum::http::StatusCode::from_u16(error.status_code()) {
+                response.set_status(status);
+            }
+        }
+    }
+    result
+}

@@ -65,9 +65,12 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Page() -> impl IntoView {
     UserSession::provide();
+    // Effects run only in the browser: this marks the page as hydrated (tests wait on it).
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
     view! {
         <Header />
-        <main id="main" tabindex="-1">
+        <main id="main" tabindex="-1" data-hydrated=move || hydrated.get().to_string()>
             <ErrorBoundary fallback=|errors| view! { <ErrorPage errors /> }>
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=home::HomePage />

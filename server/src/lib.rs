@@ -84,6 +84,20 @@ impl Application {
     }
 }
 
+/// Server functions live under `/api/`; a path under `/api/v1/` that no API route took
+/// gets the API's JSON 404 rather than the server functions' plain-text one.
+async fn server_fn_or_api_404(
+    context: impl Fn() + Clone + Send + 'static,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if request.uri().path().starts_with("/api/v1/") {
+        let locale = api::request_locale(request.headers());
+        return api::ApiError::new(app::error::AppError::not_found(), locale).into_response();
+    }
+    leptos_axum::handle_server_fns_with_context(context, request).await.into_response()
+}
+
 fn router(state: AppState) -> Router {
     let routes = generate_route_list(app::App);
     let context = {
@@ -99,17 +113,10 @@ fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/lang/{code}", get(language::switch_language))
         .nest("/api/v1", api::routes())
-        .route(
-            "/api/{*fn_name}",
-            axum::routing::post({
-                let context = context.clone();
-                move |req| leptos_axum::handle_server_fns_with_context(context.clone(), req)
-            })
-            .get({
-                let context = context.clone();
-                move |req| leptos_axum::handle_server_fns_with_context(context.clone(), req)
-            }),
-        )
+        .route("/api/{*fn_name}", {
+            let context = context.clone();
+            axum::routing::any(move |req| server_fn_or_api_404(context.clone(), req))
+        })
         .leptos_routes_with_context(&state, routes, context.clone(), shell.clone())
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, app::shell))
         .layer(axum::middleware::from_fn(middleware::refuse_cross_origin))

@@ -6,12 +6,18 @@ use leptos::prelude::*;
 
 #[server]
 pub async fn list_provinces() -> Result<Vec<ProvinceSummary>, AppError> {
-    let state = crate::state::app_state()?;
-    super::service::list_provinces(&state.db).await
+    crate::error::respond(async move {
+        let state = crate::state::app_state()?;
+        super::service::list_provinces(&state.db).await
+    }
+    .await)
 }
 
 #[server]
 pub async fn get_province(code: String) -> Result<ProvinceDetail, AppError> {
-    let state = crate::state::app_state()?;
-    super::service::province_detail(&state.db, &code).await
+    crate::error::respond(async move {
+        let state = crate::state::app_state()?;
+        super::service::province_detail(&state.db, &code).await
+    }
+    .await)
 }

@@ -1,0 +1,83 @@
+// Starts the release `souk` on a free port with a fresh SQLite database, and Debian's
+// Chromium through playwright-core. Every journey gets its own server and browser.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = resolve(import.meta.dirname, '..');
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+}
+
+async function waitUntilReady(base, child, deadlineMs) {
+  const started = Date.now();
+  while (Date.now() - started < deadlineMs) {
+    if (child.exitCode !== null) throw new Error(`souk exited early with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${base}/readyz`);
+      if (res.ok) return;
+    } catch { /* not listening yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`souk not ready at ${base} after ${deadlineMs} ms`);
+}
+
+export async function startSouk() {
+  const dir = mkdtempSync(join(tmpdir(), 'souk-e2e-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const logs = [];
+  const child = spawn(join(root, 'target/release/souk'), ['serve'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      SOUK_ADDR: `127.0.0.1:${port}`,
+      DATABASE_URL: `sqlite://${join(dir, 'souk.db')}`,
+      SOUK_SITE_ROOT: join(root, 'target/site'),
+      RUST_LOG: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (d) => logs.push(String(d)));
+  child.stderr.on('data', (d) => logs.push(String(d)));
+  await waitUntilReady(base, child, 30_000);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  return {
+    base,
+    browser,
+    logs,
+    async page() {
+      const context = await browser.newContext({ locale: 'fr-FR' });
+      const page = await context.newPage();
+      page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
+      return page;
+    },
+    async stop() {
+      await browser.close();
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens a path and waits until the wasm has hydrated the page. */
+export async function open(page, base, path) {
+  await page.goto(`${base}${path}`);
+  await page.waitForSelector('main[data-hydrated="true"]', { timeout: 20_000 });
+}

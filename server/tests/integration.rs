@@ -1,0 +1,17 @@
+//! Integration tests: the real server on a random port, a fresh database per test, every
+//! test on SQLite and on PostgreSQL. The modules mirror the routes.
+#[path = "integration/support.rs"]
+mod support;
+
+#[path = "integration/auth.rs"]
+mod auth;
+#[path = "integration/cli.rs"]
+mod cli;
+#[path = "integration/health.rs"]
+mod health;
+#[path = "integration/pages.rs"]
+mod pages;
+#[path = "integration/server_functions.rs"]
+mod server_functions;
+#[path = "integration/territory.rs"]
+mod territory;

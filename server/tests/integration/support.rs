@@ -1,0 +1,199 @@
+//! `TestApp`: starts Souk like `souk serve` does, on port 0 and a database of its own.
+use reqwest::header::{HeaderMap, HeaderValue, COOKIE, ORIGIN, SET_COOKIE};
+use reqwest::{Response, StatusCode};
+use serde_json::Value;
+use souk::config::Config;
+use souk::Application;
+use sqlx::Row;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// Runs each named `async fn name(engine: Engine)` as `name::sqlite` and `name::postgres`.
+macro_rules! on_both_engines {
+    ($($test:ident),+ $(,)?) => {$(
+        mod $test {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$test(crate::support::Engine::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$test(crate::support::Engine::Postgres).await
+            }
+        }
+    )+};
+}
+pub(crate) use on_both_engines;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+static NEXT_DB: AtomicU32 = AtomicU32::new(0);
+
+/// The PostgreSQL server the tests use (trust auth on this kind of machine).
+pub fn postgres_server_url() -> String {
+    std::env::var("SOUK_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
+}
+
+/// A fresh, not yet existing database URL for the engine.
+pub fn fresh_database_url(engine: Engine) -> String {
+    let n = NEXT_DB.fetch_add(1, Ordering::SeqCst);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let name = format!("souk_test_{}_{n}_{nanos}", std::process::id());
+    match engine {
+        Engine::Sqlite => format!("sqlite://{}", std::env::temp_dir().join(format!("{name}.db")).display()),
+        Engine::Postgres => format!("{}/{name}", postgres_server_url()),
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub database_url: String,
+    pub db: app::db::Db,
+    client: reqwest::Client,
+    session: Mutex<Option<String>>,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+pub const DEMO_PASSWORD: &str = souk::seed::DEMO_PASSWORD;
+
+impl TestApp {
+    pub async fn spawn(engine: Engine) -> Self {
+        let database_url = fresh_database_url(engine);
+        let config = Config::new("127.0.0.1:0", &database_url, "target/site", false, true).expect("test config is valid");
+        let app = Application::build(config)
+            .await
+            .unwrap_or_else(|e| panic!("Souk must start on {engine:?} (is PostgreSQL running on 127.0.0.1:5432?): {e}"));
+        let base = format!("http://{}", app.local_addr());
+        let db = app.db().clone();
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(app.run_until(async move {
+            let _ = stopped.await;
+        }));
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http client");
+        Self { base, database_url, db, client, session: Mutex::new(None), shutdown: Some(shutdown), server: Some(server) }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Headers of a same-site browser request carrying the current session, if any.
+    fn headers(&self) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        if let Ok(origin) = HeaderValue::from_str(&self.base) {
+            headers.insert(ORIGIN, origin);
+        }
+        if let Some(token) = self.session.lock().expect("session lock").clone() {
+            if let Ok(cookie) = HeaderValue::from_str(&format!("souk_session={token}")) {
+                headers.insert(COOKIE, cookie);
+            }
+        }
+        headers
+    }
+
+    /// Keeps the session cookie a response sets or clears, as a browser would.
+    fn remember(&self, response: &Response) {
+        for value in response.headers().get_all(SET_COOKIE) {
+            let value = value.to_str().unwrap_or_default();
+            if let Some(rest) = value.strip_prefix("souk_session=") {
+                let token = rest.split(';').next().unwrap_or_default();
+                *self.session.lock().expect("session lock") = (!token.is_empty()).then(|| token.to_owned());
+            }
+        }
+    }
+
+    pub fn session_token(&self) -> Option<String> {
+        self.session.lock().expect("session lock").clone()
+    }
+
+    pub fn set_session_token(&self, token: Option<String>) {
+        *self.session.lock().expect("session lock") = token;
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.get_with(path, HeaderMap::new()).await
+    }
+
+    pub async fn get_with(&self, path: &str, extra: HeaderMap) -> Response {
+        let mut headers = self.headers();
+        headers.extend(extra);
+        let response = self.client.get(self.url(path)).headers(headers).send().await.expect("GET reaches the server");
+        self.remember(&response);
+        response
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.post_json_with(path, body, HeaderMap::new()).await
+    }
+
+    pub async fn post_json_with(&self, path: &str, body: &Value, extra: HeaderMap) -> Response {
+        let mut headers = self.headers();
+        headers.extend(extra);
+        let response = self.client.post(self.url(path)).headers(headers).json(body).send().await.expect("POST reaches the server");
+        self.remember(&response);
+        response
+    }
+
+    /// Posts a form to a server function the way the hydrated page does.
+    pub async fn call_server_fn(&self, path: &str, form: &[(&str, &str)]) -> Response {
+        let response = self.client.post(self.url(path)).headers(self.headers()).form(form).send().await.expect("server fn reachable");
+        self.remember(&response);
+        response
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) {
+        let response = self.post_json("/api/v1/auth/login", &serde_json::json!({ "email": email, "password": password })).await;
+        assert_eq!(response.status(), StatusCode::OK, "{email} signs in");
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
+            .fetch_one(self.db.pool())
+            .await
+            .expect("count query")
+            .try_get("n")
+            .expect("count column")
+    }
+
+    /// Stops the server (in-flight requests finish) and drops its database.
+    pub async fn stop(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task").expect("server stopped cleanly");
+        }
+        drop_database(&self.database_url).await;
+    }
+}
+
+pub async fn drop_database(url: &str) {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+        }
+    } else if let Some((server, name)) = url.rsplit_once('/') {
+        sqlx::any::install_default_drivers();
+        if let Ok(pool) = sqlx::AnyPool::connect(&format!("{server}/postgres")).await {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&pool).await;
+            pool.close().await;
+        }
+    }
+}
+
+pub fn header(name: &'static str, value: &'static str) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert(name, HeaderValue::from_static(value));
+    headers
+}
+
+pub fn arabic() -> HeaderMap {
+    header("accept-language", "ar-MA,ar;q=0.9")
+}
