@@ -8,7 +8,7 @@ use crate::ui::errors::{error_text, FormError};
 use crate::ui::forms::Field;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// Who is signed in, shared by the header and the pages; refreshed after sign-in/out.
 #[derive(Clone, Copy)]
@@ -119,13 +119,6 @@ fn role_label(locale: Locale, role: Role) -> &'static str {
     }
 }
 
-/// Sends a visitor who is not signed in to the sign-in page, then back here.
-fn redirect_to_login(next: &str) {
-    let navigate = use_navigate();
-    let target = format!("/login?next={}", crate::ui::encode_query_value(next));
-    request_animation_frame(move || navigate(&target, Default::default()));
-}
-
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -142,10 +135,10 @@ pub fn AccountPage() -> impl IntoView {
                             <dt>{t!(i18n, role)}</dt><dd>{role_label(i18n.get_locale(), user.role)}</dd>
                         </dl>
                     }.into_any(),
-                    Ok(None) => {
-                        redirect_to_login("/account");
-                        view! { <p><a href="/login?next=/account">{t!(i18n, nav_login)}</a></p> }.into_any()
-                    }
+                    Ok(None) => view! {
+                        <p class="form-error" role="alert">{t!(i18n, errors.unauthenticated)}</p>
+                        <p><a href="/login?next=/account">{t!(i18n, nav_login)}</a></p>
+                    }.into_any(),
                     Err(error) => view! { <p class="form-error">{error_text(i18n.get_locale(), error.code())}</p> }.into_any(),
                 })}
             </Transition>
