@@ -3,7 +3,7 @@
 //! Every query is portable SQL with `$1` placeholders, integer money and timestamps and
 //! `RETURNING`; DDL lives in one migrations folder per engine because the engines name
 //! auto-increment and full-text search differently.
-use sqlx::any::{AnyPoolOptions, AnyConnectOptions};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{MigrateDatabase, Migrator};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 use std::str::FromStr;
@@ -23,7 +23,10 @@ pub enum DbError {
     #[error("DATABASE_URL must start with sqlite:// or postgres:// (got {0:?})")]
     UnsupportedUrl(String),
     #[error("cannot create the directory {path} for the SQLite database: {source}")]
-    Directory { path: String, source: std::io::Error },
+    Directory {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot reach the database at {url}: {source}")]
     Unreachable { url: String, source: sqlx::Error },
     #[error("cannot migrate the database: {0}")]
@@ -67,7 +70,10 @@ impl Db {
     pub async fn connect(url: &str) -> Result<Self, DbError> {
         sqlx::any::install_default_drivers();
         let engine = Engine::of_url(url)?;
-        let unreachable = |source| DbError::Unreachable { url: redact(url), source };
+        let unreachable = |source| DbError::Unreachable {
+            url: redact(url),
+            source,
+        };
         if engine == Engine::Sqlite {
             ensure_sqlite_directory(url)?;
         }
@@ -123,7 +129,10 @@ impl Db {
     }
 
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
     }
 
     pub async fn close(&self) {
@@ -132,14 +141,21 @@ impl Db {
 }
 
 fn ensure_sqlite_directory(url: &str) -> Result<(), DbError> {
-    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
     let path = path.split('?').next().unwrap_or_default();
     if path.is_empty() || path == ":memory:" {
         return Ok(());
     }
-    if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .map_err(|source| DbError::Directory { path: parent.display().to_string(), source })?;
+    if let Some(parent) = std::path::Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent).map_err(|source| DbError::Directory {
+            path: parent.display().to_string(),
+            source,
+        })?;
     }
     Ok(())
 }
@@ -169,15 +185,27 @@ mod tests {
 
     #[test]
     fn passwords_are_hidden_in_database_urls() {
-        assert_eq!(redact("postgres://souk:secret@db:5432/souk"), "postgres://souk:***@db:5432/souk");
-        assert_eq!(redact("postgres://postgres@127.0.0.1/souk"), "postgres://postgres@127.0.0.1/souk");
+        assert_eq!(
+            redact("postgres://souk:secret@db:5432/souk"),
+            "postgres://souk:***@db:5432/souk"
+        );
+        assert_eq!(
+            redact("postgres://postgres@127.0.0.1/souk"),
+            "postgres://postgres@127.0.0.1/souk"
+        );
         assert_eq!(redact("sqlite://data/souk.db"), "sqlite://data/souk.db");
     }
 
     #[test]
     fn the_engine_follows_the_url() {
-        assert_eq!(Engine::of_url("sqlite://data/souk.db").ok(), Some(Engine::Sqlite));
-        assert_eq!(Engine::of_url("postgres://postgres@127.0.0.1/souk").ok(), Some(Engine::Postgres));
+        assert_eq!(
+            Engine::of_url("sqlite://data/souk.db").ok(),
+            Some(Engine::Sqlite)
+        );
+        assert_eq!(
+            Engine::of_url("postgres://postgres@127.0.0.1/souk").ok(),
+            Some(Engine::Postgres)
+        );
         assert!(Engine::of_url("mysql://root@localhost/souk").is_err());
     }
 }

@@ -81,7 +81,9 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             // A malformed form or query is the caller's mistake, not ours.
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => Self::Refused(ErrorCode::Invalid),
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => {
+                Self::Refused(ErrorCode::Invalid)
+            }
             other => Self::Transport(other.to_string()),
         }
     }
@@ -102,9 +104,18 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     use leptos::prelude::use_context;
     if let Err(error) = &result {
         let plain_form_post = use_context::<axum::http::request::Parts>()
-            .and_then(|parts| parts.headers.get(axum::http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+            .and_then(|parts| {
+                parts
+                    .headers
+                    .get(axum::http::header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|v| v.contains("text/html"))
+            })
             .unwrap_or(false);
-        if let (false, Some(response)) = (plain_form_post, use_context::<leptos_axum::ResponseOptions>()) {
+        if let (false, Some(response)) = (
+            plain_form_post,
+            use_context::<leptos_axum::ResponseOptions>(),
+        ) {
             if let Ok(status) = axum::http::StatusCode::from_u16(error.status_code()) {
                 response.set_status(status);
             }

@@ -16,7 +16,12 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { secure_cookies: false, session_ttl_secs: 30 * 24 * 3600, login_max_failures: 5, login_window_secs: 15 * 60 }
+        Self {
+            secure_cookies: false,
+            session_ttl_secs: 30 * 24 * 3600,
+            login_max_failures: 5,
+            login_window_secs: 15 * 60,
+        }
     }
 }
 

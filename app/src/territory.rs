@@ -4,7 +4,7 @@ pub mod api;
 pub mod service;
 mod views;
 
-pub use views::{ProvincePage, ProvincesPage, ProvinceList};
+pub use views::{ProvinceList, ProvincePage, ProvincesPage};
 
 use crate::domain::{ProvinceSummary, SiteSummary};
 use serde::{Deserialize, Serialize};

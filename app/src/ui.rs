@@ -13,14 +13,20 @@ pub fn localized<'a>(locale: Locale, fr: &'a str, ar: &'a str, en: &'a str) -> &
         Locale::ar => ar,
         Locale::en => en,
     };
-    if chosen.is_empty() { fr } else { chosen }
+    if chosen.is_empty() {
+        fr
+    } else {
+        chosen
+    }
 }
 
 /// Percent-encodes a path for use as a query value (`next=`).
 pub fn encode_query_value(raw: &str) -> String {
     raw.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -38,6 +44,9 @@ mod tests {
 
     #[test]
     fn next_paths_are_encoded() {
-        assert_eq!(encode_query_value("/provinces/taza?x=1&y=é"), "/provinces/taza%3Fx%3D1%26y%3D%C3%A9");
+        assert_eq!(
+            encode_query_value("/provinces/taza?x=1&y=é"),
+            "/provinces/taza%3Fx%3D1%26y%3D%C3%A9"
+        );
     }
 }

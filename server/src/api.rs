@@ -37,10 +37,19 @@ async fn not_found(headers: HeaderMap) -> ApiError {
 /// The caller's language: the language cookie, else `Accept-Language`, else French.
 pub fn request_locale(headers: &HeaderMap) -> Locale {
     let from_cookie = app::accounts::session::cookie_value(headers, LANGUAGE_COOKIE);
-    let accepted = headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let accepted = headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     from_cookie
         .into_iter()
-        .chain(accepted.split(',').map(|tag| tag.split(';').next().unwrap_or_default().trim().to_lowercase()))
+        .chain(accepted.split(',').map(|tag| {
+            tag.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_lowercase()
+        }))
         .find_map(|tag| match tag.split('-').next().unwrap_or_default() {
             "fr" => Some(Locale::fr),
             "ar" => Some(Locale::ar),
@@ -65,7 +74,8 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = StatusCode::from_u16(self.error.status_code())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let code = self.error.code();
         let mut body = Map::new();
         body.insert("code".into(), json!(code.as_str()));
@@ -74,7 +84,12 @@ impl IntoResponse for ApiError {
             let fields: Map<String, Value> = fields
                 .0
                 .iter()
-                .map(|(field, code)| (field.clone(), json!({ "code": code.as_str(), "message": error_text(self.locale, *code) })))
+                .map(|(field, code)| {
+                    (
+                        field.clone(),
+                        json!({ "code": code.as_str(), "message": error_text(self.locale, *code) }),
+                    )
+                })
                 .collect();
             body.insert("fields".into(), Value::Object(fields));
         }
@@ -106,7 +121,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
             Err(rejection) => {
                 let rejection: JsonRejection = rejection;
                 tracing::debug!(%rejection, "malformed JSON body");
-                Err(ApiError::new(AppError::Refused(app::domain::ErrorCode::Invalid), locale))
+                Err(ApiError::new(
+                    AppError::Refused(app::domain::ErrorCode::Invalid),
+                    locale,
+                ))
             }
         }
     }
@@ -118,7 +136,10 @@ pub struct SignedIn(pub CurrentUser);
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let locale = request_locale(&parts.headers);
         match user_from_headers(state, &parts.headers).await {
             Ok(Some(user)) => Ok(Self(user)),
@@ -136,7 +157,10 @@ mod tests {
     #[test]
     fn the_language_cookie_wins_over_accept_language() {
         let mut headers = HeaderMap::new();
-        headers.insert("accept-language", HeaderValue::from_static("en-GB,en;q=0.9"));
+        headers.insert(
+            "accept-language",
+            HeaderValue::from_static("en-GB,en;q=0.9"),
+        );
         assert_eq!(request_locale(&headers), Locale::en);
         headers.insert("cookie", HeaderValue::from_static("souk_lang=ar"));
         assert_eq!(request_locale(&headers), Locale::ar);

@@ -25,10 +25,25 @@ pub enum ConfigError {
 }
 
 impl Config {
-    pub fn new(addr: &str, database_url: &str, site_root: &str, secure_cookies: bool, seed_demo: bool) -> Result<Self, ConfigError> {
-        let addr = addr.parse().map_err(|_| ConfigError::Addr(addr.to_owned()))?;
-        Engine::of_url(database_url).map_err(|_| ConfigError::DatabaseUrl(app::db::redact(database_url)))?;
-        Ok(Self { addr, database_url: database_url.to_owned(), site_root: site_root.to_owned(), secure_cookies, seed_demo })
+    pub fn new(
+        addr: &str,
+        database_url: &str,
+        site_root: &str,
+        secure_cookies: bool,
+        seed_demo: bool,
+    ) -> Result<Self, ConfigError> {
+        let addr = addr
+            .parse()
+            .map_err(|_| ConfigError::Addr(addr.to_owned()))?;
+        Engine::of_url(database_url)
+            .map_err(|_| ConfigError::DatabaseUrl(app::db::redact(database_url)))?;
+        Ok(Self {
+            addr,
+            database_url: database_url.to_owned(),
+            site_root: site_root.to_owned(),
+            secure_cookies,
+            seed_demo,
+        })
     }
 }
 
@@ -38,10 +53,29 @@ mod tests {
 
     #[test]
     fn a_malformed_address_or_url_is_refused_with_its_value() {
-        let bad_addr = Config::new("localhost", "sqlite://data/souk.db", "target/site", false, true);
+        let bad_addr = Config::new(
+            "localhost",
+            "sqlite://data/souk.db",
+            "target/site",
+            false,
+            true,
+        );
         assert!(matches!(bad_addr, Err(ConfigError::Addr(a)) if a == "localhost"));
-        let bad_url = Config::new("127.0.0.1:3000", "mysql://root@x/souk", "target/site", false, true);
+        let bad_url = Config::new(
+            "127.0.0.1:3000",
+            "mysql://root@x/souk",
+            "target/site",
+            false,
+            true,
+        );
         assert!(matches!(bad_url, Err(ConfigError::DatabaseUrl(_))));
-        assert!(Config::new("127.0.0.1:0", "postgres://postgres@127.0.0.1/souk", "target/site", false, true).is_ok());
+        assert!(Config::new(
+            "127.0.0.1:0",
+            "postgres://postgres@127.0.0.1/souk",
+            "target/site",
+            false,
+            true
+        )
+        .is_ok());
     }
 }

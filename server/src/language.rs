@@ -17,13 +17,17 @@ pub struct Next {
 
 pub async fn switch_language(Path(code): Path<String>, Query(query): Query<Next>) -> Response {
     if !LANGUAGES.contains(&code.as_str()) {
-        return crate::api::ApiError::new(app::error::AppError::not_found(), app::i18n::Locale::fr).into_response();
+        return crate::api::ApiError::new(app::error::AppError::not_found(), app::i18n::Locale::fr)
+            .into_response();
     }
     let cookie = format!("{LANGUAGE_COOKIE}={code}; Path=/; Max-Age=31536000; SameSite=Lax");
     let target = safe_next(query.next.as_deref());
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();
-    if let (Ok(cookie), Ok(target)) = (HeaderValue::from_str(&cookie), HeaderValue::from_str(&target)) {
+    if let (Ok(cookie), Ok(target)) = (
+        HeaderValue::from_str(&cookie),
+        HeaderValue::from_str(&target),
+    ) {
         headers.insert(SET_COOKIE, cookie);
         headers.insert(LOCATION, target);
     }

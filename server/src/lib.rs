@@ -53,22 +53,39 @@ pub struct Application {
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartError> {
         let db = prepare_database(&config).await?;
-        let listener = TcpListener::bind(config.addr).await.map_err(|e| StartError::Bind(config.addr, e))?;
-        let local_addr = listener.local_addr().map_err(|e| StartError::Bind(config.addr, e))?;
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|e| StartError::Bind(config.addr, e))?;
+        let local_addr = listener
+            .local_addr()
+            .map_err(|e| StartError::Bind(config.addr, e))?;
         let leptos_options = LeptosOptions::builder()
             .output_name("souk")
             .site_root(config.site_root.as_str())
             .site_pkg_dir("pkg")
             .site_addr(local_addr)
             .build();
-        let settings = Settings { secure_cookies: config.secure_cookies, ..Settings::default() };
-        let state = AppState { db, settings: Arc::new(settings), leptos_options };
+        let settings = Settings {
+            secure_cookies: config.secure_cookies,
+            ..Settings::default()
+        };
+        let state = AppState {
+            db,
+            settings: Arc::new(settings),
+            leptos_options,
+        };
         let router = router(state.clone());
-        Ok(Self { listener, router, state })
+        Ok(Self {
+            listener,
+            router,
+            state,
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().unwrap_or_else(|_| self.state.leptos_options.site_addr)
+        self.listener
+            .local_addr()
+            .unwrap_or(self.state.leptos_options.site_addr)
     }
 
     pub fn db(&self) -> &Db {
@@ -76,9 +93,16 @@ impl Application {
     }
 
     /// Serves until `shutdown` resolves, then lets in-flight requests finish.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await?;
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await?;
         self.state.db.close().await;
         Ok(())
     }
@@ -95,7 +119,9 @@ async fn server_fn_or_api_404(
         let locale = api::request_locale(request.headers());
         return api::ApiError::new(app::error::AppError::not_found(), locale).into_response();
     }
-    leptos_axum::handle_server_fns_with_context(context, request).await.into_response()
+    leptos_axum::handle_server_fns_with_context(context, request)
+        .await
+        .into_response()
 }
 
 fn router(state: AppState) -> Router {
@@ -118,7 +144,10 @@ fn router(state: AppState) -> Router {
             axum::routing::any(move |req| server_fn_or_api_404(context.clone(), req))
         })
         .leptos_routes_with_context(&state, routes, context.clone(), shell.clone())
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, app::shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, app::shell))
         .layer(axum::middleware::from_fn(middleware::refuse_cross_origin))
         .layer(axum::middleware::from_fn(middleware::trace_request))
         .with_state(state)

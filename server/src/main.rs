@@ -19,13 +19,28 @@ struct Cli {
 #[derive(Args)]
 struct Global {
     /// Address to listen on (host:port)
-    #[arg(long, env = "SOUK_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    #[arg(
+        long,
+        env = "SOUK_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
     addr: String,
     /// sqlite://PATH (created when missing) or postgres://USER@HOST/DB
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/souk.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/souk.db",
+        global = true
+    )]
     database_url: String,
     /// Folder holding the built wasm, JS and CSS (cargo-leptos's site root)
-    #[arg(long, env = "SOUK_SITE_ROOT", default_value = "target/site", global = true)]
+    #[arg(
+        long,
+        env = "SOUK_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
     site_root: String,
     /// Mark cookies Secure (when Souk is served over TLS)
     #[arg(long, env = "SOUK_SECURE_COOKIES", global = true)]
@@ -79,7 +94,9 @@ enum UserCommand {
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
         .with_target(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
@@ -97,19 +114,35 @@ async fn run(cli: Cli) -> Result<(), String> {
     let g = cli.global;
     let command = cli.command.unwrap_or(Command::Serve { no_demo: false });
     let seed_demo = matches!(command, Command::Serve { no_demo: false });
-    let config = Config::new(&g.addr, &g.database_url, &g.site_root, g.secure_cookies, seed_demo).map_err(|e| e.to_string())?;
+    let config = Config::new(
+        &g.addr,
+        &g.database_url,
+        &g.site_root,
+        g.secure_cookies,
+        seed_demo,
+    )
+    .map_err(|e| e.to_string())?;
     match command {
         Command::Serve { .. } => serve(config).await,
         Command::Migrate => {
-            let db = app::db::Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+            let db = app::db::Db::connect(&config.database_url)
+                .await
+                .map_err(|e| e.to_string())?;
             db.migrate().await.map_err(|e| e.to_string())?;
             println!("database migrated");
             Ok(())
         }
         Command::Seed { demo, territory } => {
-            let db = prepare_database(&Config { seed_demo: false, ..config }).await.map_err(|e| e.to_string())?;
+            let db = prepare_database(&Config {
+                seed_demo: false,
+                ..config
+            })
+            .await
+            .map_err(|e| e.to_string())?;
             if let Some(file) = territory.as_deref() {
-                seed::territory(&db, Some(file)).await.map_err(|e| e.to_string())?;
+                seed::territory(&db, Some(file))
+                    .await
+                    .map_err(|e| e.to_string())?;
             }
             if demo {
                 seed::demo(&db).await.map_err(|e| e.to_string())?;
@@ -117,22 +150,56 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("database seeded");
             Ok(())
         }
-        Command::User { command: UserCommand::Create { email, role, name, password } } => {
+        Command::User {
+            command:
+                UserCommand::Create {
+                    email,
+                    role,
+                    name,
+                    password,
+                },
+        } => {
             let password = match password {
                 Some(password) => password,
-                None => std::io::stdin().lock().lines().next().transpose().map_err(|e| e.to_string())?.unwrap_or_default(),
+                None => std::io::stdin()
+                    .lock()
+                    .lines()
+                    .next()
+                    .transpose()
+                    .map_err(|e| e.to_string())?
+                    .unwrap_or_default(),
             };
-            let db = prepare_database(&Config { seed_demo: false, ..config }).await.map_err(|e| e.to_string())?;
-            let form = app::accounts::NewUserForm { display_name: name.unwrap_or_else(|| email.clone()), email, password, role };
+            let db = prepare_database(&Config {
+                seed_demo: false,
+                ..config
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+            let form = app::accounts::NewUserForm {
+                display_name: name.unwrap_or_else(|| email.clone()),
+                email,
+                password,
+                role,
+            };
             match app::accounts::service::create_user_unchecked(&db, &form).await {
                 Ok(user) => {
-                    println!("created {} ({}) with id {}", user.email, user.role.as_str(), user.id);
+                    println!(
+                        "created {} ({}) with id {}",
+                        user.email,
+                        user.role.as_str(),
+                        user.id
+                    );
                     Ok(())
                 }
                 Err(app::error::AppError::Invalid(fields)) => Err(fields
                     .0
                     .iter()
-                    .map(|(field, code)| format!("{field}: {}", app::ui::errors::error_text(app::i18n::Locale::en, *code)))
+                    .map(|(field, code)| {
+                        format!(
+                            "{field}: {}",
+                            app::ui::errors::error_text(app::i18n::Locale::en, *code)
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join("; ")),
                 Err(error) => Err(error.to_string()),
@@ -142,9 +209,13 @@ async fn run(cli: Cli) -> Result<(), String> {
 }
 
 async fn serve(config: Config) -> Result<(), String> {
-    let app = Application::build(config).await.map_err(|e| e.to_string())?;
+    let app = Application::build(config)
+        .await
+        .map_err(|e| e.to_string())?;
     tracing::info!(addr = %app.local_addr(), engine = ?app.db().engine(), "Souk is serving on http://{}", app.local_addr());
-    app.run_until(shutdown_signal()).await.map_err(|e| e.to_string())?;
+    app.run_until(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
     tracing::info!("stopped");
     Ok(())
 }

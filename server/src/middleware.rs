@@ -30,7 +30,10 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 pub async fn refuse_cross_origin(request: Request, next: Next) -> Response {
-    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     if safe || same_origin(request.headers()) {
         return next.run(request).await;
     }
@@ -69,10 +72,22 @@ mod tests {
 
     #[test]
     fn only_this_sites_pages_may_post() {
-        assert!(same_origin(&headers(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")])));
-        assert!(same_origin(&headers(&[("host", "souk.ma"), ("referer", "https://souk.ma/login?next=/")])));
-        assert!(!same_origin(&headers(&[("host", "souk.ma"), ("origin", "https://evil.example")])));
+        assert!(same_origin(&headers(&[
+            ("host", "127.0.0.1:3000"),
+            ("origin", "http://127.0.0.1:3000")
+        ])));
+        assert!(same_origin(&headers(&[
+            ("host", "souk.ma"),
+            ("referer", "https://souk.ma/login?next=/")
+        ])));
+        assert!(!same_origin(&headers(&[
+            ("host", "souk.ma"),
+            ("origin", "https://evil.example")
+        ])));
         assert!(!same_origin(&headers(&[("host", "souk.ma")])));
-        assert!(!same_origin(&headers(&[("host", "souk.ma"), ("origin", "null")])));
+        assert!(!same_origin(&headers(&[
+            ("host", "souk.ma"),
+            ("origin", "null")
+        ])));
     }
 }

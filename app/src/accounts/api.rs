@@ -6,85 +6,101 @@ use leptos::prelude::*;
 
 #[server]
 pub async fn me() -> Result<Option<CurrentUser>, AppError> {
-    crate::error::respond(async move {
-        super::session::current_user().await
-    }
-    .await)
+    crate::error::respond(async move { super::session::current_user().await }.await)
 }
 
 #[server]
 pub async fn login(form: LoginForm, next: Option<String>) -> Result<(), AppError> {
-    crate::error::respond(async move {
-        use super::{safe_next, service, session};
-        let state = crate::state::app_state()?;
-        let headers = session::request_headers().await?;
-        let ip = session::client_ip().await;
-        let user = service::authenticate(&state.db, &state.settings, &form, &ip).await?;
-        // Sign-in replaces whatever session the browser had.
-        if let Some(old) = session::cookie_value(&headers, session::SESSION_COOKIE).filter(|t| !t.is_empty()) {
-            service::close_session(&state.db, &old).await?;
+    crate::error::respond(
+        async move {
+            use super::{safe_next, service, session};
+            let state = crate::state::app_state()?;
+            let headers = session::request_headers().await?;
+            let ip = session::client_ip().await;
+            let user = service::authenticate(&state.db, &state.settings, &form, &ip).await?;
+            // Sign-in replaces whatever session the browser had.
+            if let Some(old) =
+                session::cookie_value(&headers, session::SESSION_COOKIE).filter(|t| !t.is_empty())
+            {
+                service::close_session(&state.db, &old).await?;
+            }
+            let token = service::open_session(&state.db, &state.settings, user.id).await?;
+            session::set_cookie(session::session_cookie(&state.settings, &headers, &token));
+            tracing::info!(user_id = user.id, "signed in");
+            leptos_axum::redirect(&safe_next(next.as_deref()));
+            Ok(())
         }
-        let token = service::open_session(&state.db, &state.settings, user.id).await?;
-        session::set_cookie(session::session_cookie(&state.settings, &headers, &token));
-        tracing::info!(user_id = user.id, "signed in");
-        leptos_axum::redirect(&safe_next(next.as_deref()));
-        Ok(())
-    }
-    .await)
+        .await,
+    )
 }
 
 #[server]
 pub async fn register(form: RegisterForm) -> Result<(), AppError> {
-    crate::error::respond(async move {
-        use super::{service, session};
-        let state = crate::state::app_state()?;
-        let headers = session::request_headers().await?;
-        let user = service::register_buyer(&state.db, &form).await?;
-        let token = service::open_session(&state.db, &state.settings, user.id).await?;
-        session::set_cookie(session::session_cookie(&state.settings, &headers, &token));
-        tracing::info!(user_id = user.id, "buyer registered");
-        leptos_axum::redirect("/account");
-        Ok(())
-    }
-    .await)
+    crate::error::respond(
+        async move {
+            use super::{service, session};
+            let state = crate::state::app_state()?;
+            let headers = session::request_headers().await?;
+            let user = service::register_buyer(&state.db, &form).await?;
+            let token = service::open_session(&state.db, &state.settings, user.id).await?;
+            session::set_cookie(session::session_cookie(&state.settings, &headers, &token));
+            tracing::info!(user_id = user.id, "buyer registered");
+            leptos_axum::redirect("/account");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[server]
 pub async fn logout() -> Result<(), AppError> {
-    crate::error::respond(async move {
-        use super::{service, session};
-        let state = crate::state::app_state()?;
-        let headers = session::request_headers().await?;
-        if let Some(token) = session::cookie_value(&headers, session::SESSION_COOKIE).filter(|t| !t.is_empty()) {
-            service::close_session(&state.db, &token).await?;
+    crate::error::respond(
+        async move {
+            use super::{service, session};
+            let state = crate::state::app_state()?;
+            let headers = session::request_headers().await?;
+            if let Some(token) =
+                session::cookie_value(&headers, session::SESSION_COOKIE).filter(|t| !t.is_empty())
+            {
+                service::close_session(&state.db, &token).await?;
+            }
+            session::set_cookie(session::cleared_session_cookie(&state.settings, &headers));
+            leptos_axum::redirect("/");
+            Ok(())
         }
-        session::set_cookie(session::cleared_session_cookie(&state.settings, &headers));
-        leptos_axum::redirect("/");
-        Ok(())
-    }
-    .await)
+        .await,
+    )
 }
 
 #[server]
 pub async fn create_user(form: NewUserForm) -> Result<CurrentUser, AppError> {
-    crate::error::respond(async move {
-        use crate::domain::Role;
-        let admin = super::session::require_role(&[Role::Admin]).await?;
-        let state = crate::state::app_state()?;
-        let user = super::service::create_user(&state.db, &admin, &form).await?;
-        tracing::info!(admin_id = admin.id, user_id = user.id, role = user.role.as_str(), "user created by admin");
-        Ok(user)
-    }
-    .await)
+    crate::error::respond(
+        async move {
+            use crate::domain::Role;
+            let admin = super::session::require_role(&[Role::Admin]).await?;
+            let state = crate::state::app_state()?;
+            let user = super::service::create_user(&state.db, &admin, &form).await?;
+            tracing::info!(
+                admin_id = admin.id,
+                user_id = user.id,
+                role = user.role.as_str(),
+                "user created by admin"
+            );
+            Ok(user)
+        }
+        .await,
+    )
 }
 
 #[server]
 pub async fn list_users(page: u32) -> Result<UserPage, AppError> {
-    crate::error::respond(async move {
-        use crate::domain::Role;
-        let admin = super::session::require_role(&[Role::Admin]).await?;
-        let state = crate::state::app_state()?;
-        super::service::list_users(&state.db, &admin, page, 20).await
-    }
-    .await)
+    crate::error::respond(
+        async move {
+            use crate::domain::Role;
+            let admin = super::session::require_role(&[Role::Admin]).await?;
+            let state = crate::state::app_state()?;
+            super::service::list_users(&state.db, &admin, page, 20).await
+        }
+        .await,
+    )
 }

@@ -17,11 +17,20 @@ struct ValidUser {
     display_name: DisplayName,
 }
 
-fn validate(email: &str, password: &str, display_name: &str, errors: &mut FieldErrors) -> Option<ValidUser> {
+fn validate(
+    email: &str,
+    password: &str,
+    display_name: &str,
+    errors: &mut FieldErrors,
+) -> Option<ValidUser> {
     let email = errors.check("email", Email::parse(email));
     let password = errors.check("password", Password::parse(password));
     let display_name = errors.check("display_name", DisplayName::parse(display_name));
-    Some(ValidUser { email: email?, password: password?, display_name: display_name? })
+    Some(ValidUser {
+        email: email?,
+        password: password?,
+        display_name: display_name?,
+    })
 }
 
 /// A buyer signs up: the only role anyone may give themselves.
@@ -35,7 +44,11 @@ pub async fn register_buyer(db: &Db, form: &RegisterForm) -> Result<CurrentUser,
 }
 
 /// An admin creates an account of any role.
-pub async fn create_user(db: &Db, actor: &CurrentUser, form: &NewUserForm) -> Result<CurrentUser, AppError> {
+pub async fn create_user(
+    db: &Db,
+    actor: &CurrentUser,
+    form: &NewUserForm,
+) -> Result<CurrentUser, AppError> {
     if actor.role != Role::Admin {
         return Err(AppError::forbidden());
     }
@@ -71,18 +84,27 @@ async fn insert_user(db: &Db, user: ValidUser, role: Role) -> Result<CurrentUser
     let id: i64 = match inserted {
         Ok(row) => row.try_get("id")?,
         // `email` is the only unique column of `users`.
-        Err(e) if is_unique_violation(&e, "users_email_key") => return Err(AppError::field("email", ErrorCode::EmailTaken)),
+        Err(e) if is_unique_violation(&e, "users_email_key") => {
+            return Err(AppError::field("email", ErrorCode::EmailTaken))
+        }
         Err(e) => return Err(e.into()),
     };
     tx.commit().await?;
-    Ok(CurrentUser { id, email: user.email.to_string(), display_name: user.display_name.as_str().to_owned(), role })
+    Ok(CurrentUser {
+        id,
+        email: user.email.to_string(),
+        display_name: user.display_name.as_str().to_owned(),
+        role,
+    })
 }
 
 async fn hash_password(password: Password) -> Result<String, AppError> {
     // Argon2id is deliberately slow: keep it off the async runtime's threads.
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default().hash_password(password.expose().as_bytes(), &salt).map(|h| h.to_string())
+        Argon2::default()
+            .hash_password(password.expose().as_bytes(), &salt)
+            .map(|h| h.to_string())
     })
     .await
     .map_err(|e| {
@@ -100,7 +122,10 @@ fn decoy_hash() -> &'static str {
     static DECOY: OnceLock<String> = OnceLock::new();
     DECOY.get_or_init(|| {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default().hash_password(b"decoy password for unknown emails", &salt).map(|h| h.to_string()).unwrap_or_default()
+        Argon2::default()
+            .hash_password(b"decoy password for unknown emails", &salt)
+            .map(|h| h.to_string())
+            .unwrap_or_default()
     })
 }
 
@@ -109,7 +134,11 @@ async fn verify_password(password: String, hash: Option<String>) -> Result<bool,
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| decoy_hash().to_owned());
         let matches = PasswordHash::new(&hash)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false);
         known && matches
     })
@@ -121,7 +150,12 @@ async fn verify_password(password: String, hash: Option<String>) -> Result<bool,
 }
 
 /// Checks an email and password, refusing once too many recent attempts failed.
-pub async fn authenticate(db: &Db, settings: &Settings, form: &LoginForm, ip: &str) -> Result<CurrentUser, AppError> {
+pub async fn authenticate(
+    db: &Db,
+    settings: &Settings,
+    form: &LoginForm,
+    ip: &str,
+) -> Result<CurrentUser, AppError> {
     let mut errors = FieldErrors::new();
     let email = errors.check("email", Email::parse(&form.email));
     if form.password.is_empty() {
@@ -131,20 +165,26 @@ pub async fn authenticate(db: &Db, settings: &Settings, form: &LoginForm, ip: &s
         return Err(AppError::Invalid(errors));
     };
     let since = now() - settings.login_window_secs;
-    let failures: i64 = sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE email = $1 AND at > $2")
-        .bind(email.as_str())
-        .bind(since)
-        .fetch_one(db.pool())
-        .await?
-        .try_get("n")?;
+    let failures: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE email = $1 AND at > $2")
+            .bind(email.as_str())
+            .bind(since)
+            .fetch_one(db.pool())
+            .await?
+            .try_get("n")?;
     if failures >= settings.login_max_failures {
         return Err(AppError::Refused(ErrorCode::RateLimited));
     }
-    let row = sqlx::query("SELECT id, email, password_hash, display_name, role FROM users WHERE email = $1")
-        .bind(email.as_str())
-        .fetch_optional(db.pool())
-        .await?;
-    let hash = row.as_ref().map(|r| r.try_get::<String, _>("password_hash")).transpose()?;
+    let row = sqlx::query(
+        "SELECT id, email, password_hash, display_name, role FROM users WHERE email = $1",
+    )
+    .bind(email.as_str())
+    .fetch_optional(db.pool())
+    .await?;
+    let hash = row
+        .as_ref()
+        .map(|r| r.try_get::<String, _>("password_hash"))
+        .transpose()?;
     if !verify_password(form.password.clone(), hash).await? {
         let mut tx = db.begin_write().await?;
         sqlx::query("INSERT INTO login_failures (email, ip, at) VALUES ($1, $2, $3)")
@@ -219,18 +259,29 @@ pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<CurrentUser>,
 /// Ends a session on the server: the cookie is worthless afterwards, wherever it is.
 pub async fn close_session(db: &Db, token: &str) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash(token))
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn list_users(db: &Db, actor: &CurrentUser, page: u32, per_page: u32) -> Result<UserPage, AppError> {
+pub async fn list_users(
+    db: &Db,
+    actor: &CurrentUser,
+    page: u32,
+    per_page: u32,
+) -> Result<UserPage, AppError> {
     if actor.role != Role::Admin {
         return Err(AppError::forbidden());
     }
     let page = page.max(1);
     let per_page = per_page.clamp(1, 100);
-    let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(db.pool()).await?.try_get("n")?;
+    let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM users")
+        .fetch_one(db.pool())
+        .await?
+        .try_get("n")?;
     let rows = sqlx::query(
         "SELECT id, email, display_name, role, created_at FROM users ORDER BY id DESC LIMIT $1 OFFSET $2",
     )
@@ -251,9 +302,17 @@ pub async fn list_users(db: &Db, actor: &CurrentUser, page: u32, per_page: u32) 
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
-    Ok(UserPage { users, page, per_page, total })
+    Ok(UserPage {
+        users,
+        page,
+        per_page,
+        total,
+    })
 }
 
 pub async fn user_count(db: &Db) -> Result<i64, AppError> {
-    Ok(sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(db.pool()).await?.try_get("n")?)
+    Ok(sqlx::query("SELECT COUNT(*) AS n FROM users")
+        .fetch_one(db.pool())
+        .await?
+        .try_get("n")?)
 }

@@ -23,7 +23,10 @@ pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
 /// Whether the client reached us over TLS: configured, or said by the proxy in front.
 fn over_tls(settings: &Settings, headers: &HeaderMap) -> bool {
     settings.secure_cookies
-        || headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p.eq_ignore_ascii_case("https"))
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|p| p.eq_ignore_ascii_case("https"))
 }
 
 pub fn session_cookie(settings: &Settings, headers: &HeaderMap, token: &str) -> HeaderValue {
@@ -34,14 +37,29 @@ pub fn cleared_session_cookie(settings: &Settings, headers: &HeaderMap) -> Heade
     cookie_header(settings, headers, "", 0)
 }
 
-fn cookie_header(settings: &Settings, headers: &HeaderMap, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if over_tls(settings, headers) { "; Secure" } else { "" };
-    let cookie = format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
-    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static("souk_session=; Path=/; Max-Age=0"))
+fn cookie_header(
+    settings: &Settings,
+    headers: &HeaderMap,
+    value: &str,
+    max_age: i64,
+) -> HeaderValue {
+    let secure = if over_tls(settings, headers) {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    );
+    HeaderValue::from_str(&cookie)
+        .unwrap_or_else(|_| HeaderValue::from_static("souk_session=; Path=/; Max-Age=0"))
 }
 
 /// The signed-in user of a request, if its cookie names a live session.
-pub async fn user_from_headers(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, AppError> {
+pub async fn user_from_headers(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<CurrentUser>, AppError> {
     match cookie_value(headers, SESSION_COOKIE).filter(|token| !token.is_empty()) {
         Some(token) => service::user_for_token(&state.db, &token).await,
         None => Ok(None),
@@ -65,7 +83,9 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
 
 /// The signed-in user with one of these roles, or the reason why not.
 pub async fn require_role(roles: &[Role]) -> Result<CurrentUser, AppError> {
-    let user = current_user().await?.ok_or_else(AppError::unauthenticated)?;
+    let user = current_user()
+        .await?
+        .ok_or_else(AppError::unauthenticated)?;
     if roles.contains(&user.role) {
         Ok(user)
     } else {
@@ -99,7 +119,10 @@ mod tests {
         let settings = Settings::default();
         let cookie = session_cookie(&settings, &HeaderMap::new(), "abc");
         let cookie = cookie.to_str().unwrap_or_default();
-        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
         assert!(!cookie.contains("Secure"), "{cookie}");
     }
 
@@ -114,8 +137,14 @@ mod tests {
     #[test]
     fn cookies_are_read_among_others() {
         let mut headers = HeaderMap::new();
-        headers.insert(COOKIE, HeaderValue::from_static("souk_lang=ar; souk_session=t0k3n"));
-        assert_eq!(cookie_value(&headers, SESSION_COOKIE).as_deref(), Some("t0k3n"));
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_static("souk_lang=ar; souk_session=t0k3n"),
+        );
+        assert_eq!(
+            cookie_value(&headers, SESSION_COOKIE).as_deref(),
+            Some("t0k3n")
+        );
         assert_eq!(cookie_value(&headers, "missing"), None);
     }
 }

@@ -40,12 +40,21 @@ impl UserSession {
     }
 }
 
-fn field_error<S>(action: ServerAction<S>, field: &'static str) -> Signal<Option<crate::domain::ErrorCode>>
+fn field_error<S>(
+    action: ServerAction<S>,
+    field: &'static str,
+) -> Signal<Option<crate::domain::ErrorCode>>
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
-    Signal::derive(move || action.value().get().and_then(|r| r.err()).and_then(|e| e.field_error(field)))
+    Signal::derive(move || {
+        action
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .and_then(|e| e.field_error(field))
+    })
 }
 
 /// A whole-form error (wrong password, too many attempts), not tied to one field.
@@ -150,12 +159,24 @@ pub fn AccountPage() -> impl IntoView {
 pub fn AdminUsersPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1).max(1);
+    let page = move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<u32>().ok())
+            .unwrap_or(1)
+            .max(1)
+    };
     let create = ServerAction::<CreateUser>::new();
-    let users = Resource::new(move || (page(), create.version().get()), |(page, _)| list_users(page));
+    let users = Resource::new(
+        move || (page(), create.version().get()),
+        |(page, _)| list_users(page),
+    );
     let created = move || matches!(create.value().get(), Some(Ok(_)));
     let create_error = Signal::derive(move || create.value().get().and_then(|r| r.err()));
-    let field = move |name: &'static str| Signal::derive(move || create_error.get().and_then(|e| e.field_error(name)));
+    let field = move |name: &'static str| {
+        Signal::derive(move || create_error.get().and_then(|e| e.field_error(name)))
+    };
     view! {
         <section class="card">
             <h1>{t!(i18n, admin_users_title)}</h1>
@@ -195,7 +216,7 @@ fn UserTable(page: super::UserPage) -> impl IntoView {
     if page.users.is_empty() {
         return view! { <p>{t!(i18n, users_empty)}</p> }.into_any();
     }
-    let last_page = ((page.total.max(1) as u32) + page.per_page - 1) / page.per_page;
+    let last_page = (page.total.max(1) as u32).div_ceil(page.per_page);
     let current = page.page;
     let rows = page
         .users

@@ -26,7 +26,9 @@ impl Email {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains("..")
-            && !email.chars().any(|c| c.is_whitespace() || c.is_control() || "<>()[]\\,;:\"".contains(c));
+            && !email
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || "<>()[]\\,;:\"".contains(c));
         if well_formed {
             Ok(Self(email))
         } else {
@@ -51,8 +53,18 @@ impl fmt::Display for Email {
 pub struct Password(String);
 
 const COMMON_PASSWORDS: &[&str] = &[
-    "password123", "password1!", "azerty1234", "azertyuiop1", "qwerty1234", "1234567890a",
-    "motdepasse1", "motdepasse123", "marrakech123", "maroc123456", "welcome123", "souk123456",
+    "password123",
+    "password1!",
+    "azerty1234",
+    "azertyuiop1",
+    "qwerty1234",
+    "1234567890a",
+    "motdepasse1",
+    "motdepasse123",
+    "marrakech123",
+    "maroc123456",
+    "welcome123",
+    "souk123456",
 ];
 
 impl Password {
@@ -74,7 +86,11 @@ impl Password {
         let has_other = raw.chars().any(|c| !c.is_alphabetic());
         let first = raw.chars().next();
         let one_repeated_char = raw.chars().all(|c| Some(c) == first);
-        if !has_letter || !has_other || one_repeated_char || COMMON_PASSWORDS.contains(&raw.to_lowercase().as_str()) {
+        if !has_letter
+            || !has_other
+            || one_repeated_char
+            || COMMON_PASSWORDS.contains(&raw.to_lowercase().as_str())
+        {
             return Err(ErrorCode::PasswordWeak);
         }
         Ok(Self(raw.to_owned()))
@@ -157,26 +173,56 @@ mod tests {
 
     #[test]
     fn an_email_is_trimmed_and_lower_cased() {
-        assert_eq!(Email::parse("  Fatima@Coop.MA ").map(|e| e.to_string()), Ok("fatima@coop.ma".into()));
+        assert_eq!(
+            Email::parse("  Fatima@Coop.MA ").map(|e| e.to_string()),
+            Ok("fatima@coop.ma".into())
+        );
     }
 
     #[test]
     fn malformed_emails_are_refused() {
-        for raw in ["fatima", "fatima@", "@coop.ma", "fa tima@coop.ma", "a@b", "a@@b.ma", "a@b..ma", "a@.b.ma"] {
+        for raw in [
+            "fatima",
+            "fatima@",
+            "@coop.ma",
+            "fa tima@coop.ma",
+            "a@b",
+            "a@@b.ma",
+            "a@b..ma",
+            "a@.b.ma",
+        ] {
             assert_eq!(Email::parse(raw), Err(ErrorCode::EmailMalformed), "{raw}");
         }
         assert_eq!(Email::parse("   "), Err(ErrorCode::Required));
-        assert_eq!(Email::parse(&format!("{}@coop.ma", "a".repeat(250))), Err(ErrorCode::TooLong));
+        assert_eq!(
+            Email::parse(&format!("{}@coop.ma", "a".repeat(250))),
+            Err(ErrorCode::TooLong)
+        );
     }
 
     #[test]
     fn weak_passwords_are_refused_with_the_reason() {
         assert_eq!(Password::parse("").err(), Some(ErrorCode::Required));
-        assert_eq!(Password::parse("short1").err(), Some(ErrorCode::PasswordTooShort));
-        assert_eq!(Password::parse(&"a1".repeat(65)).err(), Some(ErrorCode::PasswordTooLong));
-        assert_eq!(Password::parse("onlyletterss").err(), Some(ErrorCode::PasswordWeak));
-        assert_eq!(Password::parse("12345678901").err(), Some(ErrorCode::PasswordWeak));
-        assert_eq!(Password::parse("Password123").err(), Some(ErrorCode::PasswordWeak));
+        assert_eq!(
+            Password::parse("short1").err(),
+            Some(ErrorCode::PasswordTooShort)
+        );
+        assert_eq!(
+            Password::parse(&"a1".repeat(65)).err(),
+            Some(ErrorCode::PasswordTooLong)
+        );
+        assert_eq!(
+            Password::parse("onlyletterss").err(),
+            Some(ErrorCode::PasswordWeak)
+        );
+        assert_eq!(
+            Password::parse("12345678901").err(),
+            Some(ErrorCode::PasswordWeak)
+        );
+        assert_eq!(
+            Password::parse("Password123").err(),
+            Some(ErrorCode::PasswordWeak)
+        );
         assert!(Password::parse("zitoun-sefrou-2026").is_ok());
         assert!(Password::parse("زيت-الزيتون-2026").is_ok());
     }
@@ -189,14 +235,20 @@ mod tests {
 
     #[test]
     fn display_names_are_trimmed_and_bounded() {
-        assert_eq!(DisplayName::parse("  Aïcha ").map(|n| n.as_str().to_owned()), Ok("Aïcha".into()));
+        assert_eq!(
+            DisplayName::parse("  Aïcha ").map(|n| n.as_str().to_owned()),
+            Ok("Aïcha".into())
+        );
         assert_eq!(DisplayName::parse(" "), Err(ErrorCode::Required));
         assert_eq!(DisplayName::parse(&"é".repeat(81)), Err(ErrorCode::TooLong));
     }
 
     #[test]
     fn only_buyers_register_themselves() {
-        let self_registering: Vec<Role> = Role::ALL.into_iter().filter(|r| r.can_self_register()).collect();
+        let self_registering: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.can_self_register())
+            .collect();
         assert_eq!(self_registering, vec![Role::Buyer]);
         assert_eq!(Role::parse("admin"), Ok(Role::Admin));
         assert_eq!(Role::parse("superuser"), Err(ErrorCode::RoleUnknown));

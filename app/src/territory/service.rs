@@ -88,7 +88,11 @@ pub async fn seed_region(db: &Db, region: &RegionSeed) -> Result<(), SeedError> 
     .bind(&region.name_en)
     .execute(&mut *tx)
     .await?;
-    let region_id: i64 = sqlx::query("SELECT id FROM regions WHERE code = $1").bind(&region.code).fetch_one(&mut *tx).await?.try_get("id")?;
+    let region_id: i64 = sqlx::query("SELECT id FROM regions WHERE code = $1")
+        .bind(&region.code)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
     for p in &region.provinces {
         sqlx::query(
             "INSERT INTO provinces (region_id, code, kind, name_fr, name_ar, name_en, seat_fr, seat_ar, seat_lat, seat_lon)
@@ -106,7 +110,11 @@ pub async fn seed_region(db: &Db, region: &RegionSeed) -> Result<(), SeedError> 
         .bind(p.lon)
         .execute(&mut *tx)
         .await?;
-        let province_id: i64 = sqlx::query("SELECT id FROM provinces WHERE code = $1").bind(&p.code).fetch_one(&mut *tx).await?.try_get("id")?;
+        let province_id: i64 = sqlx::query("SELECT id FROM provinces WHERE code = $1")
+            .bind(&p.code)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("id")?;
         for s in &p.sites {
             sqlx::query(
                 "INSERT INTO sites (province_id, code, kind, name_fr, name_ar, lat, lon)
@@ -158,7 +166,11 @@ pub async fn list_provinces(db: &Db) -> Result<Vec<ProvinceSummary>, AppError> {
 
 pub async fn province_detail(db: &Db, code: &str) -> Result<ProvinceDetail, AppError> {
     let sql = format!("SELECT {PROVINCE_COLUMNS} WHERE p.code = $1");
-    let row = sqlx::query(&sql).bind(code).fetch_optional(db.pool()).await?.ok_or_else(AppError::not_found)?;
+    let row = sqlx::query(&sql)
+        .bind(code)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or_else(AppError::not_found)?;
     let province = province_from_row(&row)?;
     let sites = sqlx::query(
         "SELECT s.code, p.code AS province_code, s.kind, s.name_fr, s.name_ar, s.lat, s.lon
@@ -191,10 +203,30 @@ mod tests {
     fn the_shipped_region_holds_the_nine_prefectures_and_provinces() {
         let region = parse_region(FES_MEKNES).expect("shipped region parses");
         let codes: Vec<&str> = region.provinces.iter().map(|p| p.code.as_str()).collect();
-        assert_eq!(codes, ["fes", "meknes", "boulemane", "el-hajeb", "ifrane", "moulay-yacoub", "sefrou", "taounate", "taza"]);
-        let boulemane = region.provinces.iter().find(|p| p.code == "boulemane").expect("Boulemane");
+        assert_eq!(
+            codes,
+            [
+                "fes",
+                "meknes",
+                "boulemane",
+                "el-hajeb",
+                "ifrane",
+                "moulay-yacoub",
+                "sefrou",
+                "taounate",
+                "taza"
+            ]
+        );
+        let boulemane = region
+            .provinces
+            .iter()
+            .find(|p| p.code == "boulemane")
+            .expect("Boulemane");
         assert_eq!(boulemane.seat_fr, "Missour");
-        assert!(region.provinces.iter().all(|p| !p.name_ar.is_empty() && !p.sites.is_empty()));
+        assert!(region
+            .provinces
+            .iter()
+            .all(|p| !p.name_ar.is_empty() && !p.sites.is_empty()));
     }
 
     #[test]

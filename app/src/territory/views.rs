@@ -23,7 +23,9 @@ pub fn ProvinceList() -> impl IntoView {
     let matches = move |p: &ProvinceSummary| {
         let needle = filter.get().trim().to_lowercase();
         needle.is_empty()
-            || [&p.name_fr, &p.name_ar, &p.name_en, &p.seat_fr, &p.seat_ar].iter().any(|n| n.to_lowercase().contains(&needle))
+            || [&p.name_fr, &p.name_ar, &p.name_en, &p.seat_fr, &p.seat_ar]
+                .iter()
+                .any(|n| n.to_lowercase().contains(&needle))
     };
     view! {
         <div class="field filter">
@@ -72,7 +74,10 @@ pub fn ProvincesPage() -> impl IntoView {
 pub fn ProvincePage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let detail = Resource::new(move || params.read().get("code").unwrap_or_default(), get_province);
+    let detail = Resource::new(
+        move || params.read().get("code").unwrap_or_default(),
+        get_province,
+    );
     view! {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || detail.get().map(|result| match result {

@@ -63,7 +63,10 @@ pub fn ErrorPage(errors: ArcRwSignal<Errors>) -> impl IntoView {
             .get()
             .into_iter()
             .map(|(_, error)| {
-                let code = error.downcast_ref::<AppError>().map(AppError::code).unwrap_or(ErrorCode::Internal);
+                let code = error
+                    .downcast_ref::<AppError>()
+                    .map(AppError::code)
+                    .unwrap_or(ErrorCode::Internal);
                 view! { <li>{error_text(i18n.get_locale(), code)}</li> }
             })
             .collect_view()

@@ -48,7 +48,8 @@ fn SignedInLinks(user: CurrentUser) -> impl IntoView {
     let session = expect_context::<UserSession>();
     let logout = ServerAction::<Logout>::new();
     session.refresh_after(logout);
-    let admin = (user.role == Role::Admin).then(|| view! { <li><a href="/admin/users">{t!(i18n, nav_users)}</a></li> });
+    let admin = (user.role == Role::Admin)
+        .then(|| view! { <li><a href="/admin/users">{t!(i18n, nav_users)}</a></li> });
     view! {
         {admin}
         <li><a href="/account">{t!(i18n, nav_account)}</a></li>
@@ -66,7 +67,18 @@ fn SignedInLinks(user: CurrentUser) -> impl IntoView {
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
-    let here = move || encode_query_value(&format!("{}{}", location.pathname.get(), location.search.get().is_empty().then(String::new).unwrap_or_else(|| format!("?{}", location.search.get()))));
+    let here = move || {
+        encode_query_value(&format!(
+            "{}{}",
+            location.pathname.get(),
+            location
+                .search
+                .get()
+                .is_empty()
+                .then(String::new)
+                .unwrap_or_else(|| format!("?{}", location.search.get()))
+        ))
+    };
     let link = move |locale: Locale, label: &'static str| {
         view! {
             <li>

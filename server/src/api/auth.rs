@@ -1,6 +1,8 @@
 //! `/api/v1/auth/*` and `/api/v1/me`.
 use super::{ApiError, JsonBody, RequestLocale, SignedIn};
-use app::accounts::session::{cleared_session_cookie, cookie_value, session_cookie, SESSION_COOKIE};
+use app::accounts::session::{
+    cleared_session_cookie, cookie_value, session_cookie, SESSION_COOKIE,
+};
 use app::accounts::{service, CurrentUser, LoginForm, RegisterForm};
 use app::state::AppState;
 use axum::extract::{ConnectInfo, State};
@@ -17,8 +19,12 @@ pub async fn register(
     headers: HeaderMap,
     JsonBody(form): JsonBody<RegisterForm>,
 ) -> Result<Response, ApiError> {
-    let user = service::register_buyer(&state.db, &form).await.map_err(|e| ApiError::new(e, locale))?;
-    let token = service::open_session(&state.db, &state.settings, user.id).await.map_err(|e| ApiError::new(e, locale))?;
+    let user = service::register_buyer(&state.db, &form)
+        .await
+        .map_err(|e| ApiError::new(e, locale))?;
+    let token = service::open_session(&state.db, &state.settings, user.id)
+        .await
+        .map_err(|e| ApiError::new(e, locale))?;
     let cookie = session_cookie(&state.settings, &headers, &token);
     Ok((StatusCode::CREATED, [(SET_COOKIE, cookie)], Json(user)).into_response())
 }
@@ -32,21 +38,40 @@ pub async fn login(
     JsonBody(form): JsonBody<LoginForm>,
 ) -> Result<Response, ApiError> {
     let fail = |e| ApiError::new(e, locale);
-    let user = service::authenticate(&state.db, &state.settings, &form, &peer.ip().to_string()).await.map_err(fail)?;
+    let user = service::authenticate(&state.db, &state.settings, &form, &peer.ip().to_string())
+        .await
+        .map_err(fail)?;
     if let Some(old) = cookie_value(&headers, SESSION_COOKIE).filter(|t| !t.is_empty()) {
-        service::close_session(&state.db, &old).await.map_err(fail)?;
+        service::close_session(&state.db, &old)
+            .await
+            .map_err(fail)?;
     }
-    let token = service::open_session(&state.db, &state.settings, user.id).await.map_err(fail)?;
+    let token = service::open_session(&state.db, &state.settings, user.id)
+        .await
+        .map_err(fail)?;
     let cookie = session_cookie(&state.settings, &headers, &token);
     Ok(([(SET_COOKIE, cookie)], Json(user)).into_response())
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn logout(State(state): State<AppState>, RequestLocale(locale): RequestLocale, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     if let Some(token) = cookie_value(&headers, SESSION_COOKIE).filter(|t| !t.is_empty()) {
-        service::close_session(&state.db, &token).await.map_err(|e| ApiError::new(e, locale))?;
+        service::close_session(&state.db, &token)
+            .await
+            .map_err(|e| ApiError::new(e, locale))?;
     }
-    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cleared_session_cookie(&state.settings, &headers))]).into_response())
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(
+            SET_COOKIE,
+            cleared_session_cookie(&state.settings, &headers),
+        )],
+    )
+        .into_response())
 }
 
 pub async fn me(SignedIn(user): SignedIn) -> Json<CurrentUser> {

@@ -6,6 +6,12 @@ use app::territory::service;
 use axum::extract::State;
 use axum::Json;
 
-pub async fn list_provinces(State(state): State<AppState>, RequestLocale(locale): RequestLocale) -> Result<Json<Vec<ProvinceSummary>>, ApiError> {
-    service::list_provinces(&state.db).await.map(Json).map_err(|e| ApiError::new(e, locale))
+pub async fn list_provinces(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+) -> Result<Json<Vec<ProvinceSummary>>, ApiError> {
+    service::list_provinces(&state.db)
+        .await
+        .map(Json)
+        .map_err(|e| ApiError::new(e, locale))
 }

@@ -25,8 +25,16 @@ async fn registering_a_buyer_signs_them_in_with_a_safe_cookie(engine: Engine) {
     let response = app.post_json("/api/v1/auth/register", &buyer()).await;
 
     assert_eq!(response.status(), StatusCode::CREATED);
-    let cookie = response.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     let me: Value = app.get("/api/v1/me").await.json().await.expect("json");
     assert_eq!(me["email"], "aicha@example.ma");
     assert_eq!(me["role"], "buyer");
@@ -57,7 +65,10 @@ async fn registering_with_a_taken_email_is_refused_and_writes_nothing(engine: En
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = response.json().await.expect("json");
     assert_eq!(body["error"]["fields"]["email"]["code"], "email_taken");
-    assert_eq!(body["error"]["fields"]["email"]["message"], "Un compte existe déjà avec cette adresse e-mail.");
+    assert_eq!(
+        body["error"]["fields"]["email"]["message"],
+        "Un compte existe déjà avec cette adresse e-mail."
+    );
     assert_eq!(app.count("users").await, before);
     assert_eq!(app.count("sessions").await, 0);
     app.stop().await;
@@ -79,7 +90,10 @@ async fn registration_names_every_bad_field_in_the_callers_language(engine: Engi
     let body: Value = response.json().await.expect("json");
     let fields = &body["error"]["fields"];
     assert_eq!(fields["email"]["code"], "email_malformed");
-    assert_eq!(fields["email"]["message"], "عنوان البريد الإلكتروني غير صالح.");
+    assert_eq!(
+        fields["email"]["message"],
+        "عنوان البريد الإلكتروني غير صالح."
+    );
     assert_eq!(fields["password"]["code"], "password_too_short");
     assert_eq!(fields["display_name"]["code"], "too_long");
     assert_eq!(app.count("users").await, before);
@@ -107,8 +121,18 @@ async fn a_malformed_json_body_gets_a_json_error(engine: Engine) {
 async fn a_wrong_password_is_refused_without_saying_which_part_was_wrong(engine: Engine) {
     let app = TestApp::spawn(engine).await;
 
-    let wrong_password = app.post_json("/api/v1/auth/login", &json!({ "email": "admin@souk.ma", "password": "not-the-password-1" })).await;
-    let unknown_email = app.post_json("/api/v1/auth/login", &json!({ "email": "nobody@souk.ma", "password": "not-the-password-1" })).await;
+    let wrong_password = app
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({ "email": "admin@souk.ma", "password": "not-the-password-1" }),
+        )
+        .await;
+    let unknown_email = app
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({ "email": "nobody@souk.ma", "password": "not-the-password-1" }),
+        )
+        .await;
 
     assert_eq!(wrong_password.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(unknown_email.status(), StatusCode::UNAUTHORIZED);
@@ -123,11 +147,21 @@ async fn a_wrong_password_is_refused_without_saying_which_part_was_wrong(engine:
 async fn sign_in_is_refused_after_five_failures_even_with_the_right_password(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     for _ in 0..5 {
-        let response = app.post_json("/api/v1/auth/login", &json!({ "email": "admin@souk.ma", "password": "guess-number-1" })).await;
+        let response = app
+            .post_json(
+                "/api/v1/auth/login",
+                &json!({ "email": "admin@souk.ma", "password": "guess-number-1" }),
+            )
+            .await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     }
 
-    let response = app.post_json("/api/v1/auth/login", &json!({ "email": "admin@souk.ma", "password": DEMO_PASSWORD })).await;
+    let response = app
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({ "email": "admin@souk.ma", "password": DEMO_PASSWORD }),
+        )
+        .await;
 
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     let body: Value = response.json().await.expect("json");
@@ -149,7 +183,10 @@ async fn every_sign_in_issues_a_new_session(engine: Engine) {
     assert_ne!(first, second);
     // The session the browser held before signing in again is gone.
     app.set_session_token(Some(first));
-    assert_eq!(app.get("/api/v1/me").await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.get("/api/v1/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
     assert_eq!(app.count("sessions").await, 1);
     app.stop().await;
 }
@@ -164,7 +201,11 @@ async fn signing_out_invalidates_the_session_on_the_server(engine: Engine) {
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_eq!(app.session_token(), None, "the cookie is cleared");
     app.set_session_token(stolen);
-    assert_eq!(app.get("/api/v1/me").await.status(), StatusCode::UNAUTHORIZED, "a copy of the old cookie is worthless");
+    assert_eq!(
+        app.get("/api/v1/me").await.status(),
+        StatusCode::UNAUTHORIZED,
+        "a copy of the old cookie is worthless"
+    );
     app.stop().await;
 }
 
@@ -173,8 +214,19 @@ async fn state_changing_requests_from_another_origin_are_refused(engine: Engine)
     let before = app.count("users").await;
     let client = reqwest::Client::new();
 
-    let foreign = app.post_json_with("/api/v1/auth/register", &buyer(), header("origin", "https://evil.example")).await;
-    let no_origin = client.post(app.url("/api/v1/auth/register")).json(&buyer()).send().await.expect("reachable");
+    let foreign = app
+        .post_json_with(
+            "/api/v1/auth/register",
+            &buyer(),
+            header("origin", "https://evil.example"),
+        )
+        .await;
+    let no_origin = client
+        .post(app.url("/api/v1/auth/register"))
+        .json(&buyer())
+        .send()
+        .await
+        .expect("reachable");
 
     assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
     assert_eq!(no_origin.status(), StatusCode::FORBIDDEN);

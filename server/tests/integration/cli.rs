@@ -19,16 +19,25 @@ fn a_malformed_database_url_stops_start_up_with_one_clear_line() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("DATABASE_URL") && !stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains("DATABASE_URL") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn an_unreachable_database_stops_start_up_with_one_clear_line() {
-    let output = souk(&["--addr", "127.0.0.1:0", "serve"], "postgres://postgres@127.0.0.1:1/souk");
+    let output = souk(
+        &["--addr", "127.0.0.1:0", "serve"],
+        "postgres://postgres@127.0.0.1:1/souk",
+    );
 
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("cannot reach the database") && !stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains("cannot reach the database") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
 }
 
@@ -37,14 +46,57 @@ async fn user_create_makes_the_first_admin_and_refuses_a_weak_password() {
     for engine in [Engine::Sqlite, Engine::Postgres] {
         let url = fresh_database_url(engine);
 
-        let weak = souk(&["user", "create", "--email", "chef@region-fm.ma", "--role", "admin", "--password", "weak"], &url);
-        let created = souk(&["user", "create", "--email", "chef@region-fm.ma", "--role", "admin", "--password", "conseil-regional-2026"], &url);
-        let again = souk(&["user", "create", "--email", "chef@region-fm.ma", "--role", "admin", "--password", "conseil-regional-2026"], &url);
+        let weak = souk(
+            &[
+                "user",
+                "create",
+                "--email",
+                "chef@region-fm.ma",
+                "--role",
+                "admin",
+                "--password",
+                "weak",
+            ],
+            &url,
+        );
+        let created = souk(
+            &[
+                "user",
+                "create",
+                "--email",
+                "chef@region-fm.ma",
+                "--role",
+                "admin",
+                "--password",
+                "conseil-regional-2026",
+            ],
+            &url,
+        );
+        let again = souk(
+            &[
+                "user",
+                "create",
+                "--email",
+                "chef@region-fm.ma",
+                "--role",
+                "admin",
+                "--password",
+                "conseil-regional-2026",
+            ],
+            &url,
+        );
 
         assert!(!weak.status.success(), "{engine:?}");
-        assert!(String::from_utf8_lossy(&weak.stderr).contains("password: The password must be at least 10 characters long."));
-        assert!(created.status.success(), "{engine:?}: {}", String::from_utf8_lossy(&created.stderr));
-        assert!(String::from_utf8_lossy(&created.stdout).contains("created chef@region-fm.ma (admin)"));
+        assert!(String::from_utf8_lossy(&weak.stderr)
+            .contains("password: The password must be at least 10 characters long."));
+        assert!(
+            created.status.success(),
+            "{engine:?}: {}",
+            String::from_utf8_lossy(&created.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&created.stdout).contains("created chef@region-fm.ma (admin)")
+        );
         assert!(String::from_utf8_lossy(&again.stderr).contains("email: An account already exists"));
         drop_database(&url).await;
     }

@@ -14,7 +14,9 @@ on_both_engines!(
 /// The opening `<html ...>` tag of a page.
 fn html_tag(html: &str) -> &str {
     let start = html.find("<html").unwrap_or(0);
-    let end = html[start..].find('>').map_or(html.len(), |i| start + i + 1);
+    let end = html[start..]
+        .find('>')
+        .map_or(html.len(), |i| start + i + 1);
     &html[start..end]
 }
 
@@ -25,8 +27,23 @@ async fn the_home_page_is_rendered_on_the_server_with_the_nine_provinces(engine:
 
     assert_eq!(response.status(), StatusCode::OK);
     let html = response.text().await.expect("html");
-    assert_eq!(html_tag(&html), r#"<html lang="fr" dir="ltr">"#, "French by default");
-    for name in ["Fès", "Meknès", "Boulemane", "El Hajeb", "Ifrane", "Moulay Yacoub", "Sefrou", "Taounate", "Taza", "Missour"] {
+    assert_eq!(
+        html_tag(&html),
+        r#"<html lang="fr" dir="ltr">"#,
+        "French by default"
+    );
+    for name in [
+        "Fès",
+        "Meknès",
+        "Boulemane",
+        "El Hajeb",
+        "Ifrane",
+        "Moulay Yacoub",
+        "Sefrou",
+        "Taounate",
+        "Taza",
+        "Missour",
+    ] {
         assert!(html.contains(name), "{name} is on the home page");
     }
     assert!(html.contains(r#"href="/login""#) && html.contains(r#"href="/register""#));
@@ -36,12 +53,23 @@ async fn the_home_page_is_rendered_on_the_server_with_the_nine_provinces(engine:
 async fn arabic_visitors_get_right_to_left_pages(engine: Engine) {
     let app = TestApp::spawn(engine).await;
 
-    let html = app.get_with("/", arabic()).await.text().await.expect("html");
+    let html = app
+        .get_with("/", arabic())
+        .await
+        .text()
+        .await
+        .expect("html");
 
     let html_tag = html_tag(&html);
-    assert!(html_tag.contains(r#"dir="rtl""#) && html_tag.contains(r#"lang="ar""#), "{html_tag}");
+    assert!(
+        html_tag.contains(r#"dir="rtl""#) && html_tag.contains(r#"lang="ar""#),
+        "{html_tag}"
+    );
     assert!(!html_tag.contains(r#"lang="fr""#), "{html_tag}");
-    assert!(html.contains("بولمان") && html.contains("ميسور"), "province and seat names in Arabic");
+    assert!(
+        html.contains("بولمان") && html.contains("ميسور"),
+        "province and seat names in Arabic"
+    );
     app.stop().await;
 }
 
@@ -52,13 +80,24 @@ async fn the_language_switch_sets_a_cookie_that_wins_over_the_browser(engine: En
 
     assert_eq!(switch.status(), StatusCode::SEE_OTHER);
     assert_eq!(switch.headers()["location"], "/provinces");
-    let cookie = switch.headers()["set-cookie"].to_str().expect("ascii").to_owned();
+    let cookie = switch.headers()["set-cookie"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
     assert!(cookie.starts_with("souk_lang=en;"), "{cookie}");
     let mut headers = arabic();
     headers.insert("cookie", "souk_lang=en".parse().expect("header"));
-    let html = app.get_with("/provinces", headers).await.text().await.expect("html");
+    let html = app
+        .get_with("/provinces", headers)
+        .await
+        .text()
+        .await
+        .expect("html");
     assert_eq!(html_tag(&html), r#"<html lang="en" dir="ltr">"#);
-    assert!(html.contains("The region's prefectures and provinces") || html.contains("The region&#x27;s prefectures and provinces"));
+    assert!(
+        html.contains("The region's prefectures and provinces")
+            || html.contains("The region&#x27;s prefectures and provinces")
+    );
     app.stop().await;
 }
 
@@ -77,11 +116,21 @@ async fn an_unknown_page_is_a_translated_404(engine: Engine) {
     let app = TestApp::spawn(engine).await;
 
     let french = app.get("/nowhere").await;
-    let english = app.get_with("/nowhere", header("accept-language", "en")).await;
+    let english = app
+        .get_with("/nowhere", header("accept-language", "en"))
+        .await;
 
     assert_eq!(french.status(), StatusCode::NOT_FOUND);
-    assert!(french.text().await.expect("html").contains("Page introuvable"));
-    assert!(english.text().await.expect("html").contains("Page not found"));
+    assert!(french
+        .text()
+        .await
+        .expect("html")
+        .contains("Page introuvable"));
+    assert!(english
+        .text()
+        .await
+        .expect("html")
+        .contains("Page not found"));
     app.stop().await;
 }
 
@@ -94,21 +143,39 @@ async fn the_header_shows_what_the_signed_in_role_can_do(engine: Engine) {
     let admin_page = app.get("/admin/users").await.text().await.expect("html");
 
     assert!(buyer_page.contains("Salma Bennani") && buyer_page.contains("Acheteur"));
-    assert!(!buyer_page.contains(r#"href="/admin/users""#), "buyers are not offered the user list");
+    assert!(
+        !buyer_page.contains(r#"href="/admin/users""#),
+        "buyers are not offered the user list"
+    );
     assert!(!buyer_page.contains(r#"href="/login""#));
     assert!(admin_page.contains(r#"href="/admin/users""#));
-    assert!(admin_page.contains("organisateur@souk.ma"), "the admin sees the users, rendered on the server");
+    assert!(
+        admin_page.contains("organisateur@souk.ma"),
+        "the admin sees the users, rendered on the server"
+    );
     app.stop().await;
 }
 
 async fn a_province_page_lists_its_market_sites(engine: Engine) {
     let app = TestApp::spawn(engine).await;
 
-    let ifrane = app.get("/provinces/ifrane").await.text().await.expect("html");
+    let ifrane = app
+        .get("/provinces/ifrane")
+        .await
+        .text()
+        .await
+        .expect("html");
     let missing = app.get("/provinces/atlantis").await;
 
-    assert!(ifrane.contains("Souk d&#x27;Azrou") || ifrane.contains("Souk d'Azrou"), "{ifrane}");
+    assert!(
+        ifrane.contains("Souk d&#x27;Azrou") || ifrane.contains("Souk d'Azrou"),
+        "{ifrane}"
+    );
     assert!(ifrane.contains("33.5228"));
-    assert!(missing.text().await.expect("html").contains("Page introuvable"));
+    assert!(missing
+        .text()
+        .await
+        .expect("html")
+        .contains("Page introuvable"));
     app.stop().await;
 }

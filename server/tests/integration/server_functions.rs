@@ -45,7 +45,8 @@ async fn an_admin_creates_an_organiser(engine: Engine) {
     assert_eq!(response.status(), StatusCode::OK);
     let user: Value = response.json().await.expect("json");
     assert_eq!(user["role"], "organiser");
-    app.sign_in("direction@region-fm.ma", "salon-meknes-2026").await;
+    app.sign_in("direction@region-fm.ma", "salon-meknes-2026")
+        .await;
     app.stop().await;
 }
 
@@ -57,14 +58,24 @@ async fn an_admin_gets_field_errors_and_nothing_is_written(engine: Engine) {
     let response = app
         .call_server_fn(
             CreateUser::PATH,
-            &[("form[email]", "admin@souk.ma"), ("form[password]", "salon-meknes-2026"), ("form[display_name]", "Double"), ("form[role]", "superuser")],
+            &[
+                ("form[email]", "admin@souk.ma"),
+                ("form[password]", "salon-meknes-2026"),
+                ("form[display_name]", "Double"),
+                ("form[role]", "superuser"),
+            ],
         )
         .await;
 
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let error: Value = response.json().await.expect("json");
     let fields = error["Invalid"].as_array().expect("field errors");
-    assert!(fields.iter().any(|f| f[0] == "role" && f[1] == "role_unknown"), "{error}");
+    assert!(
+        fields
+            .iter()
+            .any(|f| f[0] == "role" && f[1] == "role_unknown"),
+        "{error}"
+    );
     assert_eq!(app.count("users").await, before);
     app.stop().await;
 }
@@ -89,7 +100,14 @@ async fn the_register_form_refuses_a_weak_password_with_422(engine: Engine) {
     let before = app.count("users").await;
 
     let response = app
-        .call_server_fn(Register::PATH, &[("form[email]", "karim@example.ma"), ("form[password]", "onlyletters"), ("form[display_name]", "Karim")])
+        .call_server_fn(
+            Register::PATH,
+            &[
+                ("form[email]", "karim@example.ma"),
+                ("form[password]", "onlyletters"),
+                ("form[display_name]", "Karim"),
+            ],
+        )
         .await;
 
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);

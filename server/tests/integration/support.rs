@@ -37,16 +37,23 @@ static NEXT_DB: AtomicU32 = AtomicU32::new(0);
 
 /// The PostgreSQL server the tests use (trust auth on this kind of machine).
 pub fn postgres_server_url() -> String {
-    std::env::var("SOUK_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
+    std::env::var("SOUK_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
 }
 
 /// A fresh, not yet existing database URL for the engine.
 pub fn fresh_database_url(engine: Engine) -> String {
     let n = NEXT_DB.fetch_add(1, Ordering::SeqCst);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
     let name = format!("souk_test_{}_{n}_{nanos}", std::process::id());
     match engine {
-        Engine::Sqlite => format!("sqlite://{}", std::env::temp_dir().join(format!("{name}.db")).display()),
+        Engine::Sqlite => format!(
+            "sqlite://{}",
+            std::env::temp_dir().join(format!("{name}.db")).display()
+        ),
         Engine::Postgres => format!("{}/{name}", postgres_server_url()),
     }
 }
@@ -66,18 +73,30 @@ pub const DEMO_PASSWORD: &str = souk::seed::DEMO_PASSWORD;
 impl TestApp {
     pub async fn spawn(engine: Engine) -> Self {
         let database_url = fresh_database_url(engine);
-        let config = Config::new("127.0.0.1:0", &database_url, "target/site", false, true).expect("test config is valid");
-        let app = Application::build(config)
-            .await
-            .unwrap_or_else(|e| panic!("Souk must start on {engine:?} (is PostgreSQL running on 127.0.0.1:5432?): {e}"));
+        let config = Config::new("127.0.0.1:0", &database_url, "target/site", false, true)
+            .expect("test config is valid");
+        let app = Application::build(config).await.unwrap_or_else(|e| {
+            panic!("Souk must start on {engine:?} (is PostgreSQL running on 127.0.0.1:5432?): {e}")
+        });
         let base = format!("http://{}", app.local_addr());
         let db = app.db().clone();
         let (shutdown, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until(async move {
             let _ = stopped.await;
         }));
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http client");
-        Self { base, database_url, db, client, session: Mutex::new(None), shutdown: Some(shutdown), server: Some(server) }
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("http client");
+        Self {
+            base,
+            database_url,
+            db,
+            client,
+            session: Mutex::new(None),
+            shutdown: Some(shutdown),
+            server: Some(server),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -104,7 +123,8 @@ impl TestApp {
             let value = value.to_str().unwrap_or_default();
             if let Some(rest) = value.strip_prefix("souk_session=") {
                 let token = rest.split(';').next().unwrap_or_default();
-                *self.session.lock().expect("session lock") = (!token.is_empty()).then(|| token.to_owned());
+                *self.session.lock().expect("session lock") =
+                    (!token.is_empty()).then(|| token.to_owned());
             }
         }
     }
@@ -124,7 +144,13 @@ impl TestApp {
     pub async fn get_with(&self, path: &str, extra: HeaderMap) -> Response {
         let mut headers = self.headers();
         headers.extend(extra);
-        let response = self.client.get(self.url(path)).headers(headers).send().await.expect("GET reaches the server");
+        let response = self
+            .client
+            .get(self.url(path))
+            .headers(headers)
+            .send()
+            .await
+            .expect("GET reaches the server");
         self.remember(&response);
         response
     }
@@ -136,20 +162,39 @@ impl TestApp {
     pub async fn post_json_with(&self, path: &str, body: &Value, extra: HeaderMap) -> Response {
         let mut headers = self.headers();
         headers.extend(extra);
-        let response = self.client.post(self.url(path)).headers(headers).json(body).send().await.expect("POST reaches the server");
+        let response = self
+            .client
+            .post(self.url(path))
+            .headers(headers)
+            .json(body)
+            .send()
+            .await
+            .expect("POST reaches the server");
         self.remember(&response);
         response
     }
 
     /// Posts a form to a server function the way the hydrated page does.
     pub async fn call_server_fn(&self, path: &str, form: &[(&str, &str)]) -> Response {
-        let response = self.client.post(self.url(path)).headers(self.headers()).form(form).send().await.expect("server fn reachable");
+        let response = self
+            .client
+            .post(self.url(path))
+            .headers(self.headers())
+            .form(form)
+            .send()
+            .await
+            .expect("server fn reachable");
         self.remember(&response);
         response
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) {
-        let response = self.post_json("/api/v1/auth/login", &serde_json::json!({ "email": email, "password": password })).await;
+        let response = self
+            .post_json(
+                "/api/v1/auth/login",
+                &serde_json::json!({ "email": email, "password": password }),
+            )
+            .await;
         assert_eq!(response.status(), StatusCode::OK, "{email} signs in");
     }
 
@@ -168,7 +213,10 @@ impl TestApp {
             let _ = shutdown.send(());
         }
         if let Some(server) = self.server.take() {
-            server.await.expect("server task").expect("server stopped cleanly");
+            server
+                .await
+                .expect("server task")
+                .expect("server stopped cleanly");
         }
         drop_database(&self.database_url).await;
     }
@@ -182,7 +230,9 @@ pub async fn drop_database(url: &str) {
     } else if let Some((server, name)) = url.rsplit_once('/') {
         sqlx::any::install_default_drivers();
         if let Ok(pool) = sqlx::AnyPool::connect(&format!("{server}/postgres")).await {
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&pool).await;
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&pool)
+                .await;
             pool.close().await;
         }
     }

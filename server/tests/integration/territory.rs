@@ -2,15 +2,40 @@ use crate::support::{on_both_engines, Engine, TestApp};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-on_both_engines!(the_provinces_api_lists_the_nine_seats_with_coordinates, an_unknown_api_path_is_a_json_404, seeding_twice_changes_nothing);
+on_both_engines!(
+    the_provinces_api_lists_the_nine_seats_with_coordinates,
+    an_unknown_api_path_is_a_json_404,
+    seeding_twice_changes_nothing
+);
 
 async fn the_provinces_api_lists_the_nine_seats_with_coordinates(engine: Engine) {
     let app = TestApp::spawn(engine).await;
 
-    let provinces: Vec<Value> = app.get("/api/v1/provinces").await.json().await.expect("json");
+    let provinces: Vec<Value> = app
+        .get("/api/v1/provinces")
+        .await
+        .json()
+        .await
+        .expect("json");
 
-    let codes: Vec<&str> = provinces.iter().filter_map(|p| p["code"].as_str()).collect();
-    assert_eq!(codes, ["fes", "meknes", "boulemane", "el-hajeb", "ifrane", "moulay-yacoub", "sefrou", "taounate", "taza"]);
+    let codes: Vec<&str> = provinces
+        .iter()
+        .filter_map(|p| p["code"].as_str())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "fes",
+            "meknes",
+            "boulemane",
+            "el-hajeb",
+            "ifrane",
+            "moulay-yacoub",
+            "sefrou",
+            "taounate",
+            "taza"
+        ]
+    );
     let boulemane = &provinces[2];
     assert_eq!(boulemane["seat_fr"], "Missour");
     assert_eq!(boulemane["name_ar"], "بولمان");
@@ -32,15 +57,27 @@ async fn an_unknown_api_path_is_a_json_404(engine: Engine) {
 
 async fn seeding_twice_changes_nothing(engine: Engine) {
     let app = TestApp::spawn(engine).await;
-    let counts = (app.count("regions").await, app.count("provinces").await, app.count("sites").await, app.count("users").await);
+    let counts = (
+        app.count("regions").await,
+        app.count("provinces").await,
+        app.count("sites").await,
+        app.count("users").await,
+    );
 
-    let config = souk::config::Config::new("127.0.0.1:0", &app.database_url, "target/site", false, true).expect("config");
+    let config =
+        souk::config::Config::new("127.0.0.1:0", &app.database_url, "target/site", false, true)
+            .expect("config");
     let again = souk::prepare_database(&config).await.expect("second start");
     souk::seed::demo(&again).await.expect("demo seed again");
     again.close().await;
 
     assert_eq!(counts, (1, 9, 12, 4));
-    let after = (app.count("regions").await, app.count("provinces").await, app.count("sites").await, app.count("users").await);
+    let after = (
+        app.count("regions").await,
+        app.count("provinces").await,
+        app.count("sites").await,
+        app.count("users").await,
+    );
     assert_eq!(after, counts);
     app.stop().await;
 }
