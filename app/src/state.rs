@@ -11,6 +11,8 @@ pub struct Settings {
     pub session_ttl_secs: i64,
     /// Failed sign-ins allowed per email within `login_window_secs`.
     pub login_max_failures: i64,
+    /// Failed sign-ins allowed per client address within `login_window_secs`.
+    pub login_max_failures_per_ip: i64,
     pub login_window_secs: i64,
 }
 
@@ -20,6 +22,7 @@ impl Default for Settings {
             secure_cookies: false,
             session_ttl_secs: 30 * 24 * 3600,
             login_max_failures: 5,
+            login_max_failures_per_ip: 30,
             login_window_secs: 15 * 60,
         }
     }

@@ -165,14 +165,9 @@ pub async fn authenticate(
         return Err(AppError::Invalid(errors));
     };
     let since = now() - settings.login_window_secs;
-    let failures: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE email = $1 AND at > $2")
-            .bind(email.as_str())
-            .bind(since)
-            .fetch_one(db.pool())
-            .await?
-            .try_get("n")?;
-    if failures >= settings.login_max_failures {
+    let by_email = recent_failures(db, "email", email.as_str(), since).await?;
+    let by_ip = recent_failures(db, "ip", ip, since).await?;
+    if by_email >= settings.login_max_failures || by_ip >= settings.login_max_failures_per_ip {
         return Err(AppError::Refused(ErrorCode::RateLimited));
     }
     let row = sqlx::query(
@@ -200,6 +195,22 @@ pub async fn authenticate(
         Some(row) => user_from_row(&row),
         None => Err(AppError::Refused(ErrorCode::CredentialsWrong)),
     }
+}
+
+/// Failed sign-ins since a time, for one email or one client address.
+async fn recent_failures(
+    db: &Db,
+    column: &'static str,
+    value: &str,
+    since: i64,
+) -> Result<i64, AppError> {
+    let sql = format!("SELECT COUNT(*) AS n FROM login_failures WHERE {column} = $1 AND at > $2");
+    Ok(sqlx::query(&sql)
+        .bind(value)
+        .bind(since)
+        .fetch_one(db.pool())
+        .await?
+        .try_get("n")?)
 }
 
 fn user_from_row(row: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError> {

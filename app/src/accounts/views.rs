@@ -4,7 +4,7 @@ use super::CurrentUser;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::ui::errors::{error_text, FormError};
+use crate::ui::errors::{error_text, ErrorNotice, FormError};
 use crate::ui::forms::Field;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -136,7 +136,7 @@ pub fn AccountPage() -> impl IntoView {
         <section class="card narrow">
             <h1>{t!(i18n, account_title)}</h1>
             <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
-                {move || session.user.get().map(|user| match user {
+                {move || Suspend::new(async move { match session.user.await {
                     Ok(Some(user)) => view! {
                         <dl class="facts" data-testid="account">
                             <dt>{t!(i18n, signed_in_as)}</dt><dd>{user.display_name.clone()}</dd>
@@ -148,8 +148,8 @@ pub fn AccountPage() -> impl IntoView {
                         <p class="form-error" role="alert">{t!(i18n, errors.unauthenticated)}</p>
                         <p><a href="/login?next=/account">{t!(i18n, nav_login)}</a></p>
                     }.into_any(),
-                    Err(error) => view! { <p class="form-error">{error_text(i18n.get_locale(), error.code())}</p> }.into_any(),
-                })}
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                } })}
             </Transition>
         </section>
     }
@@ -181,10 +181,10 @@ pub fn AdminUsersPage() -> impl IntoView {
         <section class="card">
             <h1>{t!(i18n, admin_users_title)}</h1>
             <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
-                {move || users.get().map(|result| match result {
+                {move || Suspend::new(async move { match users.await {
                     Ok(page) => view! { <UserTable page /> }.into_any(),
-                    Err(error) => view! { <p class="form-error" role="alert">{error_text(i18n.get_locale(), error.code())}</p> }.into_any(),
-                })}
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                } })}
             </Transition>
         </section>
         <section class="card narrow">

@@ -2,7 +2,7 @@
 use super::api::{get_province, list_provinces};
 use crate::domain::{ProvinceKind, ProvinceSummary};
 use crate::i18n::*;
-use crate::ui::errors::error_text;
+use crate::ui::errors::ErrorNotice;
 use crate::ui::localized;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -34,7 +34,7 @@ pub fn ProvinceList() -> impl IntoView {
                 on:input=move |ev| set_filter.set(event_target_value(&ev)) prop:value=filter />
         </div>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
-            {move || provinces.get().map(|result| match result {
+            {move || Suspend::new(async move { match provinces.await {
                 Ok(provinces) => {
                     let shown = move || provinces.iter().filter(|p| matches(p)).cloned().collect::<Vec<_>>();
                     view! {
@@ -53,8 +53,8 @@ pub fn ProvinceList() -> impl IntoView {
                     </ul>
                 }.into_any()
                 }
-                Err(error) => view! { <p class="form-error" role="alert">{error_text(i18n.get_locale(), error.code())}</p> }.into_any(),
-            })}
+                Err(error) => view! { <ErrorNotice error /> }.into_any(),
+            } })}
         </Suspense>
     }
 }
@@ -80,7 +80,7 @@ pub fn ProvincePage() -> impl IntoView {
     );
     view! {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
-            {move || detail.get().map(|result| match result {
+            {move || Suspend::new(async move { match detail.await {
                 Ok(detail) => {
                     let p = detail.province;
                     let sites = detail.sites;
@@ -110,8 +110,8 @@ pub fn ProvincePage() -> impl IntoView {
                     }.into_any()
                 }
                 Err(error) if error.code() == crate::domain::ErrorCode::NotFound => view! { <crate::ui::errors::NotFound /> }.into_any(),
-                Err(error) => view! { <p class="form-error" role="alert">{error_text(i18n.get_locale(), error.code())}</p> }.into_any(),
-            })}
+                Err(error) => view! { <ErrorNotice error /> }.into_any(),
+            } })}
         </Suspense>
     }
 }

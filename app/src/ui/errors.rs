@@ -26,15 +26,17 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
     }
 }
 
-/// The message of a whole-form error, announced to screen readers.
+/// An error in place of what failed to load or save, announced to screen readers.
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class="form-error" role="alert">{move || error_text(i18n.get_locale(), error.code())}</p> }
+}
+
+/// The message of a whole-form error, if there is one.
 #[component]
 pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
-    let i18n = use_i18n();
-    move || {
-        error.get().map(|error| {
-            view! { <p class="form-error" role="alert">{error_text(i18n.get_locale(), error.code())}</p> }
-        })
-    }
+    move || error.get().map(|error| view! { <ErrorNotice error /> })
 }
 
 /// The 404 page; on the server it sets the status too.

@@ -20,10 +20,10 @@ pub fn Header() -> impl IntoView {
                     <li><a href="/">{t!(i18n, nav_home)}</a></li>
                     <li><a href="/provinces">{t!(i18n, nav_provinces)}</a></li>
                     <Transition fallback=|| ()>
-                        {move || session.user.get().map(|user| match user {
+                        {move || Suspend::new(async move { match session.user.await {
                             Ok(Some(user)) => view! { <SignedInLinks user /> }.into_any(),
                             _ => view! { <SignedOutLinks /> }.into_any(),
-                        })}
+                        } })}
                     </Transition>
                 </ul>
             </nav>

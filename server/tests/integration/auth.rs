@@ -10,6 +10,7 @@ on_both_engines!(
     a_malformed_json_body_gets_a_json_error,
     a_wrong_password_is_refused_without_saying_which_part_was_wrong,
     sign_in_is_refused_after_five_failures_even_with_the_right_password,
+    one_address_guessing_many_accounts_is_stopped,
     every_sign_in_issues_a_new_session,
     signing_out_invalidates_the_session_on_the_server,
     state_changing_requests_from_another_origin_are_refused,
@@ -169,6 +170,30 @@ async fn sign_in_is_refused_after_five_failures_even_with_the_right_password(eng
     assert_eq!(app.count("sessions").await, 0);
     // Another account is not locked by someone guessing this one.
     app.sign_in("acheteur@souk.ma", DEMO_PASSWORD).await;
+    app.stop().await;
+}
+
+async fn one_address_guessing_many_accounts_is_stopped(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    for n in 0..30 {
+        let email = format!("guess{n}@souk.ma");
+        let response = app
+            .post_json(
+                "/api/v1/auth/login",
+                &json!({ "email": email, "password": "guess-number-1" }),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+
+    let response = app
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({ "email": "admin@souk.ma", "password": DEMO_PASSWORD }),
+        )
+        .await;
+
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     app.stop().await;
 }
 

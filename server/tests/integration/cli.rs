@@ -41,8 +41,12 @@ fn an_unreachable_database_stops_start_up_with_one_clear_line() {
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
 }
 
-#[tokio::test]
-async fn user_create_makes_the_first_admin_and_refuses_a_weak_password() {
+#[test]
+fn user_create_makes_the_first_admin_and_refuses_a_weak_password() {
+    crate::support::run(user_create_for_both_engines());
+}
+
+async fn user_create_for_both_engines() {
     for engine in [Engine::Sqlite, Engine::Postgres] {
         let url = fresh_database_url(engine);
 

@@ -14,18 +14,32 @@ use tokio::task::JoinHandle;
 macro_rules! on_both_engines {
     ($($test:ident),+ $(,)?) => {$(
         mod $test {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$test(crate::support::Engine::Sqlite).await
+            #[test]
+            fn sqlite() {
+                crate::support::run(super::$test(crate::support::Engine::Sqlite))
             }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$test(crate::support::Engine::Postgres).await
+            #[test]
+            fn postgres() {
+                crate::support::run(super::$test(crate::support::Engine::Postgres))
             }
         }
     )+};
 }
 pub(crate) use on_both_engines;
+
+/// Runs a test on a current-thread runtime, as `souk serve` runs (see `main.rs`), with a
+/// time limit so that a stuck test fails with a message instead of holding up the run.
+pub fn run(test: impl std::future::Future<Output = ()>) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("test runtime");
+    runtime.block_on(async {
+        tokio::time::timeout(std::time::Duration::from_secs(120), test)
+            .await
+            .expect("the test finishes within 120 s")
+    })
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
@@ -86,6 +100,7 @@ impl TestApp {
         }));
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(30))
             .build()
             .expect("http client");
         Self {
@@ -213,10 +228,12 @@ impl TestApp {
             let _ = shutdown.send(());
         }
         if let Some(server) = self.server.take() {
-            server
-                .await
-                .expect("server task")
-                .expect("server stopped cleanly");
+            match tokio::time::timeout(std::time::Duration::from_secs(20), server).await {
+                Ok(stopped) => stopped
+                    .expect("server task")
+                    .expect("server stopped cleanly"),
+                Err(_) => panic!("the server did not stop within 20 s of its shutdown signal"),
+            }
         }
         drop_database(&self.database_url).await;
     }
