@@ -148,6 +148,7 @@ fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, app::shell))
+        .layer(axum::middleware::from_fn(middleware::complete_page_renders))
         .layer(axum::middleware::from_fn(middleware::refuse_cross_origin))
         .layer(axum::middleware::from_fn(middleware::trace_request))
         .with_state(state)

@@ -91,14 +91,7 @@ enum UserCommand {
     },
 }
 
-/// A current-thread runtime: Leptos 0.8's streaming SSR can lose the wake-up of a
-/// `<Suspense>` when a resource finishes on another worker thread at the wrong moment,
-/// leaving a response hanging (leptos-rs/leptos #4851, #4673; here one integration run in
-/// ten or so, of ~30 page renders each, had a page that never finished on a multi-thread
-/// runtime). On one thread that race cannot happen.
-/// Password hashing runs on the blocking pool and SQLite on its own threads, so the
-/// async thread mostly renders HTML; scale out with more `souk` processes.
-#[tokio::main(flavor = "current_thread")]
+#[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(

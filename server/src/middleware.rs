@@ -2,12 +2,67 @@
 use crate::api::{request_locale, ApiError};
 use app::domain::ErrorCode;
 use app::error::AppError;
+use axum::body::Body;
 use axum::extract::Request;
 use axum::http::header::{HOST, ORIGIN, REFERER};
 use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// How long a page may take to render before it is rendered again.
+const PAGE_RENDER_LIMIT: Duration = Duration::from_secs(5);
+const PAGE_RENDER_ATTEMPTS: u32 = 3;
+const PAGE_MAX_BYTES: usize = 8 * 1024 * 1024;
+
+/// Whether a request is for a server-rendered page (not the API, assets or probes).
+fn is_page_request(request: &Request) -> bool {
+    let path = request.uri().path();
+    request.method() == Method::GET
+        && !["/api/", "/pkg/", "/lang/", "/healthz", "/readyz"]
+            .iter()
+            .any(|prefix| path.starts_with(prefix))
+}
+
+/// Renders each page completely before answering, and renders it again if it stalls.
+///
+/// Leptos 0.8's streaming SSR sometimes loses the wake-up of a `<Suspense>` and never
+/// finishes the response (leptos-rs/leptos #4851, #4673: seen here in roughly one test
+/// run in ten, each rendering ~30 pages, on both engines and both runtime flavours).
+/// A page render takes milliseconds, so one that has not finished in 5 s is stuck: it is
+/// dropped and the (idempotent) GET rendered again, and the user gets a whole page.
+pub async fn complete_page_renders(request: Request, next: Next) -> Response {
+    if !is_page_request(&request) {
+        return next.run(request).await;
+    }
+    let (parts, _) = request.into_parts();
+    for attempt in 1..=PAGE_RENDER_ATTEMPTS {
+        let response = next
+            .clone()
+            .run(Request::from_parts(parts.clone(), Body::empty()))
+            .await;
+        let (head, body) = response.into_parts();
+        match tokio::time::timeout(
+            PAGE_RENDER_LIMIT,
+            axum::body::to_bytes(body, PAGE_MAX_BYTES),
+        )
+        .await
+        {
+            Ok(Ok(bytes)) => return Response::from_parts(head, Body::from(bytes)),
+            Ok(Err(error)) => {
+                tracing::error!(%error, path = parts.uri.path(), "page render failed");
+                break;
+            }
+            Err(_) => tracing::warn!(
+                attempt,
+                path = parts.uri.path(),
+                "page render stalled; rendering it again"
+            ),
+        }
+    }
+    let locale = request_locale(&parts.headers);
+    ApiError::new(AppError::Internal, locale).into_response()
+}
 
 /// The `host[:port]` of an absolute URL.
 fn authority(url: &str) -> Option<&str> {
