@@ -37,18 +37,18 @@ pub async fn complete_page_renders(request: Request, next: Next) -> Response {
     }
     let (parts, _) = request.into_parts();
     for attempt in 1..=PAGE_RENDER_ATTEMPTS {
-        let response = next
-            .clone()
-            .run(Request::from_parts(parts.clone(), Body::empty()))
-            .await;
-        let (head, body) = response.into_parts();
-        match tokio::time::timeout(
-            PAGE_RENDER_LIMIT,
-            axum::body::to_bytes(body, PAGE_MAX_BYTES),
-        )
-        .await
-        {
-            Ok(Ok(bytes)) => return Response::from_parts(head, Body::from(bytes)),
+        let render = async {
+            let response = next
+                .clone()
+                .run(Request::from_parts(parts.clone(), Body::empty()))
+                .await;
+            let (head, body) = response.into_parts();
+            axum::body::to_bytes(body, PAGE_MAX_BYTES)
+                .await
+                .map(|bytes| (head, bytes))
+        };
+        match tokio::time::timeout(PAGE_RENDER_LIMIT, render).await {
+            Ok(Ok((head, bytes))) => return Response::from_parts(head, Body::from(bytes)),
             Ok(Err(error)) => {
                 tracing::error!(%error, path = parts.uri.path(), "page render failed");
                 break;
