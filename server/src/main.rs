@@ -62,7 +62,7 @@ enum Command {
         /// Also create one demo account per role
         #[arg(long)]
         demo: bool,
-        /// A region's JSON file to load instead of Fès-Meknès
+        /// Also load another region from this JSON file (the shape of migrations/seed/fes-meknes.json)
         #[arg(long)]
         territory: Option<String>,
     },

@@ -125,6 +125,45 @@ mod tests {
         map
     }
 
+    #[tokio::test]
+    async fn a_page_render_that_stalls_is_rendered_again() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        use std::sync::Arc;
+        let renders = Arc::new(AtomicU32::new(0));
+        let counter = Arc::clone(&renders);
+        let router = axum::Router::new()
+            .route(
+                "/",
+                axum::routing::get(move || {
+                    let counter = Arc::clone(&counter);
+                    async move {
+                        if counter.fetch_add(1, Ordering::SeqCst) == 0 {
+                            std::future::pending::<()>().await;
+                        }
+                        "<p>whole page</p>"
+                    }
+                }),
+            )
+            .layer(axum::middleware::from_fn(complete_page_renders));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("address");
+        tokio::spawn(async move { axum::serve(listener, router).await });
+
+        let response = reqwest::get(format!("http://{addr}/"))
+            .await
+            .expect("answered");
+
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.text().await.expect("body"), "<p>whole page</p>");
+        assert_eq!(
+            renders.load(Ordering::SeqCst),
+            2,
+            "rendered once more after the stall"
+        );
+    }
+
     #[test]
     fn only_this_sites_pages_may_post() {
         assert!(same_origin(&headers(&[
