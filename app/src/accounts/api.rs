@@ -18,14 +18,7 @@ pub async fn login(form: LoginForm, next: Option<String>) -> Result<(), AppError
             let headers = session::request_headers().await?;
             let ip = session::client_ip().await;
             let user = service::authenticate(&state.db, &state.settings, &form, &ip).await?;
-            // Sign-in replaces whatever session the browser had.
-            if let Some(old) =
-                session::cookie_value(&headers, session::SESSION_COOKIE).filter(|t| !t.is_empty())
-            {
-                service::close_session(&state.db, &old).await?;
-            }
-            let token = service::open_session(&state.db, &state.settings, user.id).await?;
-            session::set_cookie(session::session_cookie(&state.settings, &headers, &token));
+            session::set_cookie(session::start_session(&state, &headers, user.id).await?);
             tracing::info!(user_id = user.id, "signed in");
             leptos_axum::redirect(&safe_next(next.as_deref()));
             Ok(())
@@ -42,8 +35,7 @@ pub async fn register(form: RegisterForm) -> Result<(), AppError> {
             let state = crate::state::app_state()?;
             let headers = session::request_headers().await?;
             let user = service::register_buyer(&state.db, &form).await?;
-            let token = service::open_session(&state.db, &state.settings, user.id).await?;
-            session::set_cookie(session::session_cookie(&state.settings, &headers, &token));
+            session::set_cookie(session::start_session(&state, &headers, user.id).await?);
             tracing::info!(user_id = user.id, "buyer registered");
             leptos_axum::redirect("/account");
             Ok(())
@@ -56,15 +48,10 @@ pub async fn register(form: RegisterForm) -> Result<(), AppError> {
 pub async fn logout() -> Result<(), AppError> {
     crate::error::respond(
         async move {
-            use super::{service, session};
+            use super::session;
             let state = crate::state::app_state()?;
             let headers = session::request_headers().await?;
-            if let Some(token) =
-                session::cookie_value(&headers, session::SESSION_COOKIE).filter(|t| !t.is_empty())
-            {
-                service::close_session(&state.db, &token).await?;
-            }
-            session::set_cookie(session::cleared_session_cookie(&state.settings, &headers));
+            session::set_cookie(session::end_session(&state, &headers).await?);
             leptos_axum::redirect("/");
             Ok(())
         }

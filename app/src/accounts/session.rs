@@ -66,6 +66,29 @@ pub async fn user_from_headers(
     }
 }
 
+/// Signs a user in on this request: the session the browser had (if any) is closed, a
+/// new one is opened, and its cookie is returned. A session id planted before sign-in is
+/// never promoted.
+pub async fn start_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    user_id: i64,
+) -> Result<HeaderValue, AppError> {
+    if let Some(old) = cookie_value(headers, SESSION_COOKIE).filter(|t| !t.is_empty()) {
+        service::close_session(&state.db, &old).await?;
+    }
+    let token = service::open_session(&state.db, &state.settings, user_id).await?;
+    Ok(session_cookie(&state.settings, headers, &token))
+}
+
+/// Ends the request's session on the server and returns the cookie that clears it.
+pub async fn end_session(state: &AppState, headers: &HeaderMap) -> Result<HeaderValue, AppError> {
+    if let Some(token) = cookie_value(headers, SESSION_COOKIE).filter(|t| !t.is_empty()) {
+        service::close_session(&state.db, &token).await?;
+    }
+    Ok(cleared_session_cookie(&state.settings, headers))
+}
+
 /// The request's headers, inside a server function or a server render.
 pub async fn request_headers() -> Result<HeaderMap, AppError> {
     leptos_axum::extract::<HeaderMap>().await.map_err(|e| {

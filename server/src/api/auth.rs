@@ -1,8 +1,6 @@
 //! `/api/v1/auth/*` and `/api/v1/me`.
 use super::{ApiError, JsonBody, RequestLocale, SignedIn};
-use app::accounts::session::{
-    cleared_session_cookie, cookie_value, session_cookie, SESSION_COOKIE,
-};
+use app::accounts::session::{end_session, start_session};
 use app::accounts::{service, CurrentUser, LoginForm, RegisterForm};
 use app::state::AppState;
 use axum::extract::{ConnectInfo, State};
@@ -19,13 +17,13 @@ pub async fn register(
     headers: HeaderMap,
     JsonBody(form): JsonBody<RegisterForm>,
 ) -> Result<Response, ApiError> {
+    let fail = |e| ApiError::new(e, locale);
     let user = service::register_buyer(&state.db, &form)
         .await
-        .map_err(|e| ApiError::new(e, locale))?;
-    let token = service::open_session(&state.db, &state.settings, user.id)
+        .map_err(fail)?;
+    let cookie = start_session(&state, &headers, user.id)
         .await
-        .map_err(|e| ApiError::new(e, locale))?;
-    let cookie = session_cookie(&state.settings, &headers, &token);
+        .map_err(fail)?;
     Ok((StatusCode::CREATED, [(SET_COOKIE, cookie)], Json(user)).into_response())
 }
 
@@ -41,15 +39,9 @@ pub async fn login(
     let user = service::authenticate(&state.db, &state.settings, &form, &peer.ip().to_string())
         .await
         .map_err(fail)?;
-    if let Some(old) = cookie_value(&headers, SESSION_COOKIE).filter(|t| !t.is_empty()) {
-        service::close_session(&state.db, &old)
-            .await
-            .map_err(fail)?;
-    }
-    let token = service::open_session(&state.db, &state.settings, user.id)
+    let cookie = start_session(&state, &headers, user.id)
         .await
         .map_err(fail)?;
-    let cookie = session_cookie(&state.settings, &headers, &token);
     Ok(([(SET_COOKIE, cookie)], Json(user)).into_response())
 }
 
@@ -59,19 +51,10 @@ pub async fn logout(
     RequestLocale(locale): RequestLocale,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    if let Some(token) = cookie_value(&headers, SESSION_COOKIE).filter(|t| !t.is_empty()) {
-        service::close_session(&state.db, &token)
-            .await
-            .map_err(|e| ApiError::new(e, locale))?;
-    }
-    Ok((
-        StatusCode::NO_CONTENT,
-        [(
-            SET_COOKIE,
-            cleared_session_cookie(&state.settings, &headers),
-        )],
-    )
-        .into_response())
+    let cookie = end_session(&state, &headers)
+        .await
+        .map_err(|e| ApiError::new(e, locale))?;
+    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie)]).into_response())
 }
 
 pub async fn me(SignedIn(user): SignedIn) -> Json<CurrentUser> {
