@@ -45,6 +45,7 @@ export async function startSouk() {
       SOUK_ADDR: `127.0.0.1:${port}`,
       DATABASE_URL: `sqlite://${join(dir, 'souk.db')}`,
       SOUK_SITE_ROOT: join(root, 'target/site'),
+      SOUK_DATA_DIR: join(dir, 'media'),
       RUST_LOG: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -40,6 +40,10 @@ impl AppError {
         Self::Refused(ErrorCode::NotFound)
     }
 
+    pub fn conflict(code: ErrorCode) -> Self {
+        Self::Refused(code)
+    }
+
     /// The code that names this error for the user.
     pub fn code(&self) -> ErrorCode {
         match self {
@@ -64,7 +68,14 @@ impl AppError {
                 ErrorCode::Unauthenticated | ErrorCode::CredentialsWrong => 401,
                 ErrorCode::Forbidden | ErrorCode::CrossOrigin => 403,
                 ErrorCode::NotFound => 404,
-                ErrorCode::EmailTaken => 409,
+                ErrorCode::EmailTaken
+                | ErrorCode::SkuTaken
+                | ErrorCode::RegistrationTaken
+                | ErrorCode::CooperativeExists
+                | ErrorCode::StockInsufficient
+                | ErrorCode::StatusInvalid => 409,
+                ErrorCode::CooperativeMissing => 403,
+                ErrorCode::FileTooLarge => 413,
                 ErrorCode::RateLimited => 429,
                 ErrorCode::Internal => 500,
                 _ => 400,

@@ -3,9 +3,12 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod catalogue;
+pub mod cooperatives;
 pub mod domain;
 pub mod error;
 mod home;
+pub mod inventory;
 pub mod territory;
 pub mod ui;
 
@@ -80,6 +83,15 @@ fn Page() -> impl IntoView {
                     <Route path=path!("/register") view=RegisterPage />
                     <Route path=path!("/account") view=AccountPage />
                     <Route path=path!("/admin/users") view=AdminUsersPage />
+                    <Route path=path!("/admin/cooperatives") view=cooperatives::AdminCooperativesPage />
+                    <Route path=path!("/products") view=catalogue::CataloguePage />
+                    <Route path=path!("/products/:id") view=catalogue::ProductPage />
+                    <Route path=path!("/cooperatives") view=cooperatives::CooperativesPage />
+                    <Route path=path!("/cooperatives/:id") view=cooperatives::CooperativePage />
+                    <Route path=path!("/cooperative") view=cooperatives::CooperativeProfilePage />
+                    <Route path=path!("/cooperative/products") view=catalogue::MyProductsPage />
+                    <Route path=path!("/cooperative/products/:id") view=catalogue::ProductEditPage />
+                    <Route path=path!("/cooperative/import") view=catalogue::ImportPage />
                 </Routes>
             </ErrorBoundary>
         </main>

@@ -1,6 +1,7 @@
 //! What every request handler and server function is handed: no globals.
 use crate::db::Db;
 use leptos::config::LeptosOptions;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
@@ -14,6 +15,8 @@ pub struct Settings {
     /// Failed sign-ins allowed per client address within `login_window_secs`.
     pub login_max_failures_per_ip: i64,
     pub login_window_secs: i64,
+    /// Where uploaded files (product photos) are kept.
+    pub data_dir: PathBuf,
 }
 
 impl Default for Settings {
@@ -24,6 +27,7 @@ impl Default for Settings {
             login_max_failures: 5,
             login_max_failures_per_ip: 30,
             login_window_secs: 15 * 60,
+            data_dir: PathBuf::from("data"),
         }
     }
 }

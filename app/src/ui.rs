@@ -2,6 +2,8 @@
 pub mod errors;
 pub mod forms;
 pub mod layout;
+pub mod money;
+pub mod pagination;
 
 use crate::i18n::Locale;
 

@@ -1,6 +1,7 @@
 //! The public JSON API under `/api/v1`. Errors are `{"error": {"code", "message",
 //! "fields"?}}` with a 4xx status, the message in the caller's language.
 mod auth;
+mod catalogue;
 mod territory;
 
 use app::accounts::session::user_from_headers;
@@ -11,6 +12,7 @@ use app::state::AppState;
 use app::ui::errors::error_text;
 use app::LANGUAGE_COOKIE;
 use axum::extract::rejection::JsonRejection;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
@@ -27,6 +29,23 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(auth::me))
         .route("/provinces", get(territory::list_provinces))
+        .route("/cooperatives", get(catalogue::list_cooperatives))
+        .route("/cooperatives/{id}", get(catalogue::get_cooperative))
+        .route(
+            "/cooperatives/{id}/products.csv",
+            get(catalogue::export_csv)
+                .post(catalogue::import_csv)
+                .layer(DefaultBodyLimit::max(
+                    app::catalogue::csv::MAX_BYTES + 64 * 1024,
+                )),
+        )
+        .route("/products", get(catalogue::list_products))
+        .route("/products/{id}", get(catalogue::get_product))
+        .route(
+            "/products/{id}/photos",
+            post(catalogue::upload_photo)
+                .layer(DefaultBodyLimit::max(2 * app::catalogue::photos::MAX_BYTES)),
+        )
         .fallback(not_found)
 }
 

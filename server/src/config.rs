@@ -14,6 +14,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Seed demo accounts when the database has no user yet.
     pub seed_demo: bool,
+    /// Where uploaded files are kept (`SOUK_DATA_DIR`, default `data`).
+    pub data_dir: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +45,7 @@ impl Config {
             site_root: site_root.to_owned(),
             secure_cookies,
             seed_demo,
+            data_dir: "data".to_owned(),
         })
     }
 }

@@ -5,6 +5,7 @@ pub mod seed;
 mod api;
 mod health;
 mod language;
+mod media;
 mod middleware;
 
 use app::accounts::service::user_count;
@@ -40,6 +41,7 @@ pub async fn prepare_database(config: &Config) -> Result<Db, StartError> {
     seed::territory(&db, None).await?;
     if config.seed_demo && user_count(&db).await.map_err(StartError::Count)? == 0 {
         seed::demo(&db).await?;
+        seed::demo_catalogue(&db, std::path::Path::new(&config.data_dir)).await?;
     }
     Ok(db)
 }
@@ -67,6 +69,7 @@ impl Application {
             .build();
         let settings = Settings {
             secure_cookies: config.secure_cookies,
+            data_dir: config.data_dir.clone().into(),
             ..Settings::default()
         };
         let state = AppState {
@@ -138,6 +141,7 @@ fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/lang/{code}", get(language::switch_language))
+        .route("/media/photos/{name}", get(media::photo))
         .nest("/api/v1", api::routes())
         .route("/api/{*fn_name}", {
             let context = context.clone();

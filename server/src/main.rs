@@ -42,6 +42,9 @@ struct Global {
         global = true
     )]
     site_root: String,
+    /// Folder for uploaded files (product photos)
+    #[arg(long, env = "SOUK_DATA_DIR", default_value = "data", global = true)]
+    data_dir: String,
     /// Mark cookies Secure (when Souk is served over TLS)
     #[arg(long, env = "SOUK_SECURE_COOKIES", global = true)]
     secure_cookies: bool,
@@ -57,20 +60,34 @@ enum Command {
     },
     /// Create the database if missing and apply the migrations
     Migrate,
-    /// Load the reference territory, and with --demo the demo accounts
+    /// Load the reference territory, and with --demo the demo accounts and catalogue
     Seed {
-        /// Also create one demo account per role
+        /// Also create one demo account per role and the demo cooperatives and products
         #[arg(long)]
         demo: bool,
+        /// Also generate this many products (for benchmarks)
+        #[arg(long)]
+        products: Option<u64>,
         /// Also load another region from this JSON file (the shape of migrations/seed/fes-meknes.json)
         #[arg(long)]
         territory: Option<String>,
+    },
+    /// Check the data: `souk check stock` proves every stock level equals its ledger
+    Check {
+        #[command(subcommand)]
+        what: CheckCommand,
     },
     /// Manage users
     User {
         #[command(subcommand)]
         command: UserCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum CheckCommand {
+    /// Every product's available stock equals the sum of its stock movements
+    Stock,
 }
 
 #[derive(Subcommand)]
@@ -114,14 +131,17 @@ async fn run(cli: Cli) -> Result<(), String> {
     let g = cli.global;
     let command = cli.command.unwrap_or(Command::Serve { no_demo: false });
     let seed_demo = matches!(command, Command::Serve { no_demo: false });
-    let config = Config::new(
-        &g.addr,
-        &g.database_url,
-        &g.site_root,
-        g.secure_cookies,
-        seed_demo,
-    )
-    .map_err(|e| e.to_string())?;
+    let config = Config {
+        data_dir: g.data_dir,
+        ..Config::new(
+            &g.addr,
+            &g.database_url,
+            &g.site_root,
+            g.secure_cookies,
+            seed_demo,
+        )
+        .map_err(|e| e.to_string())?
+    };
     match command {
         Command::Serve { .. } => serve(config).await,
         Command::Migrate => {
@@ -132,7 +152,12 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("database migrated");
             Ok(())
         }
-        Command::Seed { demo, territory } => {
+        Command::Seed {
+            demo,
+            products,
+            territory,
+        } => {
+            let data_dir = std::path::PathBuf::from(&config.data_dir);
             let db = prepare_database(&Config {
                 seed_demo: false,
                 ..config
@@ -146,9 +171,51 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
             if demo {
                 seed::demo(&db).await.map_err(|e| e.to_string())?;
+                seed::demo_catalogue(&db, &data_dir)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+            if let Some(n) = products {
+                let started = std::time::Instant::now();
+                let written = seed::benchmark_products(&db, &data_dir, n)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                println!(
+                    "{written} products generated in {:.1} s",
+                    started.elapsed().as_secs_f64()
+                );
             }
             println!("database seeded");
             Ok(())
+        }
+        Command::Check {
+            what: CheckCommand::Stock,
+        } => {
+            let db = app::db::Db::connect(&config.database_url)
+                .await
+                .map_err(|e| e.to_string())?;
+            db.migrate().await.map_err(|e| e.to_string())?;
+            let mismatches = app::inventory::service::check_stock(&db)
+                .await
+                .map_err(|e| e.to_string())?;
+            let (products, movements) = app::inventory::service::ledger_size(&db)
+                .await
+                .map_err(|e| e.to_string())?;
+            if mismatches.is_empty() {
+                println!("stock ok: {products} products, {movements} movements, every level equals its ledger");
+                Ok(())
+            } else {
+                for m in &mismatches {
+                    println!(
+                        "product {}: available {} but its movements sum to {}",
+                        m.product_id, m.available, m.ledger
+                    );
+                }
+                Err(format!(
+                    "{} of {products} products disagree with their ledger",
+                    mismatches.len()
+                ))
+            }
         }
         Command::User {
             command:

@@ -5,10 +5,16 @@ mod support;
 
 #[path = "integration/auth.rs"]
 mod auth;
+#[path = "integration/catalogue.rs"]
+mod catalogue;
+#[path = "integration/catalogue_files.rs"]
+mod catalogue_files;
 #[path = "integration/cli.rs"]
 mod cli;
 #[path = "integration/health.rs"]
 mod health;
+#[path = "integration/inventory.rs"]
+mod inventory;
 #[path = "integration/pages.rs"]
 mod pages;
 #[path = "integration/server_functions.rs"]

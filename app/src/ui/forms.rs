@@ -14,6 +14,8 @@ pub fn Field(
     #[prop(optional)] required: bool,
     #[prop(optional)] maxlength: Option<usize>,
     #[prop(optional, into)] hint: Option<Signal<String>>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(into)] error: Signal<Option<ErrorCode>>,
     children: Children,
 ) -> impl IntoView {
@@ -43,6 +45,8 @@ pub fn Field(
                 autocomplete=autocomplete
                 required=required
                 maxlength=maxlength
+                value=value
+                inputmode=inputmode
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=described_by
             />
@@ -52,4 +56,97 @@ pub fn Field(
             })}
         </div>
     }
+}
+
+/// A labelled multi-line text, with its error.
+#[component]
+pub fn TextArea(
+    name: &'static str,
+    id: &'static str,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] dir: Option<&'static str>,
+    #[prop(default = 4)] rows: u32,
+    #[prop(into)] error: Signal<Option<ErrorCode>>,
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error_id = format!("{id}-error");
+    let described = error_id.clone();
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for=id>{children()}</label>
+            <textarea id=id name=name rows=rows dir=dir
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=move || error.get().is_some().then(|| described.clone())
+            >{value.unwrap_or_default()}</textarea>
+            {move || error.get().map(|code| {
+                view! { <p class="field-error" id=error_id.clone()>{error_text(i18n.get_locale(), code)}</p> }
+            })}
+        </div>
+    }
+}
+
+/// A labelled choice among `(value, label)` options, with its error.
+#[component]
+pub fn Select(
+    name: &'static str,
+    id: &'static str,
+    options: Vec<(String, String)>,
+    #[prop(optional, into)] selected: Option<String>,
+    /// A first, empty option ("any" in a filter, "choose" in a form).
+    #[prop(optional, into)]
+    empty: Option<String>,
+    #[prop(into)] error: Signal<Option<ErrorCode>>,
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let selected = selected.unwrap_or_default();
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for=id>{children()}</label>
+            <select id=id name=name aria-invalid=move || error.get().is_some().then_some("true")>
+                {empty.map(|label| view! { <option value="">{label}</option> })}
+                {options.into_iter().map(|(value, label)| {
+                    let is_selected = value == selected;
+                    view! { <option value=value selected=is_selected>{label}</option> }
+                }).collect_view()}
+            </select>
+            {move || error.get().map(|code| view! { <p class="field-error">{error_text(i18n.get_locale(), code)}</p> })}
+        </div>
+    }
+}
+
+/// The error of one field of a server action's last answer.
+pub fn action_field_error<S>(
+    action: leptos::prelude::ServerAction<S>,
+    field: &'static str,
+) -> Signal<Option<ErrorCode>>
+where
+    S: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        action
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .and_then(|e| e.field_error(field))
+    })
+}
+
+/// A whole-form error of a server action's last answer (not a field's).
+pub fn action_form_error<S>(
+    action: leptos::prelude::ServerAction<S>,
+) -> Signal<Option<crate::error::AppError>>
+where
+    S: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        action
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .filter(|e| !matches!(e, crate::error::AppError::Invalid(_)))
+    })
 }

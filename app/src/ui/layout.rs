@@ -18,6 +18,8 @@ pub fn Header() -> impl IntoView {
             <nav class="main-nav" aria-label=move || td_string!(i18n.get_locale(), nav_main)>
                 <ul>
                     <li><a href="/">{t!(i18n, nav_home)}</a></li>
+                    <li><a href="/products">{t!(i18n, nav_products)}</a></li>
+                    <li><a href="/cooperatives">{t!(i18n, nav_cooperatives)}</a></li>
                     <li><a href="/provinces">{t!(i18n, nav_provinces)}</a></li>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move { match session.user.await {
@@ -48,10 +50,17 @@ fn SignedInLinks(user: CurrentUser) -> impl IntoView {
     let session = expect_context::<UserSession>();
     let logout = ServerAction::<Logout>::new();
     session.refresh_after(logout);
-    let admin = (user.role == Role::Admin)
-        .then(|| view! { <li><a href="/admin/users">{t!(i18n, nav_users)}</a></li> });
+    let admin = (user.role == Role::Admin).then(|| {
+        view! {
+            <li><a href="/admin/users">{t!(i18n, nav_users)}</a></li>
+            <li><a href="/admin/cooperatives">{t!(i18n, nav_admin_cooperatives)}</a></li>
+        }
+    });
+    let cooperative = (user.role == Role::Cooperative)
+        .then(|| view! { <li><a href="/cooperative" data-testid="nav-my-cooperative">{t!(i18n, nav_my_cooperative)}</a></li> });
     view! {
         {admin}
+        {cooperative}
         <li><a href="/account">{t!(i18n, nav_account)}</a></li>
         <li>
             <ActionForm action=logout attr:class="inline-form">

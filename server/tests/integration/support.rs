@@ -75,6 +75,7 @@ pub fn fresh_database_url(engine: Engine) -> String {
 pub struct TestApp {
     pub base: String,
     pub database_url: String,
+    pub data_dir: std::path::PathBuf,
     pub db: app::db::Db,
     client: reqwest::Client,
     session: Mutex<Option<String>>,
@@ -87,8 +88,16 @@ pub const DEMO_PASSWORD: &str = souk::seed::DEMO_PASSWORD;
 impl TestApp {
     pub async fn spawn(engine: Engine) -> Self {
         let database_url = fresh_database_url(engine);
-        let config = Config::new("127.0.0.1:0", &database_url, "target/site", false, true)
-            .expect("test config is valid");
+        let data_dir = std::env::temp_dir().join(format!(
+            "souk_media_{}_{}",
+            std::process::id(),
+            NEXT_DB.fetch_add(1, Ordering::SeqCst)
+        ));
+        let config = Config {
+            data_dir: data_dir.display().to_string(),
+            ..Config::new("127.0.0.1:0", &database_url, "target/site", false, true)
+                .expect("test config is valid")
+        };
         let app = Application::build(config).await.unwrap_or_else(|e| {
             panic!("Souk must start on {engine:?} (is PostgreSQL running on 127.0.0.1:5432?): {e}")
         });
@@ -106,6 +115,7 @@ impl TestApp {
         Self {
             base,
             database_url,
+            data_dir,
             db,
             client,
             session: Mutex::new(None),
@@ -236,6 +246,46 @@ impl TestApp {
             }
         }
         drop_database(&self.database_url).await;
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+
+    /// Posts a multipart body with one file field, as a browser's file form does.
+    pub async fn post_file(
+        &self,
+        path: &str,
+        field: &str,
+        bytes: Vec<u8>,
+        extra: HeaderMap,
+    ) -> Response {
+        let mut headers = self.headers();
+        headers.extend(extra);
+        let part = reqwest::multipart::Part::bytes(bytes).file_name("upload.jpg");
+        let form = reqwest::multipart::Form::new().part(field.to_owned(), part);
+        let response = self
+            .client
+            .post(self.url(path))
+            .headers(headers)
+            .multipart(form)
+            .send()
+            .await
+            .expect("POST reaches the server");
+        self.remember(&response);
+        response
+    }
+
+    /// Posts a text body (a CSV file) to a path.
+    pub async fn post_text(&self, path: &str, body: &str) -> Response {
+        let response = self
+            .client
+            .post(self.url(path))
+            .headers(self.headers())
+            .header("content-type", "text/csv")
+            .body(body.to_owned())
+            .send()
+            .await
+            .expect("POST reaches the server");
+        self.remember(&response);
+        response
     }
 }
 

@@ -1,0 +1,162 @@
+//! Server functions of the cooperatives room.
+use super::{CooperativeDetail, CooperativePage, Programme, ProgrammeForm};
+use crate::domain::catalogue::CooperativeForm;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The signed-in member's cooperative; `None` when the account has none yet.
+#[server]
+pub async fn my_cooperative() -> Result<Option<CooperativeDetail>, AppError> {
+    crate::error::respond(
+        async move {
+            use crate::domain::{ErrorCode, Role};
+            let user = crate::accounts::session::require_role(&[Role::Cooperative]).await?;
+            let state = crate::state::app_state()?;
+            match super::service::membership(&state.db, &user).await {
+                Ok(member) => {
+                    super::service::cooperative_detail(&state.db, member.cooperative_id, false)
+                        .await
+                        .map(Some)
+                }
+                Err(AppError::Refused(ErrorCode::CooperativeMissing)) => Ok(None),
+                Err(error) => Err(error),
+            }
+        }
+        .await,
+    )
+}
+
+/// Creates the member's cooperative (pending verification) or updates its profile.
+#[server]
+pub async fn save_cooperative(form: CooperativeForm) -> Result<i64, AppError> {
+    crate::error::respond(
+        async move {
+            use super::service;
+            use crate::domain::{CooperativeStatus, ErrorCode, Role};
+            let user = crate::accounts::session::require_role(&[Role::Cooperative]).await?;
+            let state = crate::state::app_state()?;
+            let draft = form.parse().map_err(AppError::Invalid)?;
+            match service::membership(&state.db, &user).await {
+                Ok(_) => {
+                    let member = service::writing_member(&state.db, &user).await?;
+                    service::update_cooperative(&state.db, &member, &draft).await?;
+                    tracing::info!(
+                        cooperative_id = member.cooperative_id,
+                        "cooperative profile updated"
+                    );
+                    Ok(member.cooperative_id)
+                }
+                Err(AppError::Refused(ErrorCode::CooperativeMissing)) => {
+                    let id = service::create_cooperative(
+                        &state.db,
+                        &draft,
+                        Some(user.id),
+                        CooperativeStatus::Pending,
+                    )
+                    .await?;
+                    tracing::info!(
+                        cooperative_id = id,
+                        user_id = user.id,
+                        "cooperative registered"
+                    );
+                    Ok(id)
+                }
+                Err(error) => Err(error),
+            }
+        }
+        .await,
+    )
+}
+
+/// Verified cooperatives, optionally of one province.
+#[server]
+pub async fn list_cooperatives(page: u32, province: String) -> Result<CooperativePage, AppError> {
+    crate::error::respond(
+        async move {
+            use crate::domain::CooperativeStatus;
+            let state = crate::state::app_state()?;
+            let province = Some(province.as_str()).filter(|p| !p.is_empty());
+            super::service::list_cooperatives(
+                &state.db,
+                Some(CooperativeStatus::Verified),
+                province,
+                page,
+                24,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn get_cooperative(id: i64) -> Result<CooperativeDetail, AppError> {
+    crate::error::respond(
+        async move {
+            let state = crate::state::app_state()?;
+            super::service::cooperative_detail(&state.db, id, true).await
+        }
+        .await,
+    )
+}
+
+/// Every cooperative in a state, for the admin.
+#[server]
+pub async fn admin_cooperatives(status: String, page: u32) -> Result<CooperativePage, AppError> {
+    crate::error::respond(
+        async move {
+            use crate::domain::{CooperativeStatus, Role};
+            crate::accounts::session::require_role(&[Role::Admin]).await?;
+            let state = crate::state::app_state()?;
+            let status = CooperativeStatus::from_code(&status);
+            super::service::list_cooperatives(&state.db, status, None, page, 50).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn set_cooperative_status(id: i64, status: String) -> Result<(), AppError> {
+    crate::error::respond(
+        async move {
+            use crate::domain::{CooperativeStatus, ErrorCode, Role};
+            let admin = crate::accounts::session::require_role(&[Role::Admin]).await?;
+            let state = crate::state::app_state()?;
+            let status = CooperativeStatus::from_code(&status)
+                .ok_or(AppError::Refused(ErrorCode::StatusInvalid))?;
+            super::service::set_status(&state.db, &admin, id, status).await?;
+            tracing::info!(
+                admin_id = admin.id,
+                cooperative_id = id,
+                status = status.as_str(),
+                "cooperative status set"
+            );
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn list_programmes() -> Result<Vec<Programme>, AppError> {
+    crate::error::respond(
+        async move {
+            let state = crate::state::app_state()?;
+            super::service::list_programmes(&state.db).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn create_programme(form: ProgrammeForm) -> Result<(), AppError> {
+    crate::error::respond(
+        async move {
+            use crate::domain::Role;
+            let admin = crate::accounts::session::require_role(&[Role::Admin]).await?;
+            let state = crate::state::app_state()?;
+            super::service::create_programme(&state.db, &admin, &form).await
+        }
+        .await,
+    )
+}

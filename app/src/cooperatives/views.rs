@@ -1,0 +1,432 @@
+//! Cooperatives for buyers (list and profile page), the member's dashboard and profile
+//! form, and the admin's verification list with the programmes.
+use super::api::{
+    admin_cooperatives, get_cooperative, list_cooperatives, list_programmes, my_cooperative,
+    CreateProgramme, SaveCooperative, SetCooperativeStatus,
+};
+use super::{CooperativeDetail, CooperativeSummary, Programme};
+use crate::catalogue::api::search_products;
+use crate::catalogue::{ProductCards, ProductQuery};
+use crate::domain::catalogue::CooperativeForm;
+use crate::domain::{CooperativeStatus, ErrorCode};
+use crate::i18n::*;
+use crate::inventory::LowStockAlerts;
+use crate::territory::api::list_provinces;
+use crate::ui::errors::{ErrorNotice, FormError, NotFound};
+use crate::ui::forms::{action_field_error, action_form_error, Field, Select, TextArea};
+use crate::ui::localized;
+use crate::ui::pagination::Pagination;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+pub fn status_label(locale: Locale, status: CooperativeStatus) -> &'static str {
+    match status {
+        CooperativeStatus::Pending => td_string!(locale, coop_pending),
+        CooperativeStatus::Verified => td_string!(locale, coop_verified),
+        CooperativeStatus::Suspended => td_string!(locale, coop_suspended),
+    }
+}
+
+#[component]
+fn CooperativeFlags(c: CooperativeSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <span class="badges">
+            {c.women_led.then(|| view! { <span class="badge">{t!(i18n, women_led)}</span> })}
+            {c.youth_led.then(|| view! { <span class="badge">{t!(i18n, youth_led)}</span> })}
+        </span>
+    }
+}
+
+/// `/cooperatives`: verified cooperatives, filterable by province.
+#[component]
+pub fn CooperativesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let page = move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<u32>().ok())
+            .unwrap_or(1)
+            .max(1)
+    };
+    let province = move || query.read().get("province").unwrap_or_default();
+    let list = Resource::new(
+        move || (page(), province()),
+        |(page, province)| list_cooperatives(page, province),
+    );
+    let provinces = Resource::new(|| (), |_| list_provinces());
+    view! {
+        <section class="card">
+            <h1>{t!(i18n, cooperatives_title)}</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let locale = i18n.get_locale_untracked();
+                    let options = provinces.await.unwrap_or_default().into_iter()
+                        .map(|p| (p.code.clone(), localized(locale, &p.name_fr, &p.name_ar, &p.name_en).to_owned())).collect();
+                    view! {
+                        <form method="get" action="/cooperatives" class="filters">
+                            <Select name="province" id="coop-province" options selected=province() empty=td_string!(locale, any).to_owned() error=Signal::derive(|| None)>{t!(i18n, province)}</Select>
+                            <button type="submit">{t!(i18n, search_submit)}</button>
+                        </form>
+                    }
+                })}
+            </Suspense>
+            <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+                {move || Suspend::new(async move { match list.await {
+                    Ok(page) if page.items.is_empty() => view! { <p class="empty">{t!(i18n, cooperatives_empty)}</p> }.into_any(),
+                    Ok(page) => {
+                        let locale = i18n.get_locale_untracked();
+                        let province = province();
+                        view! {
+                            <ul class="coop-list" data-testid="cooperative-list">
+                                {page.items.into_iter().map(|c| view! {
+                                    <li>
+                                        <a href=format!("/cooperatives/{}", c.id)><strong>{localized(locale, &c.name_fr, &c.name_ar, &c.name_fr).to_owned()}</strong></a>
+                                        <span class="muted">{localized(locale, &c.province_fr, &c.province_ar, &c.province_en).to_owned()} " · " {t!(i18n, product_count, n = c.product_count)}</span>
+                                        <CooperativeFlags c=c.clone() />
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                            <Pagination page=page.page per_page=page.per_page total=page.total
+                                href=move |n| format!("?province={}&page={n}", crate::ui::encode_query_value(&province)) />
+                        }.into_any()
+                    }
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                } })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// `/cooperatives/{id}`: the public profile with the products.
+#[component]
+pub fn CooperativePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let cooperative = Resource::new(id, get_cooperative);
+    let products = Resource::new(id, |id| {
+        search_products(ProductQuery {
+            cooperative: id.to_string(),
+            sort: "name".into(),
+            per_page: "48".into(),
+            ..ProductQuery::default()
+        })
+    });
+    view! {
+        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move { match cooperative.await {
+                Ok(c) => view! {
+                    <CooperativeProfile c />
+                    <section class="card">
+                        <h2>{t!(i18n, products_title)}</h2>
+                        {match products.await {
+                            Ok(page) => view! { <ProductCards items=page.items /> }.into_any(),
+                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        }}
+                    </section>
+                    <section class="card">
+                        <h2>{t!(i18n, upcoming_markets)}</h2>
+                        <p class="empty">{t!(i18n, upcoming_markets_none)}</p>
+                    </section>
+                }.into_any(),
+                Err(error) if error.code() == ErrorCode::NotFound => view! { <NotFound /> }.into_any(),
+                Err(error) => view! { <ErrorNotice error /> }.into_any(),
+            } })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CooperativeProfile(c: CooperativeDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let s = c.summary.clone();
+    let description = localized(
+        locale,
+        &c.description_fr,
+        &c.description_ar,
+        &c.description_en,
+    )
+    .to_owned();
+    view! {
+        <section class="card" data-testid="cooperative-profile">
+            <h1>{localized(locale, &s.name_fr, &s.name_ar, &s.name_fr).to_owned()}</h1>
+            {(locale != Locale::ar).then(|| view! { <p lang="ar" dir="rtl">{s.name_ar.clone()}</p> })}
+            <CooperativeFlags c=s.clone() />
+            {(!description.is_empty()).then(|| view! { <p class="description">{description}</p> })}
+            <dl class="facts">
+                <dt>{t!(i18n, province)}</dt>
+                <dd><a href=format!("/provinces/{}", s.province_code)>{localized(locale, &s.province_fr, &s.province_ar, &s.province_en).to_owned()}</a></dd>
+                <dt>{t!(i18n, address)}</dt><dd>{c.address.clone()}</dd>
+                <dt>{t!(i18n, member_count)}</dt><dd>{s.member_count}</dd>
+                <dt>{t!(i18n, registration_number)}</dt><dd dir="ltr">{c.registration_number.clone()}</dd>
+                {(!c.programmes.is_empty()).then(|| view! {
+                    <dt>{t!(i18n, programmes)}</dt>
+                    <dd>{c.programmes.iter().map(|p| localized(locale, &p.name_fr, &p.name_ar, &p.name_en).to_owned()).collect::<Vec<_>>().join(", ")}</dd>
+                })}
+                {(!c.labels.is_empty()).then(|| view! { <dt>{t!(i18n, labels)}</dt><dd>{c.labels.clone()}</dd> })}
+                {(!c.phone.is_empty()).then(|| view! { <dt>{t!(i18n, phone)}</dt><dd dir="ltr"><a href=format!("tel:{}", c.phone)>{c.phone.clone()}</a></dd> })}
+                {(!c.email.is_empty()).then(|| view! { <dt>{t!(i18n, email)}</dt><dd><a href=format!("mailto:{}", c.email)>{c.email.clone()}</a></dd> })}
+            </dl>
+        </section>
+    }
+}
+
+/// `/cooperative`: the member's dashboard, or the form that registers its cooperative.
+#[component]
+pub fn CooperativeProfilePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SaveCooperative>::new();
+    let cooperative = Resource::new(move || save.version().get(), |_| my_cooperative());
+    let choices = Resource::new(
+        || (),
+        |_| async { (list_provinces().await, list_programmes().await) },
+    );
+    view! {
+        <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                let (provinces, programmes) = choices.await;
+                let provinces = provinces.unwrap_or_default();
+                let programmes = programmes.unwrap_or_default();
+                match cooperative.await {
+                    Ok(Some(c)) => {
+                        let locale = i18n.get_locale_untracked();
+                        let status = c.summary.status;
+                        let form = profile_form(&c);
+                        view! {
+                            <section class="card">
+                                <h1>{localized(locale, &c.summary.name_fr, &c.summary.name_ar, &c.summary.name_fr).to_owned()}</h1>
+                                <p data-testid="cooperative-status">{t!(i18n, status)} " : " <strong>{status_label(locale, status)}</strong></p>
+                                {(status == CooperativeStatus::Pending).then(|| view! { <p class="notice">{t!(i18n, coop_pending_text)}</p> })}
+                                {(status == CooperativeStatus::Suspended).then(|| view! { <p class="form-error" role="alert">{t!(i18n, coop_suspended_text)}</p> })}
+                                <p class="actions">
+                                    <a class="button" href="/cooperative/products">{t!(i18n, my_products_title)}</a>
+                                    <a href="/cooperative/products/new">{t!(i18n, new_product)}</a>
+                                    <a href="/cooperative/import">{t!(i18n, import_title)}</a>
+                                    {(status == CooperativeStatus::Verified).then(|| view! { <a href=format!("/cooperatives/{}", c.summary.id)>{t!(i18n, see_public_page)}</a> })}
+                                </p>
+                                <LowStockAlerts />
+                            </section>
+                            <ProfileForm save form provinces programmes title=td_string!(locale, edit_profile) />
+                        }.into_any()
+                    }
+                    Ok(None) => {
+                        let title = td_string!(i18n.get_locale_untracked(), create_profile);
+                        view! {
+                            <section class="card"><p>{t!(i18n, create_profile_intro)}</p></section>
+                            <ProfileForm save form=CooperativeForm::default() provinces programmes title />
+                        }.into_any()
+                    }
+                    Err(error) => view! { <section class="card"><ErrorNotice error /></section> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn profile_form(c: &CooperativeDetail) -> CooperativeForm {
+    let flag = |on: bool| on.then(|| "on".to_owned());
+    CooperativeForm {
+        name_fr: c.summary.name_fr.clone(),
+        name_ar: c.summary.name_ar.clone(),
+        registration_number: c.registration_number.clone(),
+        province: c.summary.province_code.clone(),
+        address: c.address.clone(),
+        lat: c.lat.map(|v| v.to_string()).unwrap_or_default(),
+        lon: c.lon.map(|v| v.to_string()).unwrap_or_default(),
+        description_fr: c.description_fr.clone(),
+        description_ar: c.description_ar.clone(),
+        description_en: c.description_en.clone(),
+        phone: c.phone.clone(),
+        email: c.email.clone(),
+        member_count: c.summary.member_count.to_string(),
+        women_led: flag(c.summary.women_led),
+        youth_led: flag(c.summary.youth_led),
+        labels: c.labels.clone(),
+        programmes: c
+            .programmes
+            .iter()
+            .map(|p| p.code.clone())
+            .collect::<Vec<_>>()
+            .join(","),
+    }
+}
+
+#[component]
+fn ProfileForm(
+    save: ServerAction<SaveCooperative>,
+    form: CooperativeForm,
+    provinces: Vec<crate::domain::ProvinceSummary>,
+    programmes: Vec<Programme>,
+    title: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let error = move |f: &'static str| action_field_error(save, f);
+    let provinces = provinces
+        .into_iter()
+        .map(|p| {
+            (
+                p.code.clone(),
+                localized(locale, &p.name_fr, &p.name_ar, &p.name_en).to_owned(),
+            )
+        })
+        .collect();
+    let programme_options = programmes
+        .into_iter()
+        .map(|p| {
+            (
+                p.code.clone(),
+                localized(locale, &p.name_fr, &p.name_ar, &p.name_en).to_owned(),
+            )
+        })
+        .collect();
+    let saved = move || matches!(save.value().get(), Some(Ok(_)));
+    view! {
+        <section class="card">
+            <h2>{title}</h2>
+            <Show when=saved><p class="notice" role="status" data-testid="profile-saved">{t!(i18n, profile_saved)}</p></Show>
+            <FormError error=action_form_error(save) />
+            <ActionForm action=save attr:novalidate=true attr:data-testid="cooperative-form">
+                <div class="form-grid">
+                    <Field name="form[name_fr]" id="coop-name-fr" required=true value=form.name_fr error=error("name_fr")>{t!(i18n, name_fr)}</Field>
+                    <div dir="rtl"><Field name="form[name_ar]" id="coop-name-ar" required=true value=form.name_ar error=error("name_ar")>{t!(i18n, name_ar)}</Field></div>
+                    <Field name="form[registration_number]" id="coop-registration" required=true value=form.registration_number error=error("registration_number")>{t!(i18n, registration_number)}</Field>
+                    <Select name="form[province]" id="coop-province-select" options=provinces selected=form.province empty=td_string!(locale, choose).to_owned() error=error("province")>{t!(i18n, province)}</Select>
+                    <Field name="form[address]" id="coop-address" required=true value=form.address error=error("address")>{t!(i18n, address)}</Field>
+                    <Field name="form[lat]" id="coop-lat" inputmode="decimal" value=form.lat error=error("lat")>{t!(i18n, latitude)}</Field>
+                    <Field name="form[lon]" id="coop-lon" inputmode="decimal" value=form.lon error=error("lon")>{t!(i18n, longitude)}</Field>
+                    <Field name="form[member_count]" id="coop-members" inputmode="numeric" required=true value=form.member_count error=error("member_count")>{t!(i18n, member_count)}</Field>
+                    <Field name="form[phone]" id="coop-phone" kind="tel" value=form.phone error=error("phone")>{t!(i18n, phone)}</Field>
+                    <Field name="form[email]" id="coop-email" kind="email" value=form.email error=error("email")>{t!(i18n, email)}</Field>
+                    <Field name="form[labels]" id="coop-labels" value=form.labels error=error("labels")>{t!(i18n, labels)}</Field>
+                    <Select name="form[programmes]" id="coop-programme" options=programme_options selected=form.programmes empty=td_string!(locale, none_option).to_owned() error=error("programmes")>{t!(i18n, programmes)}</Select>
+                </div>
+                <div class="field checkbox">
+                    <input type="checkbox" id="coop-women" name="form[women_led]" checked=form.women_led.is_some() />
+                    <label for="coop-women">{t!(i18n, women_led)}</label>
+                </div>
+                <div class="field checkbox">
+                    <input type="checkbox" id="coop-youth" name="form[youth_led]" checked=form.youth_led.is_some() />
+                    <label for="coop-youth">{t!(i18n, youth_led)}</label>
+                </div>
+                <TextArea name="form[description_fr]" id="coop-description-fr" value=form.description_fr error=error("description_fr")>{t!(i18n, description_fr)}</TextArea>
+                <TextArea name="form[description_ar]" id="coop-description-ar" dir="rtl" value=form.description_ar error=error("description_ar")>{t!(i18n, description_ar)}</TextArea>
+                <TextArea name="form[description_en]" id="coop-description-en" value=form.description_en error=error("description_en")>{t!(i18n, description_en)}</TextArea>
+                <button type="submit" disabled=move || save.pending().get()>{t!(i18n, save_profile)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// `/admin/cooperatives`: verify, suspend or reinstate; manage programmes.
+#[component]
+pub fn AdminCooperativesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let status = move || {
+        query
+            .read()
+            .get("status")
+            .unwrap_or_else(|| "pending".to_owned())
+    };
+    let page = move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<u32>().ok())
+            .unwrap_or(1)
+            .max(1)
+    };
+    let set_status = ServerAction::<SetCooperativeStatus>::new();
+    let create_programme = ServerAction::<CreateProgramme>::new();
+    let list = Resource::new(
+        move || (status(), page(), set_status.version().get()),
+        |(status, page, _)| admin_cooperatives(status, page),
+    );
+    let programmes = Resource::new(
+        move || create_programme.version().get(),
+        |_| list_programmes(),
+    );
+    view! {
+        <section class="card">
+            <h1>{t!(i18n, admin_cooperatives_title)}</h1>
+            <nav class="tabs">
+                {CooperativeStatus::ALL.iter().map(|s| {
+                    let code = s.as_str();
+                    view! { <a href=format!("?status={code}") aria-current=move || (status() == code).then_some("page")>{move || status_label(i18n.get_locale(), *s)}</a> }
+                }).collect_view()}
+            </nav>
+            <FormError error=action_form_error(set_status) />
+            <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+                {move || Suspend::new(async move { match list.await {
+                    Ok(page) if page.items.is_empty() => view! { <p class="empty">{t!(i18n, cooperatives_empty)}</p> }.into_any(),
+                    Ok(page) => {
+                        let locale = i18n.get_locale_untracked();
+                        let status = status();
+                        view! {
+                            <table class="table" data-testid="admin-cooperatives">
+                                <thead><tr><th>{t!(i18n, cooperative)}</th><th>{t!(i18n, province)}</th><th>{t!(i18n, status)}</th><th></th></tr></thead>
+                                <tbody>
+                                    {page.items.into_iter().map(|c| {
+                                        let actions: Vec<CooperativeStatus> = CooperativeStatus::ALL.iter().copied().filter(|s| *s != c.status && *s != CooperativeStatus::Pending).collect();
+                                        view! {
+                                            <tr>
+                                                <td><a href=format!("/cooperatives/{}", c.id)>{c.name_fr.clone()}</a></td>
+                                                <td>{localized(locale, &c.province_fr, &c.province_ar, &c.province_en).to_owned()}</td>
+                                                <td>{status_label(locale, c.status)}</td>
+                                                <td>
+                                                    {actions.into_iter().map(|target| view! {
+                                                        <ActionForm action=set_status attr:class="inline-form">
+                                                            <input type="hidden" name="id" value=c.id />
+                                                            <input type="hidden" name="status" value=target.as_str() />
+                                                            <button type="submit" data-testid=format!("set-{}", target.as_str())>
+                                                                {if target == CooperativeStatus::Verified { td_string!(locale, verify) } else { td_string!(locale, suspend) }}
+                                                            </button>
+                                                        </ActionForm>
+                                                    }).collect_view()}
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            <Pagination page=page.page per_page=page.per_page total=page.total href=move |n| format!("?status={status}&page={n}") />
+                        }.into_any()
+                    }
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                } })}
+            </Transition>
+        </section>
+        <section class="card narrow">
+            <h2>{t!(i18n, programmes)}</h2>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let locale = i18n.get_locale_untracked();
+                    view! {
+                        <ul>{programmes.await.unwrap_or_default().into_iter().map(|p| view! {
+                            <li>{localized(locale, &p.name_fr, &p.name_ar, &p.name_en).to_owned()} " " <code>{p.code}</code></li>
+                        }).collect_view()}</ul>
+                    }
+                })}
+            </Transition>
+            <FormError error=action_form_error(create_programme) />
+            <ActionForm action=create_programme attr:novalidate=true>
+                <Field name="form[code]" id="programme-code" required=true error=action_field_error(create_programme, "code")>{t!(i18n, code)}</Field>
+                <Field name="form[name_fr]" id="programme-name-fr" required=true error=action_field_error(create_programme, "name_fr")>{t!(i18n, name_fr)}</Field>
+                <Field name="form[name_ar]" id="programme-name-ar" error=action_field_error(create_programme, "name_ar")>{t!(i18n, name_ar)}</Field>
+                <Field name="form[name_en]" id="programme-name-en" error=action_field_error(create_programme, "name_en")>{t!(i18n, name_en)}</Field>
+                <button type="submit">{t!(i18n, add_programme)}</button>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,30 @@
+//! Previous / next links over a paged list; plain links, so they work before the wasm.
+use crate::i18n::*;
+use leptos::prelude::*;
+
+/// The number of pages for a total, never less than one.
+pub fn page_count(total: i64, per_page: u32) -> u32 {
+    let total = u32::try_from(total.max(1)).unwrap_or(u32::MAX);
+    total.div_ceil(per_page.max(1))
+}
+
+#[component]
+pub fn Pagination(
+    page: u32,
+    per_page: u32,
+    total: i64,
+    /// The link to a page number.
+    href: impl Fn(u32) -> String + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let last = page_count(total, per_page);
+    (last > 1).then(|| {
+        view! {
+            <nav class="pagination" aria-label=move || td_string!(i18n.get_locale(), page)>
+                {(page > 1).then(|| view! { <a rel="prev" href=href(page - 1)>{t!(i18n, previous)}</a> })}
+                <span>{format!("{page} / {last}")}</span>
+                {(page < last).then(|| view! { <a rel="next" href=href(page + 1)>{t!(i18n, next)}</a> })}
+            </nav>
+        }
+    })
+}

@@ -1,0 +1,212 @@
+//! `/api/v1/cooperatives`, `/api/v1/products`: the public catalogue, and the members'
+//! photo upload and CSV import/export.
+use super::{ApiError, RequestLocale, SignedIn};
+use app::catalogue::{
+    csv, photos, search, service, ImportReport, Photo, ProductDetail, ProductPage, ProductQuery,
+};
+use app::cooperatives::{service as cooperatives, CooperativeDetail, CooperativePage};
+use app::domain::{CooperativeStatus, ErrorCode};
+use app::error::AppError;
+use app::state::AppState;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::header::{ACCEPT, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Json;
+use serde::Deserialize;
+
+/// An id in a path; anything else is a JSON 404, not axum's plain-text 400.
+fn id_of(raw: &str, locale: app::i18n::Locale) -> Result<i64, ApiError> {
+    raw.parse()
+        .map_err(|_| ApiError::new(AppError::not_found(), locale))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CooperativeQuery {
+    province: String,
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+pub async fn list_cooperatives(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    query: Result<Query<CooperativeQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<CooperativePage>, ApiError> {
+    let Query(q) =
+        query.map_err(|_| ApiError::new(AppError::Refused(ErrorCode::Invalid), locale))?;
+    let province = Some(q.province.as_str()).filter(|p| !p.is_empty());
+    cooperatives::list_cooperatives(
+        &state.db,
+        Some(CooperativeStatus::Verified),
+        province,
+        q.page.unwrap_or(1),
+        q.per_page.unwrap_or(24),
+    )
+    .await
+    .map(Json)
+    .map_err(|e| ApiError::new(e, locale))
+}
+
+pub async fn get_cooperative(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    Path(id): Path<String>,
+) -> Result<Json<CooperativeDetail>, ApiError> {
+    let id = id_of(&id, locale)?;
+    cooperatives::cooperative_detail(&state.db, id, true)
+        .await
+        .map(Json)
+        .map_err(|e| ApiError::new(e, locale))
+}
+
+pub async fn list_products(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    query: Result<Query<ProductQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<ProductPage>, ApiError> {
+    let Query(query) =
+        query.map_err(|_| ApiError::new(AppError::Refused(ErrorCode::Invalid), locale))?;
+    let filter = query
+        .parse()
+        .map_err(|fields| ApiError::new(AppError::Invalid(fields), locale))?;
+    search::search_products(&state.db, &filter)
+        .await
+        .map(Json)
+        .map_err(|e| ApiError::new(e, locale))
+}
+
+pub async fn get_product(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    Path(id): Path<String>,
+) -> Result<Json<ProductDetail>, ApiError> {
+    let id = id_of(&id, locale)?;
+    service::product_detail(&state.db, id, true)
+        .await
+        .map(Json)
+        .map_err(|e| ApiError::new(e, locale))
+}
+
+/// The cooperative's products and stock as a CSV file, for its members.
+pub async fn export_csv(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = id_of(&id, locale)?;
+    let body = csv::export(&state.db, &user, id)
+        .await
+        .map_err(|e| ApiError::new(e, locale))?;
+    Ok((
+        [
+            (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"souk-produits-{id}.csv\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ImportQuery {
+    apply: Option<String>,
+}
+
+/// A CSV body checked (and with `?apply=1` imported, all or nothing) for a cooperative.
+pub async fn import_csv(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+    Query(query): Query<ImportQuery>,
+    body: String,
+) -> Result<Response, ApiError> {
+    let id = id_of(&id, locale)?;
+    let apply = query.apply.is_some_and(|a| a == "1" || a == "true");
+    let report: ImportReport = csv::import(&state.db, &user, id, &body, apply)
+        .await
+        .map_err(|e| ApiError::new(e, locale))?;
+    let status = if report.problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, Json(report)).into_response())
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+/// The uploaded file of a multipart body's `photo` field.
+async fn photo_bytes(mut multipart: Multipart) -> Result<Vec<u8>, AppError> {
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("photo") {
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| AppError::field("photo", ErrorCode::ImageTooLarge))?;
+            if bytes.is_empty() {
+                return Err(AppError::field("photo", ErrorCode::Required));
+            }
+            return Ok(bytes.to_vec());
+        }
+    }
+    Err(AppError::field("photo", ErrorCode::Required))
+}
+
+/// A photo for a product, by a member of its cooperative. A browser's plain form gets a
+/// redirect back to the product's page (with the error's code when refused); an API
+/// client gets 201 and the photo, or the JSON error.
+pub async fn upload_photo(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, ApiError> {
+    let id = id_of(&id, locale)?;
+    let html = wants_html(&headers);
+    let user = app::accounts::session::user_from_headers(&state, &headers)
+        .await
+        .map_err(|e| ApiError::new(e, locale))?;
+    let result: Result<Photo, AppError> = async {
+        let user = user.ok_or_else(AppError::unauthenticated)?;
+        let multipart = multipart.map_err(|_| AppError::field("photo", ErrorCode::Required))?;
+        let bytes = photo_bytes(multipart).await?;
+        photos::add_photo(&state, &user, id, bytes).await
+    }
+    .await;
+    let back = format!("/cooperative/products/{id}");
+    match (result, html) {
+        (Ok(_), true) => Ok(Redirect::to(&format!("{back}?photo=added")).into_response()),
+        (Ok(photo), false) => Ok((StatusCode::CREATED, Json(photo)).into_response()),
+        (Err(AppError::Refused(ErrorCode::Unauthenticated)), true) => Ok(Redirect::to(&format!(
+            "/login?next={}",
+            app::ui::encode_query_value(&back)
+        ))
+        .into_response()),
+        (Err(error), true) => {
+            let code = match &error {
+                AppError::Invalid(fields) => fields
+                    .0
+                    .first()
+                    .map(|(_, c)| *c)
+                    .unwrap_or(ErrorCode::Invalid),
+                other => other.code(),
+            };
+            Ok(Redirect::to(&format!("{back}?photo_error={}", code.as_str())).into_response())
+        }
+        (Err(error), false) => Err(ApiError::new(error, locale)),
+    }
+}
