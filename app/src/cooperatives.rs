@@ -33,6 +33,8 @@ pub struct CooperativeSummary {
     pub youth_led: bool,
     pub status: CooperativeStatus,
     pub product_count: i64,
+    /// The logo's file stem (`/media/photos/{stem}-thumb.jpg`).
+    pub logo: Option<String>,
 }
 
 /// A cooperative's whole profile.

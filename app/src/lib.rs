@@ -26,6 +26,7 @@ use crate::ui::layout::{Footer, Header};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
+use leptos_router::SsrMode;
 use leptos_router::path;
 
 /// The cookie that keeps the chosen language.
@@ -75,22 +76,23 @@ fn Page() -> impl IntoView {
         <Header />
         <main id="main" tabindex="-1" data-hydrated=move || hydrated.get().to_string()>
             <ErrorBoundary fallback=|errors| view! { <ErrorPage errors /> }>
+                // Pages that can be a 404 render whole before answering, so the status is right.
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=home::HomePage />
                     <Route path=path!("/provinces") view=territory::ProvincesPage />
-                    <Route path=path!("/provinces/:code") view=territory::ProvincePage />
+                    <Route path=path!("/provinces/:code") view=territory::ProvincePage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/register") view=RegisterPage />
                     <Route path=path!("/account") view=AccountPage />
                     <Route path=path!("/admin/users") view=AdminUsersPage />
                     <Route path=path!("/admin/cooperatives") view=cooperatives::AdminCooperativesPage />
                     <Route path=path!("/products") view=catalogue::CataloguePage />
-                    <Route path=path!("/products/:id") view=catalogue::ProductPage />
+                    <Route path=path!("/products/:id") view=catalogue::ProductPage ssr=SsrMode::Async />
                     <Route path=path!("/cooperatives") view=cooperatives::CooperativesPage />
-                    <Route path=path!("/cooperatives/:id") view=cooperatives::CooperativePage />
+                    <Route path=path!("/cooperatives/:id") view=cooperatives::CooperativePage ssr=SsrMode::Async />
                     <Route path=path!("/cooperative") view=cooperatives::CooperativeProfilePage />
                     <Route path=path!("/cooperative/products") view=catalogue::MyProductsPage />
-                    <Route path=path!("/cooperative/products/:id") view=catalogue::ProductEditPage />
+                    <Route path=path!("/cooperative/products/:id") view=catalogue::ProductEditPage ssr=SsrMode::Async />
                     <Route path=path!("/cooperative/import") view=catalogue::ImportPage />
                 </Routes>
             </ErrorBoundary>

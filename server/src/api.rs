@@ -39,6 +39,11 @@ pub fn routes() -> Router<AppState> {
                     app::catalogue::csv::MAX_BYTES + 64 * 1024,
                 )),
         )
+        .route(
+            "/cooperatives/{id}/logo",
+            post(catalogue::upload_logo)
+                .layer(DefaultBodyLimit::max(2 * app::catalogue::photos::MAX_BYTES)),
+        )
         .route("/products", get(catalogue::list_products))
         .route("/products/{id}", get(catalogue::get_product))
         .route(

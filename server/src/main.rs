@@ -77,6 +77,11 @@ enum Command {
         #[command(subcommand)]
         what: CheckCommand,
     },
+    /// Measure: `souk bench search [--rounds N]` times the catalogue's queries
+    Bench {
+        #[command(subcommand)]
+        what: BenchCommand,
+    },
     /// Manage users
     User {
         #[command(subcommand)]
@@ -88,6 +93,16 @@ enum Command {
 enum CheckCommand {
     /// Every product's available stock equals the sum of its stock movements
     Stock,
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// The catalogue search and filters on the current database (seed it with --products N)
+    Search {
+        /// How many times each query runs
+        #[arg(long, default_value_t = 50)]
+        rounds: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -187,6 +202,15 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
             println!("database seeded");
             Ok(())
+        }
+        Command::Bench {
+            what: BenchCommand::Search { rounds },
+        } => {
+            let db = app::db::Db::connect(&config.database_url)
+                .await
+                .map_err(|e| e.to_string())?;
+            db.migrate().await.map_err(|e| e.to_string())?;
+            souk::bench::search_latency(&db, rounds).await
         }
         Command::Check {
             what: CheckCommand::Stock,

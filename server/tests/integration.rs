@@ -9,6 +9,8 @@ mod auth;
 mod catalogue;
 #[path = "integration/catalogue_files.rs"]
 mod catalogue_files;
+#[path = "integration/catalogue_pages.rs"]
+mod catalogue_pages;
 #[path = "integration/cli.rs"]
 mod cli;
 #[path = "integration/health.rs"]

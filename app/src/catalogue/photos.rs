@@ -155,6 +155,31 @@ fn new_stem() -> String {
     hex::encode(bytes)
 }
 
+/// Writes a processed image's two files under the data directory; returns their stem.
+pub async fn write_files(data_dir: &Path, image: &Processed) -> Result<String, AppError> {
+    let dir = photo_dir(data_dir);
+    let stem = new_stem();
+    let io = |error: std::io::Error| {
+        tracing::error!(%error, "cannot write an image");
+        AppError::Internal
+    };
+    tokio::fs::create_dir_all(&dir).await.map_err(io)?;
+    tokio::fs::write(dir.join(format!("{stem}.jpg")), &image.full)
+        .await
+        .map_err(io)?;
+    tokio::fs::write(dir.join(format!("{stem}-thumb.jpg")), &image.thumb)
+        .await
+        .map_err(io)?;
+    Ok(stem)
+}
+
+/// Removes an image's two files; a file already gone is not an error.
+pub async fn remove_files(data_dir: &Path, stem: &str) {
+    let dir = photo_dir(data_dir);
+    let _ = tokio::fs::remove_file(dir.join(format!("{stem}.jpg"))).await;
+    let _ = tokio::fs::remove_file(dir.join(format!("{stem}-thumb.jpg"))).await;
+}
+
 /// Stores a processed photo for a product the caller has been checked against.
 pub async fn store_photo(
     db: &Db,
@@ -162,21 +187,7 @@ pub async fn store_photo(
     product_id: i64,
     photo: Processed,
 ) -> Result<Photo, AppError> {
-    let dir = photo_dir(data_dir);
-    let stem = new_stem();
-    let io = |error: std::io::Error| {
-        tracing::error!(%error, "cannot write a photo");
-        AppError::Internal
-    };
-    tokio::fs::create_dir_all(&dir).await.map_err(io)?;
-    let full_path = dir.join(format!("{stem}.jpg"));
-    let thumb_path = dir.join(format!("{stem}-thumb.jpg"));
-    tokio::fs::write(&full_path, &photo.full)
-        .await
-        .map_err(io)?;
-    tokio::fs::write(&thumb_path, &photo.thumb)
-        .await
-        .map_err(io)?;
+    let stem = write_files(data_dir, &photo).await?;
     let saved = async {
         let mut tx = db.begin_write().await?;
         let count: i64 =
@@ -186,7 +197,7 @@ pub async fn store_photo(
                 .await?
                 .try_get("n")?;
         if count >= MAX_PHOTOS {
-            return Err(AppError::field("photo", ErrorCode::FileTooLarge));
+            return Err(AppError::field("photo", ErrorCode::TooManyPhotos));
         }
         let id: i64 = sqlx::query(
             "INSERT INTO product_photos (product_id, file, width, height, position, created_at)
@@ -214,8 +225,7 @@ pub async fn store_photo(
         }),
         Err(error) => {
             // Nothing points at the files: take them away again.
-            let _ = tokio::fs::remove_file(&full_path).await;
-            let _ = tokio::fs::remove_file(&thumb_path).await;
+            remove_files(data_dir, &stem).await;
             Err(error)
         }
     }
@@ -253,9 +263,7 @@ pub async fn delete_photo(
             .ok_or_else(AppError::not_found)?;
     tx.commit().await?;
     let stem: String = row.try_get("file")?;
-    let dir = photo_dir(&state.settings.data_dir);
-    let _ = tokio::fs::remove_file(dir.join(format!("{stem}.jpg"))).await;
-    let _ = tokio::fs::remove_file(dir.join(format!("{stem}-thumb.jpg"))).await;
+    remove_files(&state.settings.data_dir, &stem).await;
     tracing::info!(product_id, photo_id, "photo deleted");
     Ok(())
 }

@@ -53,7 +53,7 @@ impl Conditions {
 }
 
 /// The engine's full-text query for normalised terms (letters and digits only), each
-/// a prefix, all required.
+/// quoted as one word and a prefix, all required.
 fn text_query(engine: Engine, terms: &[String]) -> String {
     match engine {
         Engine::Sqlite => terms
@@ -63,7 +63,7 @@ fn text_query(engine: Engine, terms: &[String]) -> String {
             .join(" "),
         Engine::Postgres => terms
             .iter()
-            .map(|t| format!("{t}:*"))
+            .map(|t| format!("'{t}':*"))
             .collect::<Vec<_>>()
             .join(" & "),
     }
@@ -165,6 +165,6 @@ mod tests {
     fn each_engine_gets_a_prefix_query_of_every_term() {
         let terms = vec!["miel".to_owned(), "عسل".to_owned()];
         assert_eq!(text_query(Engine::Sqlite, &terms), "\"miel\"* \"عسل\"*");
-        assert_eq!(text_query(Engine::Postgres, &terms), "miel:* & عسل:*");
+        assert_eq!(text_query(Engine::Postgres, &terms), "'miel':* & 'عسل':*");
     }
 }

@@ -11,7 +11,7 @@ use crate::domain::{ErrorCode, ProductStatus, QualitySign, Unit};
 use crate::i18n::*;
 use crate::inventory::StockPanel;
 use crate::territory::api::list_provinces;
-use crate::ui::errors::{error_text, ErrorNotice, FormError, NotFound};
+use crate::ui::errors::{error_text, upload_error_code, ErrorNotice, FormError, NotFound};
 use crate::ui::forms::{action_field_error, action_form_error, Field, Select, TextArea};
 use crate::ui::localized;
 use crate::ui::money::{price_text, unit_text};
@@ -427,14 +427,7 @@ fn EditProduct(
         query
             .read()
             .get("photo_error")
-            .map(|code| match code.as_str() {
-                "image_invalid" => ErrorCode::ImageInvalid,
-                "image_too_large" => ErrorCode::ImageTooLarge,
-                "file_too_large" => ErrorCode::FileTooLarge,
-                "forbidden" => ErrorCode::Forbidden,
-                "required" => ErrorCode::Required,
-                _ => ErrorCode::Invalid,
-            })
+            .map(|code| upload_error_code(&code))
     };
     let photo_added = move || query.read().get("photo").is_some_and(|v| v == "added");
     let confirm_archive = format!(

@@ -59,7 +59,7 @@ pub async fn writing_member(db: &Db, user: &CurrentUser) -> Result<Member, AppEr
 
 const SUMMARY_COLUMNS: &str = "c.id, c.name_fr, c.name_ar, p.code AS province_code,
     p.name_fr AS province_fr, p.name_ar AS province_ar, p.name_en AS province_en,
-    c.member_count, c.women_led, c.youth_led, c.status,
+    c.member_count, c.women_led, c.youth_led, c.status, c.logo,
     (SELECT COUNT(*) FROM products pr WHERE pr.cooperative_id = c.id AND pr.status = 'active') AS product_count";
 
 fn summary(row: &AnyRow) -> Result<CooperativeSummary, sqlx::Error> {
@@ -77,6 +77,7 @@ fn summary(row: &AnyRow) -> Result<CooperativeSummary, sqlx::Error> {
         youth_led: row.try_get::<i64, _>("youth_led")? == 1,
         status: CooperativeStatus::from_code(&status).unwrap_or(CooperativeStatus::Pending),
         product_count: row.try_get("product_count")?,
+        logo: row.try_get("logo")?,
     })
 }
 
@@ -455,4 +456,57 @@ pub async fn add_member(db: &Db, user_id: i64, cooperative_id: i64) -> Result<()
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A member sets its cooperative's logo (checked and resized like product photos); the
+/// previous logo's files are removed.
+pub async fn set_logo(
+    db: &Db,
+    data_dir: &std::path::Path,
+    user: &CurrentUser,
+    cooperative_id: i64,
+    bytes: Vec<u8>,
+) -> Result<String, AppError> {
+    use crate::catalogue::photos::{process_blocking, remove_files, write_files};
+    member_of(db, user, cooperative_id).await?;
+    let image = process_blocking(bytes).await.map_err(|e| match e {
+        AppError::Invalid(fields) => AppError::Invalid(FieldErrors(
+            fields
+                .0
+                .into_iter()
+                .map(|(_, code)| ("logo".to_owned(), code))
+                .collect(),
+        )),
+        other => other,
+    })?;
+    let stem = write_files(data_dir, &image).await?;
+    let saved = async {
+        let mut tx = db.begin_write().await?;
+        let old: Option<String> = sqlx::query("SELECT logo FROM cooperatives WHERE id = $1")
+            .bind(cooperative_id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("logo")?;
+        sqlx::query("UPDATE cooperatives SET logo = $1, updated_at = $2 WHERE id = $3")
+            .bind(&stem)
+            .bind(now())
+            .bind(cooperative_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok::<_, AppError>(old)
+    }
+    .await;
+    match saved {
+        Ok(old) => {
+            if let Some(old) = old {
+                remove_files(data_dir, &old).await;
+            }
+            Ok(stem)
+        }
+        Err(error) => {
+            remove_files(data_dir, &stem).await;
+            Err(error)
+        }
+    }
 }

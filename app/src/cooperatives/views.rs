@@ -12,7 +12,7 @@ use crate::domain::{CooperativeStatus, ErrorCode};
 use crate::i18n::*;
 use crate::inventory::LowStockAlerts;
 use crate::territory::api::list_provinces;
-use crate::ui::errors::{ErrorNotice, FormError, NotFound};
+use crate::ui::errors::{error_text, upload_error_code, ErrorNotice, FormError, NotFound};
 use crate::ui::forms::{action_field_error, action_form_error, Field, Select, TextArea};
 use crate::ui::localized;
 use crate::ui::pagination::Pagination;
@@ -159,6 +159,7 @@ fn CooperativeProfile(c: CooperativeDetail) -> impl IntoView {
     .to_owned();
     view! {
         <section class="card" data-testid="cooperative-profile">
+            {s.logo.clone().map(|stem| view! { <img class="logo" src=format!("/media/photos/{stem}-thumb.jpg") alt="" width="96" height="96" /> })}
             <h1>{localized(locale, &s.name_fr, &s.name_ar, &s.name_fr).to_owned()}</h1>
             {(locale != Locale::ar).then(|| view! { <p lang="ar" dir="rtl">{s.name_ar.clone()}</p> })}
             <CooperativeFlags c=s.clone() />
@@ -216,6 +217,7 @@ pub fn CooperativeProfilePage() -> impl IntoView {
                                 </p>
                                 <LowStockAlerts />
                             </section>
+                            <LogoForm id=c.summary.id logo=c.summary.logo.clone() />
                             <ProfileForm save form provinces programmes title=td_string!(locale, edit_profile) />
                         }.into_any()
                     }
@@ -230,6 +232,36 @@ pub fn CooperativeProfilePage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// The logo and a plain multipart form to change it (works before the wasm).
+#[component]
+fn LogoForm(id: i64, logo: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let error = move || {
+        query
+            .read()
+            .get("logo_error")
+            .map(|code| upload_error_code(&code))
+    };
+    let added = move || query.read().get("logo").is_some_and(|v| v == "added");
+    view! {
+        <section class="card">
+            <h2>{t!(i18n, logo)}</h2>
+            {logo.map(|stem| view! { <img class="logo" src=format!("/media/photos/{stem}-thumb.jpg") alt="" width="96" height="96" data-testid="logo" /> })}
+            {move || error().map(|code| view! { <p class="form-error" role="alert">{error_text(i18n.get_locale(), code)}</p> })}
+            <Show when=added><p class="notice" role="status">{t!(i18n, logo_added)}</p></Show>
+            <form method="post" action=format!("/api/v1/cooperatives/{id}/logo") enctype="multipart/form-data">
+                <div class="field">
+                    <label for="logo-file">{t!(i18n, logo)}</label>
+                    <input id="logo-file" type="file" name="logo" accept="image/jpeg,image/png,image/webp" required=true />
+                    <p class="hint">{t!(i18n, logo_hint)}</p>
+                </div>
+                <button type="submit">{t!(i18n, upload)}</button>
+            </form>
+        </section>
     }
 }
 

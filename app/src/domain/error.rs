@@ -48,6 +48,7 @@ pub enum ErrorCode {
     StatusInvalid,
     CertificateMissing,
     QualitySignUnknown,
+    TooManyPhotos,
 }
 
 impl ErrorCode {
@@ -95,6 +96,7 @@ impl ErrorCode {
             Self::StatusInvalid => "status_invalid",
             Self::CertificateMissing => "certificate_missing",
             Self::QualitySignUnknown => "quality_sign_unknown",
+            Self::TooManyPhotos => "too_many_photos",
         }
     }
 }

@@ -48,6 +48,19 @@ pub fn StockPanel(product_id: i64, threshold: i64) -> impl IntoView {
     let receive = ServerAction::<ReceiveStock>::new();
     let adjust = ServerAction::<AdjustStock>::new();
     let (page, set_page) = signal(1u32);
+    // A recorded movement empties its form, ready for the next one.
+    let receive_form = NodeRef::<leptos::html::Form>::new();
+    let adjust_form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if let (Some(Ok(_)), Some(form)) = (receive.value().get(), receive_form.get_untracked()) {
+            form.reset();
+        }
+    });
+    Effect::new(move |_| {
+        if let (Some(Ok(_)), Some(form)) = (adjust.value().get(), adjust_form.get_untracked()) {
+            form.reset();
+        }
+    });
     let history = Resource::new(
         move || (page.get(), receive.version().get(), adjust.version().get()),
         move |(page, ..)| stock_movements(product_id, page),
@@ -102,7 +115,7 @@ pub fn StockPanel(product_id: i64, threshold: i64) -> impl IntoView {
                 <div>
                     <h3>{t!(i18n, receive_stock)}</h3>
                     <FormError error=action_form_error(receive) />
-                    <ActionForm action=receive attr:novalidate=true attr:data-testid="receive-form">
+                    <ActionForm action=receive node_ref=receive_form attr:novalidate=true attr:data-testid="receive-form">
                         <input type="hidden" name="product_id" value=product_id />
                         <Field name="quantity" id="receive-quantity" inputmode="numeric" required=true error=action_field_error(receive, "quantity")>{t!(i18n, quantity)}</Field>
                         <Field name="note" id="receive-note" maxlength=200 error=action_field_error(receive, "note")>{t!(i18n, note)}</Field>
@@ -112,7 +125,7 @@ pub fn StockPanel(product_id: i64, threshold: i64) -> impl IntoView {
                 <div>
                     <h3>{t!(i18n, adjust_stock)}</h3>
                     <FormError error=action_form_error(adjust) />
-                    <ActionForm action=adjust attr:novalidate=true attr:data-testid="adjust-form">
+                    <ActionForm action=adjust node_ref=adjust_form attr:novalidate=true attr:data-testid="adjust-form">
                         <input type="hidden" name="product_id" value=product_id />
                         <Field name="delta" id="adjust-delta" inputmode="numeric" required=true hint=Signal::derive(move || td_string!(i18n.get_locale(), delta_hint).to_owned()) error=action_field_error(adjust, "delta")>{t!(i18n, delta)}</Field>
                         <Field name="reason" id="adjust-reason" maxlength=200 required=true error=action_field_error(adjust, "reason")>{t!(i18n, reason)}</Field>

@@ -49,6 +49,20 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         ErrorCode::StatusInvalid => td_string!(locale, errors.status_invalid),
         ErrorCode::CertificateMissing => td_string!(locale, errors.certificate_missing),
         ErrorCode::QualitySignUnknown => td_string!(locale, errors.quality_sign_unknown),
+        ErrorCode::TooManyPhotos => td_string!(locale, errors.too_many_photos),
+    }
+}
+
+/// The code an upload's redirect names in its query (`?photo_error=image_invalid`).
+pub fn upload_error_code(code: &str) -> ErrorCode {
+    match code {
+        "image_invalid" => ErrorCode::ImageInvalid,
+        "image_too_large" => ErrorCode::ImageTooLarge,
+        "too_many_photos" => ErrorCode::TooManyPhotos,
+        "forbidden" => ErrorCode::Forbidden,
+        "not_found" => ErrorCode::NotFound,
+        "required" => ErrorCode::Required,
+        _ => ErrorCode::Invalid,
     }
 }
 

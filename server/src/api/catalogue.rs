@@ -148,52 +148,39 @@ fn wants_html(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.contains("text/html"))
 }
 
-/// The uploaded file of a multipart body's `photo` field.
-async fn photo_bytes(mut multipart: Multipart) -> Result<Vec<u8>, AppError> {
+/// The uploaded file of a multipart body's field.
+async fn file_bytes(mut multipart: Multipart, name: &str) -> Result<Vec<u8>, AppError> {
     while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some("photo") {
+        if field.name() == Some(name) {
             let bytes = field
                 .bytes()
                 .await
-                .map_err(|_| AppError::field("photo", ErrorCode::ImageTooLarge))?;
+                .map_err(|_| AppError::field(name, ErrorCode::ImageTooLarge))?;
             if bytes.is_empty() {
-                return Err(AppError::field("photo", ErrorCode::Required));
+                return Err(AppError::field(name, ErrorCode::Required));
             }
             return Ok(bytes.to_vec());
         }
     }
-    Err(AppError::field("photo", ErrorCode::Required))
+    Err(AppError::field(name, ErrorCode::Required))
 }
 
-/// A photo for a product, by a member of its cooperative. A browser's plain form gets a
-/// redirect back to the product's page (with the error's code when refused); an API
-/// client gets 201 and the photo, or the JSON error.
-pub async fn upload_photo(
-    State(state): State<AppState>,
-    RequestLocale(locale): RequestLocale,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+/// The answer to an upload: a browser's plain form is sent back to `back` (with
+/// `?{param}=added`, or `?{param}_error=code` when refused, or to sign in); an API client
+/// gets 201 and the JSON, or the JSON error.
+fn upload_answer<T: serde::Serialize>(
+    result: Result<T, AppError>,
+    html: bool,
+    back: &str,
+    param: &str,
+    locale: app::i18n::Locale,
 ) -> Result<Response, ApiError> {
-    let id = id_of(&id, locale)?;
-    let html = wants_html(&headers);
-    let user = app::accounts::session::user_from_headers(&state, &headers)
-        .await
-        .map_err(|e| ApiError::new(e, locale))?;
-    let result: Result<Photo, AppError> = async {
-        let user = user.ok_or_else(AppError::unauthenticated)?;
-        let multipart = multipart.map_err(|_| AppError::field("photo", ErrorCode::Required))?;
-        let bytes = photo_bytes(multipart).await?;
-        photos::add_photo(&state, &user, id, bytes).await
-    }
-    .await;
-    let back = format!("/cooperative/products/{id}");
     match (result, html) {
-        (Ok(_), true) => Ok(Redirect::to(&format!("{back}?photo=added")).into_response()),
-        (Ok(photo), false) => Ok((StatusCode::CREATED, Json(photo)).into_response()),
+        (Ok(_), true) => Ok(Redirect::to(&format!("{back}?{param}=added")).into_response()),
+        (Ok(value), false) => Ok((StatusCode::CREATED, Json(value)).into_response()),
         (Err(AppError::Refused(ErrorCode::Unauthenticated)), true) => Ok(Redirect::to(&format!(
             "/login?next={}",
-            app::ui::encode_query_value(&back)
+            app::ui::encode_query_value(back)
         ))
         .into_response()),
         (Err(error), true) => {
@@ -205,8 +192,66 @@ pub async fn upload_photo(
                     .unwrap_or(ErrorCode::Invalid),
                 other => other.code(),
             };
-            Ok(Redirect::to(&format!("{back}?photo_error={}", code.as_str())).into_response())
+            Ok(Redirect::to(&format!("{back}?{param}_error={}", code.as_str())).into_response())
         }
         (Err(error), false) => Err(ApiError::new(error, locale)),
     }
+}
+
+/// A photo for a product, by a member of its cooperative.
+pub async fn upload_photo(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, ApiError> {
+    let id = id_of(&id, locale)?;
+    let user = app::accounts::session::user_from_headers(&state, &headers)
+        .await
+        .map_err(|e| ApiError::new(e, locale))?;
+    let result: Result<Photo, AppError> = async {
+        let user = user.ok_or_else(AppError::unauthenticated)?;
+        let multipart = multipart.map_err(|_| AppError::field("photo", ErrorCode::Required))?;
+        let bytes = file_bytes(multipart, "photo").await?;
+        photos::add_photo(&state, &user, id, bytes).await
+    }
+    .await;
+    upload_answer(
+        result,
+        wants_html(&headers),
+        &format!("/cooperative/products/{id}"),
+        "photo",
+        locale,
+    )
+}
+
+#[derive(serde::Serialize)]
+struct Logo {
+    logo: String,
+}
+
+/// A cooperative's logo, by one of its members.
+pub async fn upload_logo(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, ApiError> {
+    let id = id_of(&id, locale)?;
+    let user = app::accounts::session::user_from_headers(&state, &headers)
+        .await
+        .map_err(|e| ApiError::new(e, locale))?;
+    let result: Result<Logo, AppError> = async {
+        let user = user.ok_or_else(AppError::unauthenticated)?;
+        let multipart = multipart.map_err(|_| AppError::field("logo", ErrorCode::Required))?;
+        let bytes = file_bytes(multipart, "logo").await?;
+        let logo =
+            cooperatives::set_logo(&state.db, &state.settings.data_dir, &user, id, bytes).await?;
+        tracing::info!(cooperative_id = id, "logo set");
+        Ok(Logo { logo })
+    }
+    .await;
+    upload_answer(result, wants_html(&headers), "/cooperative", "logo", locale)
 }

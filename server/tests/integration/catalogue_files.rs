@@ -368,3 +368,79 @@ async fn another_cooperative_cannot_import_export_or_upload(engine: Engine) {
     assert_eq!(honey["price_centimes"], 15000);
     app.stop().await;
 }
+
+mod logo {
+    use super::*;
+
+    on_both_engines!(a_member_sets_its_logo_and_another_cooperative_cannot);
+
+    async fn a_member_sets_its_logo_and_another_cooperative_cannot(engine: Engine) {
+        let app = TestApp::spawn(engine).await;
+        app.sign_in("cooperative@souk.ma", DEMO_PASSWORD).await;
+        let own = own_cooperative(&app).await;
+        let ifrane = id_of(
+            &app,
+            "SELECT id FROM cooperatives WHERE registration_number = 'COOP-IFR-2015-0064'",
+        )
+        .await;
+
+        let first = app
+            .post_file(
+                &format!("/api/v1/cooperatives/{own}/logo"),
+                "logo",
+                png(800, 800),
+                Default::default(),
+            )
+            .await;
+        let second = app
+            .post_file(
+                &format!("/api/v1/cooperatives/{own}/logo"),
+                "logo",
+                png(300, 300),
+                Default::default(),
+            )
+            .await;
+        let theirs = app
+            .post_file(
+                &format!("/api/v1/cooperatives/{ifrane}/logo"),
+                "logo",
+                png(300, 300),
+                Default::default(),
+            )
+            .await;
+        let not_image = app
+            .post_file(
+                &format!("/api/v1/cooperatives/{own}/logo"),
+                "logo",
+                b"<svg/>".to_vec(),
+                Default::default(),
+            )
+            .await;
+
+        assert_eq!(first.status(), StatusCode::CREATED);
+        assert_eq!(second.status(), StatusCode::CREATED);
+        let logo: Value = second.json().await.expect("json");
+        let profile: Value = app
+            .get(&format!("/api/v1/cooperatives/{own}"))
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(profile["logo"], logo["logo"]);
+        assert_eq!(theirs.status(), StatusCode::FORBIDDEN);
+        assert_eq!(not_image.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let ifrane_profile: Value = app
+            .get(&format!("/api/v1/cooperatives/{ifrane}"))
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert!(ifrane_profile["logo"].is_null());
+        // The first logo's files were replaced, not left behind: 60 demo photos + 1 logo.
+        let files = std::fs::read_dir(app.data_dir.join("photos"))
+            .map(|d| d.count())
+            .unwrap_or(0);
+        assert_eq!(files, 122);
+        app.stop().await;
+    }
+}

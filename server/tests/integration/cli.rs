@@ -105,3 +105,46 @@ async fn user_create_for_both_engines() {
         drop_database(&url).await;
     }
 }
+
+#[test]
+fn seed_generates_benchmark_products_that_check_and_bench_read() {
+    crate::support::run(seed_products_for_both_engines());
+}
+
+async fn seed_products_for_both_engines() {
+    for engine in [Engine::Sqlite, Engine::Postgres] {
+        let url = fresh_database_url(engine);
+        let media = std::env::temp_dir().join(format!("souk_cli_media_{}", std::process::id()));
+        let media = media.display().to_string();
+
+        let seeded = souk(&["seed", "--products", "25", "--data-dir", &media], &url);
+        let check = souk(&["check", "stock"], &url);
+        let bench = souk(&["bench", "search", "--rounds", "2"], &url);
+
+        let out = |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).into_owned();
+        assert!(
+            seeded.status.success(),
+            "{engine:?}: {}",
+            String::from_utf8_lossy(&seeded.stderr)
+        );
+        assert!(
+            out(&seeded).contains("25 products generated"),
+            "{}",
+            out(&seeded)
+        );
+        assert!(check.status.success(), "{}", out(&check));
+        assert!(
+            out(&check).contains("stock ok: 85 products"),
+            "demo 60 + 25: {}",
+            out(&check)
+        );
+        assert!(
+            bench.status.success(),
+            "{}",
+            String::from_utf8_lossy(&bench.stderr)
+        );
+        assert!(out(&bench).contains("Arabic word"), "{}", out(&bench));
+        drop_database(&url).await;
+        let _ = std::fs::remove_dir_all(&media);
+    }
+}
