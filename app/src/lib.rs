@@ -26,8 +26,8 @@ use crate::ui::layout::{Footer, Header};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::SsrMode;
 use leptos_router::path;
+use leptos_router::SsrMode;
 
 /// The cookie that keeps the chosen language.
 pub const LANGUAGE_COOKIE: &str = "souk_lang";

@@ -74,19 +74,17 @@ pub async fn search_products(db: &Db, filter: &ProductFilter) -> Result<ProductP
     let mut c = Conditions::default();
     c.clauses.push("pr.status = 'active'".into());
     c.clauses.push("co.status = 'verified'".into());
-    let mut rank_join = String::new();
+    let mut from = "products pr";
     let mut rank_order = None;
     if !filter.terms.is_empty() {
         let query = text_query(db.engine(), &filter.terms);
         match db.engine() {
             Engine::Sqlite => {
-                // The join both filters and ranks (bm25: lower is better).
-                c.args.push(Arg::Text(query));
-                rank_join = format!(
-                    " JOIN (SELECT rowid AS id, rank FROM products_fts WHERE products_fts MATCH ${}) f ON f.id = pr.id",
-                    c.args.len()
-                );
-                rank_order = Some("f.rank, pr.id DESC".to_owned());
+                // The FTS table drives the query (CROSS JOIN fixes the order in SQLite):
+                // one index lookup, then the matching products; bm25 rank, lower is better.
+                from = "products_fts CROSS JOIN products pr ON pr.id = products_fts.rowid";
+                c.push("products_fts MATCH ?", Arg::Text(query));
+                rank_order = Some("products_fts.rank, pr.id DESC".to_owned());
             }
             Engine::Postgres => {
                 c.push("pr.search @@ to_tsquery('simple', ?)", Arg::Text(query));
@@ -130,15 +128,14 @@ pub async fn search_products(db: &Db, filter: &ProductFilter) -> Result<ProductP
     };
     let conditions = c.sql();
 
-    let count_sql =
-        format!("SELECT COUNT(*) AS n FROM products pr {CARD_JOINS}{rank_join} WHERE {conditions}");
+    let count_sql = format!("SELECT COUNT(*) AS n FROM {from} {CARD_JOINS} WHERE {conditions}");
     let count = c.bind(sqlx::query(&count_sql));
     let total: i64 = count.fetch_one(db.pool()).await?.try_get("n")?;
 
     let limit = c.placeholder_after(1);
     let offset = c.placeholder_after(2);
     let sql = format!(
-        "SELECT {CARD_COLUMNS} FROM products pr {CARD_JOINS}{rank_join}
+        "SELECT {CARD_COLUMNS} FROM {from} {CARD_JOINS}
          WHERE {conditions} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
     );
     let rows = c
