@@ -158,15 +158,7 @@ pub fn AccountPage() -> impl IntoView {
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let page = move || {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<u32>().ok())
-            .unwrap_or(1)
-            .max(1)
-    };
+    let page = crate::ui::pagination::page_from_query();
     let create = ServerAction::<CreateUser>::new();
     let users = Resource::new(
         move || (page(), create.version().get()),

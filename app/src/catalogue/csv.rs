@@ -490,7 +490,7 @@ mod tests {
             "{found:?}"
         );
         assert!(
-            found.contains(&(3, "stock", ErrorCode::QuantityInvalid)),
+            found.contains(&(3, "stock", ErrorCode::CountInvalid)),
             "{found:?}"
         );
         assert!(

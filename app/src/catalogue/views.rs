@@ -270,14 +270,7 @@ fn ProductView(product: ProductDetail, categories: Vec<Category>) -> impl IntoVi
 pub fn MyProductsPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let page = move || {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<u32>().ok())
-            .unwrap_or(1)
-            .max(1)
-    };
+    let page = crate::ui::pagination::page_from_query();
     let archived = move || query.read().get("archived").is_some_and(|a| a == "1");
     let products = Resource::new(
         move || (page(), archived()),

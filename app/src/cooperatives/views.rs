@@ -43,14 +43,7 @@ fn CooperativeFlags(c: CooperativeSummary) -> impl IntoView {
 pub fn CooperativesPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let page = move || {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<u32>().ok())
-            .unwrap_or(1)
-            .max(1)
-    };
+    let page = crate::ui::pagination::page_from_query();
     let province = move || query.read().get("province").unwrap_or_default();
     let list = Resource::new(
         move || (page(), province()),
@@ -371,14 +364,7 @@ pub fn AdminCooperativesPage() -> impl IntoView {
             .get("status")
             .unwrap_or_else(|| "pending".to_owned())
     };
-    let page = move || {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<u32>().ok())
-            .unwrap_or(1)
-            .max(1)
-    };
+    let page = crate::ui::pagination::page_from_query();
     let set_status = ServerAction::<SetCooperativeStatus>::new();
     let create_programme = ServerAction::<CreateProgramme>::new();
     let list = Resource::new(

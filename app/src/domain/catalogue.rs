@@ -94,7 +94,7 @@ pub fn parse_count(raw: &str) -> Result<i64, ErrorCode> {
         "" => Ok(0),
         raw => match raw.parse::<i64>() {
             Ok(n) if (0..=MAX_QUANTITY).contains(&n) => Ok(n),
-            _ => Err(ErrorCode::QuantityInvalid),
+            _ => Err(ErrorCode::CountInvalid),
         },
     }
 }
@@ -585,7 +585,7 @@ mod tests {
         assert_eq!(parse_delta("+4"), Ok(4));
         assert_eq!(parse_delta("0"), Err(ErrorCode::QuantityInvalid));
         assert_eq!(parse_count(""), Ok(0));
-        assert_eq!(parse_count("-2"), Err(ErrorCode::QuantityInvalid));
+        assert_eq!(parse_count("-2"), Err(ErrorCode::CountInvalid));
     }
 
     fn honey() -> ProductForm {
@@ -632,7 +632,7 @@ mod tests {
         assert_eq!(errors.get("price"), Some(ErrorCode::PriceInvalid));
         assert_eq!(
             errors.get("low_stock_threshold"),
-            Some(ErrorCode::QuantityInvalid)
+            Some(ErrorCode::CountInvalid)
         );
         let jar_without_net = ProductForm {
             unit_net: String::new(),

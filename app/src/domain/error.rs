@@ -49,6 +49,7 @@ pub enum ErrorCode {
     CertificateMissing,
     QualitySignUnknown,
     TooManyPhotos,
+    CountInvalid,
 }
 
 impl ErrorCode {
@@ -97,6 +98,7 @@ impl ErrorCode {
             Self::CertificateMissing => "certificate_missing",
             Self::QualitySignUnknown => "quality_sign_unknown",
             Self::TooManyPhotos => "too_many_photos",
+            Self::CountInvalid => "count_invalid",
         }
     }
 }

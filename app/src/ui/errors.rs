@@ -50,6 +50,7 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         ErrorCode::CertificateMissing => td_string!(locale, errors.certificate_missing),
         ErrorCode::QualitySignUnknown => td_string!(locale, errors.quality_sign_unknown),
         ErrorCode::TooManyPhotos => td_string!(locale, errors.too_many_photos),
+        ErrorCode::CountInvalid => td_string!(locale, errors.count_invalid),
     }
 }
 

@@ -2,6 +2,19 @@
 use crate::i18n::*;
 use leptos::prelude::*;
 
+/// The page number in the URL's query (`?page=3`), 1 when absent or not a number.
+pub fn page_from_query() -> impl Fn() -> u32 + Copy + Send + Sync + 'static {
+    let query = leptos_router::hooks::use_query_map();
+    move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<u32>().ok())
+            .unwrap_or(1)
+            .max(1)
+    }
+}
+
 /// The number of pages for a total, never less than one.
 pub fn page_count(total: i64, per_page: u32) -> u32 {
     let total = u32::try_from(total.max(1)).unwrap_or(u32::MAX);

@@ -258,7 +258,7 @@ async fn an_import_with_a_bad_row_reports_it_and_writes_nothing(engine: Engine) 
         "{problems:?}"
     );
     assert!(
-        problems.contains(&(4, "stock".into(), "quantity_invalid".into())),
+        problems.contains(&(4, "stock".into(), "count_invalid".into())),
         "{problems:?}"
     );
     assert_eq!(problems.len(), 2, "{problems:?}");
