@@ -104,11 +104,14 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     user_from_headers(&state, &headers).await
 }
 
+/// The signed-in user, or 401.
+pub async fn require_user() -> Result<CurrentUser, AppError> {
+    current_user().await?.ok_or_else(AppError::unauthenticated)
+}
+
 /// The signed-in user with one of these roles, or the reason why not.
 pub async fn require_role(roles: &[Role]) -> Result<CurrentUser, AppError> {
-    let user = current_user()
-        .await?
-        .ok_or_else(AppError::unauthenticated)?;
+    let user = require_user().await?;
     if roles.contains(&user.role) {
         Ok(user)
     } else {

@@ -64,9 +64,7 @@ pub async fn my_products(page: u32, archived: bool) -> Result<ProductPage, AppEr
 pub async fn product_for_edit(id: i64) -> Result<ProductDetail, AppError> {
     crate::error::respond(
         async move {
-            let user = crate::accounts::session::current_user()
-                .await?
-                .ok_or_else(AppError::unauthenticated)?;
+            let user = crate::accounts::session::require_user().await?;
             let state = crate::state::app_state()?;
             super::service::product_for_member(&state.db, &user, id).await
         }
@@ -78,9 +76,7 @@ pub async fn product_for_edit(id: i64) -> Result<ProductDetail, AppError> {
 pub async fn create_product(form: ProductForm) -> Result<i64, AppError> {
     crate::error::respond(
         async move {
-            let user = crate::accounts::session::current_user()
-                .await?
-                .ok_or_else(AppError::unauthenticated)?;
+            let user = crate::accounts::session::require_user().await?;
             let state = crate::state::app_state()?;
             let draft = form.parse().map_err(AppError::Invalid)?;
             let id = super::service::create_product(&state.db, &user, &draft).await?;
@@ -96,9 +92,7 @@ pub async fn create_product(form: ProductForm) -> Result<i64, AppError> {
 pub async fn update_product(id: i64, form: ProductForm) -> Result<(), AppError> {
     crate::error::respond(
         async move {
-            let user = crate::accounts::session::current_user()
-                .await?
-                .ok_or_else(AppError::unauthenticated)?;
+            let user = crate::accounts::session::require_user().await?;
             let state = crate::state::app_state()?;
             let draft = form.parse().map_err(AppError::Invalid)?;
             super::service::update_product(&state.db, &user, id, &draft).await?;
@@ -115,9 +109,7 @@ pub async fn archive_product(id: i64, archived: bool) -> Result<(), AppError> {
     crate::error::respond(
         async move {
             use crate::domain::ProductStatus;
-            let user = crate::accounts::session::current_user()
-                .await?
-                .ok_or_else(AppError::unauthenticated)?;
+            let user = crate::accounts::session::require_user().await?;
             let state = crate::state::app_state()?;
             let status = if archived {
                 ProductStatus::Archived
@@ -141,9 +133,7 @@ pub async fn archive_product(id: i64, archived: bool) -> Result<(), AppError> {
 pub async fn delete_photo(product_id: i64, photo_id: i64) -> Result<(), AppError> {
     crate::error::respond(
         async move {
-            let user = crate::accounts::session::current_user()
-                .await?
-                .ok_or_else(AppError::unauthenticated)?;
+            let user = crate::accounts::session::require_user().await?;
             let state = crate::state::app_state()?;
             super::photos::delete_photo(&state, &user, product_id, photo_id).await
         }
@@ -156,9 +146,7 @@ pub async fn delete_photo(product_id: i64, photo_id: i64) -> Result<(), AppError
 pub async fn preview_import(cooperative_id: i64, csv: String) -> Result<ImportReport, AppError> {
     crate::error::respond(
         async move {
-            let user = crate::accounts::session::current_user()
-                .await?
-                .ok_or_else(AppError::unauthenticated)?;
+            let user = crate::accounts::session::require_user().await?;
             let state = crate::state::app_state()?;
             super::csv::import(&state.db, &user, cooperative_id, &csv, false).await
         }
@@ -171,9 +159,7 @@ pub async fn preview_import(cooperative_id: i64, csv: String) -> Result<ImportRe
 pub async fn apply_import(cooperative_id: i64, csv: String) -> Result<ImportReport, AppError> {
     crate::error::respond(
         async move {
-            let user = crate::accounts::session::current_user()
-                .await?
-                .ok_or_else(AppError::unauthenticated)?;
+            let user = crate::accounts::session::require_user().await?;
             let state = crate::state::app_state()?;
             let report = super::csv::import(&state.db, &user, cooperative_id, &csv, true).await?;
             tracing::info!(

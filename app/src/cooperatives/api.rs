@@ -36,9 +36,8 @@ pub async fn save_cooperative(form: CooperativeForm) -> Result<i64, AppError> {
             let user = crate::accounts::session::require_role(&[Role::Cooperative]).await?;
             let state = crate::state::app_state()?;
             let draft = form.parse().map_err(AppError::Invalid)?;
-            match service::membership(&state.db, &user).await {
-                Ok(_) => {
-                    let member = service::writing_member(&state.db, &user).await?;
+            match service::writing_member(&state.db, &user).await {
+                Ok(member) => {
                     service::update_cooperative(&state.db, &member, &draft).await?;
                     tracing::info!(
                         cooperative_id = member.cooperative_id,

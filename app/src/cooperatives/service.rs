@@ -44,17 +44,21 @@ pub async fn member_of(
     user: &CurrentUser,
     cooperative_id: i64,
 ) -> Result<Member, AppError> {
-    let member = membership(db, user).await?;
-    if member.cooperative_id != cooperative_id || member.status == CooperativeStatus::Suspended {
+    let member = writing_member(db, user).await?;
+    if member.cooperative_id != cooperative_id {
         return Err(AppError::forbidden());
     }
     Ok(member)
 }
 
-/// A member allowed to write, whatever cooperative it belongs to.
+/// A member allowed to write (its cooperative is not suspended), whatever cooperative
+/// it belongs to.
 pub async fn writing_member(db: &Db, user: &CurrentUser) -> Result<Member, AppError> {
     let member = membership(db, user).await?;
-    member_of(db, user, member.cooperative_id).await
+    if member.status == CooperativeStatus::Suspended {
+        return Err(AppError::forbidden());
+    }
+    Ok(member)
 }
 
 const SUMMARY_COLUMNS: &str = "c.id, c.name_fr, c.name_ar, p.code AS province_code,

@@ -12,9 +12,7 @@ pub async fn receive_stock(
     crate::error::respond(
         async move {
             use crate::domain::catalogue::parse_quantity;
-            let user = crate::accounts::session::current_user()
-                .await?
-                .ok_or_else(AppError::unauthenticated)?;
+            let user = crate::accounts::session::require_user().await?;
             let state = crate::state::app_state()?;
             let quantity = parse_quantity(&quantity).map_err(|c| AppError::field("quantity", c))?;
             let level =
@@ -31,9 +29,7 @@ pub async fn adjust_stock(product_id: i64, delta: String, reason: String) -> Res
     crate::error::respond(
         async move {
             use crate::domain::catalogue::parse_delta;
-            let user = crate::accounts::session::current_user()
-                .await?
-                .ok_or_else(AppError::unauthenticated)?;
+            let user = crate::accounts::session::require_user().await?;
             let state = crate::state::app_state()?;
             let delta = parse_delta(&delta).map_err(|c| AppError::field("delta", c))?;
             let level =
@@ -49,9 +45,7 @@ pub async fn adjust_stock(product_id: i64, delta: String, reason: String) -> Res
 pub async fn stock_movements(product_id: i64, page: u32) -> Result<MovementPage, AppError> {
     crate::error::respond(
         async move {
-            let user = crate::accounts::session::current_user()
-                .await?
-                .ok_or_else(AppError::unauthenticated)?;
+            let user = crate::accounts::session::require_user().await?;
             let state = crate::state::app_state()?;
             super::service::movements(&state.db, &user, product_id, page, 20).await
         }
