@@ -12,7 +12,8 @@ pub mod service;
 mod views;
 
 pub use views::{
-    CataloguePage, ImportPage, MyProductsPage, ProductCards, ProductEditPage, ProductPage,
+    category_name, CataloguePage, ImportPage, MyProductsPage, ProductCards, ProductEditPage,
+    ProductPage,
 };
 
 use crate::domain::catalogue::ProductForm;

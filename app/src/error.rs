@@ -73,7 +73,17 @@ impl AppError {
                 | ErrorCode::RegistrationTaken
                 | ErrorCode::CooperativeExists
                 | ErrorCode::StockInsufficient
-                | ErrorCode::StatusInvalid => 409,
+                | ErrorCode::StatusInvalid
+                | ErrorCode::StandNumberTaken
+                | ErrorCode::CapacityReached
+                | ErrorCode::AlreadyApplied
+                | ErrorCode::ApplicationsClosed
+                | ErrorCode::StandTaken
+                | ErrorCode::StandLimit
+                | ErrorCode::NotAccepted
+                | ErrorCode::EventLocked
+                | ErrorCode::StopsMissing => 409,
+                ErrorCode::CooperativeUnverified => 403,
                 ErrorCode::CooperativeMissing => 403,
                 ErrorCode::FileTooLarge => 413,
                 ErrorCode::RateLimited => 429,

@@ -9,6 +9,8 @@ pub mod domain;
 pub mod error;
 mod home;
 pub mod inventory;
+pub mod markets;
+pub mod notifications;
 pub mod territory;
 pub mod ui;
 
@@ -94,6 +96,14 @@ fn Page() -> impl IntoView {
                     <Route path=path!("/cooperative/products") view=catalogue::MyProductsPage />
                     <Route path=path!("/cooperative/products/:id") view=catalogue::ProductEditPage ssr=SsrMode::Async />
                     <Route path=path!("/cooperative/import") view=catalogue::ImportPage />
+                    <Route path=path!("/cooperative/markets") view=markets::MyApplicationsPage />
+                    <Route path=path!("/markets") view=markets::CalendarPage />
+                    <Route path=path!("/markets/near") view=markets::NearbyPage />
+                    <Route path=path!("/markets/:id") view=markets::EventPage ssr=SsrMode::Async />
+                    <Route path=path!("/organiser/events") view=markets::OrganiserEventsPage />
+                    <Route path=path!("/organiser/events/:id") view=markets::OrganiserEventPage ssr=SsrMode::Async />
+                    <Route path=path!("/organiser/sites") view=markets::SitesPage />
+                    <Route path=path!("/notifications") view=notifications::NotificationsPage />
                 </Routes>
             </ErrorBoundary>
         </main>

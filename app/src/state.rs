@@ -17,6 +17,8 @@ pub struct Settings {
     pub login_window_secs: i64,
     /// Where uploaded files (product photos) are kept.
     pub data_dir: PathBuf,
+    /// Whether notifications also go out by email (an SMTP server is configured).
+    pub email_enabled: bool,
 }
 
 impl Default for Settings {
@@ -28,6 +30,7 @@ impl Default for Settings {
             login_max_failures_per_ip: 30,
             login_window_secs: 15 * 60,
             data_dir: PathBuf::from("data"),
+            email_enabled: false,
         }
     }
 }

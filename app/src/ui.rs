@@ -2,6 +2,7 @@
 pub mod errors;
 pub mod forms;
 pub mod layout;
+pub mod map;
 pub mod money;
 pub mod pagination;
 

@@ -2,6 +2,7 @@
 //! "fields"?}}` with a 4xx status, the message in the caller's language.
 mod auth;
 mod catalogue;
+mod markets;
 mod territory;
 
 use app::accounts::session::user_from_headers;
@@ -51,6 +52,12 @@ pub fn routes() -> Router<AppState> {
             post(catalogue::upload_photo)
                 .layer(DefaultBodyLimit::max(2 * app::catalogue::photos::MAX_BYTES)),
         )
+        .route("/sites", get(markets::list_sites))
+        .route("/events", get(markets::list_events))
+        .route("/events.ics", get(markets::calendar_feed))
+        .route("/events/nearby", get(markets::nearby_events))
+        .route("/events/{id}", get(markets::get_event))
+        .route("/events/{id}/calendar.ics", get(markets::event_calendar))
         .fallback(not_found)
 }
 

@@ -2,6 +2,8 @@
 use app::db::Engine;
 use std::net::SocketAddr;
 
+pub const DEFAULT_MAIL_FROM: &str = "Souk <no-reply@souk.ma>";
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Where to listen (`SOUK_ADDR`, host:port). Port 0 picks a free port (tests).
@@ -16,6 +18,13 @@ pub struct Config {
     pub seed_demo: bool,
     /// Where uploaded files are kept (`SOUK_DATA_DIR`, default `data`).
     pub data_dir: String,
+    /// The SMTP server notifications are emailed through (`SOUK_SMTP_URL`); none: the
+    /// outbox in the app is the record.
+    pub smtp_url: Option<String>,
+    /// The sender of those emails (`SOUK_MAIL_FROM`).
+    pub mail_from: String,
+    /// How the outbox's sender polls and retries.
+    pub outbox: crate::outbox::OutboxSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +55,9 @@ impl Config {
             secure_cookies,
             seed_demo,
             data_dir: "data".to_owned(),
+            smtp_url: None,
+            mail_from: DEFAULT_MAIL_FROM.to_owned(),
+            outbox: crate::outbox::OutboxSettings::default(),
         })
     }
 }

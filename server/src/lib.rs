@@ -1,6 +1,7 @@
 //! The `souk` server: builds the application from a `Config`, for `main` and tests alike.
 pub mod bench;
 pub mod config;
+pub mod outbox;
 pub mod seed;
 
 mod api;
@@ -33,6 +34,8 @@ pub enum StartError {
     Count(app::error::AppError),
     #[error("cannot listen on {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
+    #[error(transparent)]
+    Mail(#[from] outbox::MailerError),
 }
 
 /// Connects to the database, creating, migrating and seeding it as needed.
@@ -43,6 +46,7 @@ pub async fn prepare_database(config: &Config) -> Result<Db, StartError> {
     if config.seed_demo && user_count(&db).await.map_err(StartError::Count)? == 0 {
         seed::demo(&db).await?;
         seed::demo_catalogue(&db, std::path::Path::new(&config.data_dir)).await?;
+        seed::demo_markets(&db).await?;
     }
     Ok(db)
 }
@@ -51,10 +55,15 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    mailer: Option<(outbox::Mailer, outbox::OutboxSettings)>,
 }
 
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartError> {
+        let mailer = match &config.smtp_url {
+            Some(url) => Some((outbox::Mailer::new(url, &config.mail_from)?, config.outbox)),
+            None => None,
+        };
         let db = prepare_database(&config).await?;
         let listener = TcpListener::bind(config.addr)
             .await
@@ -71,6 +80,7 @@ impl Application {
         let settings = Settings {
             secure_cookies: config.secure_cookies,
             data_dir: config.data_dir.clone().into(),
+            email_enabled: mailer.is_some(),
             ..Settings::default()
         };
         let state = AppState {
@@ -83,6 +93,7 @@ impl Application {
             listener,
             router,
             state,
+            mailer,
         })
     }
 
@@ -101,12 +112,19 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        let sender = self
+            .mailer
+            .map(|(mailer, settings)| outbox::spawn(self.state.db.clone(), mailer, settings));
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
+        let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
-            .await?;
+            .await;
+        if let Some(sender) = sender {
+            sender.abort();
+        }
+        served?;
         self.state.db.close().await;
         Ok(())
     }

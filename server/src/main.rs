@@ -48,6 +48,13 @@ struct Global {
     /// Mark cookies Secure (when Souk is served over TLS)
     #[arg(long, env = "SOUK_SECURE_COOKIES", global = true)]
     secure_cookies: bool,
+    /// Email notifications through this SMTP server (smtp://host:25, smtps://user:pass@host,
+    /// smtp://host:587?tls=required); without it the in-app messages are the record
+    #[arg(long, env = "SOUK_SMTP_URL", global = true, hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// The sender of notification emails
+    #[arg(long, env = "SOUK_MAIL_FROM", default_value = souk::config::DEFAULT_MAIL_FROM, global = true)]
+    mail_from: String,
 }
 
 #[derive(Subcommand)]
@@ -148,6 +155,8 @@ async fn run(cli: Cli) -> Result<(), String> {
     let seed_demo = matches!(command, Command::Serve { no_demo: false });
     let config = Config {
         data_dir: g.data_dir,
+        smtp_url: g.smtp_url.filter(|url| !url.trim().is_empty()),
+        mail_from: g.mail_from,
         ..Config::new(
             &g.addr,
             &g.database_url,
@@ -189,6 +198,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 seed::demo_catalogue(&db, &data_dir)
                     .await
                     .map_err(|e| e.to_string())?;
+                seed::demo_markets(&db).await.map_err(|e| e.to_string())?;
             }
             if let Some(n) = products {
                 let started = std::time::Instant::now();

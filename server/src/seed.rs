@@ -13,6 +13,9 @@ use sqlx::Row;
 use std::path::Path;
 
 /// The password of every demo account (written in the README).
+mod markets;
+pub use markets::demo_markets;
+
 pub const DEMO_PASSWORD: &str = "souk-demo-2026";
 
 /// One account per role, for trying Souk out.

@@ -38,7 +38,7 @@ fn sort_label(locale: Locale, sort: Sort) -> &'static str {
     }
 }
 
-fn category_name(locale: Locale, categories: &[Category], code: &str) -> String {
+pub fn category_name(locale: Locale, categories: &[Category], code: &str) -> String {
     categories
         .iter()
         .find(|c| c.code == code)

@@ -99,27 +99,6 @@ pub fn parse_count(raw: &str) -> Result<i64, ErrorCode> {
     }
 }
 
-macro_rules! code_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $code),+ }
-            }
-
-            pub fn from_code(code: &str) -> Option<Self> {
-                match code { $($code => Some(Self::$variant),)+ _ => None }
-            }
-        }
-    };
-}
-
 code_enum!(
     /// How a product is sold. Jars, bottles, bags and boxes carry their net content.
     Unit { Kg = "kg", Litre = "litre", Piece = "piece", Jar = "jar", Bottle = "bottle", Bag = "bag", Box = "box" }

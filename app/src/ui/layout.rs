@@ -20,6 +20,7 @@ pub fn Header() -> impl IntoView {
                     <li><a href="/">{t!(i18n, nav_home)}</a></li>
                     <li><a href="/products">{t!(i18n, nav_products)}</a></li>
                     <li><a href="/cooperatives">{t!(i18n, nav_cooperatives)}</a></li>
+                    <li><a href="/markets" data-testid="nav-markets">{t!(i18n, nav_markets)}</a></li>
                     <li><a href="/provinces">{t!(i18n, nav_provinces)}</a></li>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move { match session.user.await {
@@ -56,11 +57,23 @@ fn SignedInLinks(user: CurrentUser) -> impl IntoView {
             <li><a href="/admin/cooperatives">{t!(i18n, nav_admin_cooperatives)}</a></li>
         }
     });
-    let cooperative = (user.role == Role::Cooperative)
-        .then(|| view! { <li><a href="/cooperative" data-testid="nav-my-cooperative">{t!(i18n, nav_my_cooperative)}</a></li> });
+    let cooperative = (user.role == Role::Cooperative).then(|| {
+        view! {
+            <li><a href="/cooperative" data-testid="nav-my-cooperative">{t!(i18n, nav_my_cooperative)}</a></li>
+            <li><a href="/cooperative/markets" data-testid="nav-applications">{t!(i18n, nav_applications)}</a></li>
+        }
+    });
+    let organiser = matches!(user.role, Role::Organiser | Role::Admin).then(|| {
+        view! {
+            <li><a href="/organiser/events" data-testid="nav-events">{t!(i18n, nav_events)}</a></li>
+            <li><a href="/organiser/sites">{t!(i18n, nav_sites)}</a></li>
+        }
+    });
     view! {
         {admin}
         {cooperative}
+        {organiser}
+        <li><a href="/notifications" data-testid="nav-notifications">{t!(i18n, nav_notifications)}</a></li>
         <li><a href="/account">{t!(i18n, nav_account)}</a></li>
         <li>
             <ActionForm action=logout attr:class="inline-form">

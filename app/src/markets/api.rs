@@ -1,0 +1,356 @@
+//! Server functions of the markets room: authenticate, call the service, answer.
+use super::{
+    Application, CalendarEntry, CalendarQuery, EventDetail, EventPage, MapData, NearbyEntry,
+    NearbyQuery, Site,
+};
+use crate::domain::markets::{ApplicationForm, EventForm, SiteForm, StandsForm, StopForm};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+fn outbox(state: &crate::state::AppState) -> crate::notifications::service::Outbox {
+    crate::notifications::service::Outbox {
+        email: state.settings.email_enabled,
+    }
+}
+
+#[cfg(feature = "ssr")]
+async fn organiser() -> Result<crate::accounts::CurrentUser, AppError> {
+    use crate::domain::Role;
+    crate::accounts::session::require_role(&[Role::Organiser, Role::Admin]).await
+}
+
+#[server]
+pub async fn list_sites() -> Result<Vec<Site>, AppError> {
+    crate::error::respond(
+        async move {
+            let state = crate::state::app_state()?;
+            super::sites::list_sites(&state.db, None).await
+        }
+        .await,
+    )
+}
+
+/// Creates a site (`id` 0) or updates one; an empty province is proposed.
+#[server]
+pub async fn save_site(id: i64, form: SiteForm) -> Result<i64, AppError> {
+    crate::error::respond(
+        async move {
+            organiser().await?;
+            let state = crate::state::app_state()?;
+            let draft = form
+                .parse(super::calendar::site_in_region)
+                .map_err(AppError::Invalid)?;
+            if id == 0 {
+                super::sites::create_site(&state.db, &draft).await
+            } else {
+                super::sites::update_site(&state.db, id, &draft)
+                    .await
+                    .map(|_| id)
+            }
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn get_event(id: i64) -> Result<EventDetail, AppError> {
+    crate::error::respond(
+        async move {
+            let state = crate::state::app_state()?;
+            let viewer = crate::accounts::session::current_user().await?;
+            super::service::event_detail(&state.db, id, viewer.as_ref()).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn organiser_events(page: u32, status: String) -> Result<EventPage, AppError> {
+    crate::error::respond(
+        async move {
+            use crate::domain::markets::EventStatus;
+            organiser().await?;
+            let state = crate::state::app_state()?;
+            super::service::list_events(&state.db, EventStatus::from_code(&status), page, 30).await
+        }
+        .await,
+    )
+}
+
+/// Events whose applications are open, for cooperatives.
+#[server]
+pub async fn open_events() -> Result<EventPage, AppError> {
+    crate::error::respond(
+        async move {
+            use crate::domain::markets::EventStatus;
+            crate::accounts::session::require_user().await?;
+            let state = crate::state::app_state()?;
+            super::service::list_events(&state.db, Some(EventStatus::Open), 1, 100).await
+        }
+        .await,
+    )
+}
+
+/// Creates an event (`id` 0, as a draft) or updates one.
+#[server]
+pub async fn save_event(id: i64, form: EventForm) -> Result<i64, AppError> {
+    crate::error::respond(
+        async move {
+            let user = organiser().await?;
+            let state = crate::state::app_state()?;
+            let draft = form.parse().map_err(AppError::Invalid)?;
+            if id == 0 {
+                let id = super::service::create_event(&state.db, &user, &draft).await?;
+                tracing::info!(event_id = id, organiser_id = user.id, "event created");
+                Ok(id)
+            } else {
+                super::service::update_event(&state.db, &user, outbox(&state), id, &draft).await?;
+                Ok(id)
+            }
+        }
+        .await,
+    )
+}
+
+/// Moves an event one step forward from the status the organiser saw.
+#[server]
+pub async fn advance_event(id: i64, from: String) -> Result<(), AppError> {
+    crate::error::respond(
+        async move {
+            use crate::domain::{markets::EventStatus, ErrorCode};
+            let user = organiser().await?;
+            let state = crate::state::app_state()?;
+            let from =
+                EventStatus::from_code(&from).ok_or(AppError::Refused(ErrorCode::StatusInvalid))?;
+            super::service::advance_event(&state.db, &user, outbox(&state), id, from)
+                .await
+                .map(|_| ())
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn cancel_event(id: i64, reason: String) -> Result<(), AppError> {
+    crate::error::respond(
+        async move {
+            let user = organiser().await?;
+            let state = crate::state::app_state()?;
+            super::service::cancel_event(&state.db, &user, outbox(&state), id, &reason).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn add_stop(event_id: i64, form: StopForm) -> Result<i64, AppError> {
+    crate::error::respond(
+        async move {
+            let user = organiser().await?;
+            let state = crate::state::app_state()?;
+            let stop = form.parse().map_err(AppError::Invalid)?;
+            super::service::add_stop(&state.db, &user, outbox(&state), event_id, &stop).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn remove_stop(event_id: i64, stop_id: i64) -> Result<(), AppError> {
+    crate::error::respond(
+        async move {
+            let user = organiser().await?;
+            let state = crate::state::app_state()?;
+            super::service::remove_stop(&state.db, &user, outbox(&state), event_id, stop_id).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn add_stands(event_id: i64, form: StandsForm) -> Result<(), AppError> {
+    crate::error::respond(
+        async move {
+            let user = organiser().await?;
+            let state = crate::state::app_state()?;
+            let draft = form.parse().map_err(AppError::Invalid)?;
+            super::service::add_stands(&state.db, &user, event_id, &draft).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn remove_stand(event_id: i64, stand_id: i64) -> Result<(), AppError> {
+    crate::error::respond(
+        async move {
+            let user = organiser().await?;
+            let state = crate::state::app_state()?;
+            super::service::remove_stand(&state.db, &user, event_id, stand_id).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn event_applications(event_id: i64) -> Result<Vec<Application>, AppError> {
+    crate::error::respond(
+        async move {
+            let user = organiser().await?;
+            let state = crate::state::app_state()?;
+            super::applications::event_applications(&state.db, &user, event_id).await
+        }
+        .await,
+    )
+}
+
+/// Accepts, waitlists or rejects (with a reason) an application seen in status `from`.
+#[server]
+pub async fn decide_application(
+    id: i64,
+    from: String,
+    status: String,
+    reason: String,
+) -> Result<(), AppError> {
+    crate::error::respond(
+        async move {
+            use crate::domain::{markets::ApplicationStatus, ErrorCode};
+            let user = organiser().await?;
+            let state = crate::state::app_state()?;
+            let from = ApplicationStatus::from_code(&from)
+                .ok_or(AppError::Refused(ErrorCode::StatusInvalid))?;
+            let to = ApplicationStatus::from_code(&status)
+                .ok_or_else(|| AppError::field("status", ErrorCode::StatusInvalid))?;
+            super::applications::decide(&state.db, &user, outbox(&state), id, from, to, &reason)
+                .await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn assign_stand(
+    event_id: i64,
+    stand_id: i64,
+    application: String,
+) -> Result<(), AppError> {
+    crate::error::respond(
+        async move {
+            use crate::domain::ErrorCode;
+            let user = organiser().await?;
+            let state = crate::state::app_state()?;
+            let application = application
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| AppError::field("application", ErrorCode::Required))?;
+            super::applications::assign_stand(
+                &state.db,
+                &user,
+                outbox(&state),
+                event_id,
+                stand_id,
+                application,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn unassign_stand(event_id: i64, stand_id: i64) -> Result<(), AppError> {
+    crate::error::respond(
+        async move {
+            let user = organiser().await?;
+            let state = crate::state::app_state()?;
+            super::applications::unassign_stand(&state.db, &user, event_id, stand_id).await
+        }
+        .await,
+    )
+}
+
+/// The signed-in member's cooperative applies to an event.
+#[server]
+pub async fn apply_to_event(event_id: i64, form: ApplicationForm) -> Result<i64, AppError> {
+    crate::error::respond(
+        async move {
+            use crate::domain::Role;
+            let user = crate::accounts::session::require_role(&[Role::Cooperative]).await?;
+            let state = crate::state::app_state()?;
+            let member = crate::cooperatives::service::writing_member(&state.db, &user).await?;
+            let draft = form.parse().map_err(AppError::Invalid)?;
+            super::applications::apply(&state.db, &member, event_id, &draft).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn withdraw_application(id: i64) -> Result<(), AppError> {
+    crate::error::respond(
+        async move {
+            use crate::domain::Role;
+            let user = crate::accounts::session::require_role(&[Role::Cooperative]).await?;
+            let state = crate::state::app_state()?;
+            let member = crate::cooperatives::service::writing_member(&state.db, &user).await?;
+            super::applications::withdraw(&state.db, &member, id).await
+        }
+        .await,
+    )
+}
+
+/// The member's cooperative's applications (empty when it has no cooperative yet).
+#[server]
+pub async fn my_applications() -> Result<Vec<Application>, AppError> {
+    crate::error::respond(
+        async move {
+            use crate::domain::{ErrorCode, Role};
+            let user = crate::accounts::session::require_role(&[Role::Cooperative]).await?;
+            let state = crate::state::app_state()?;
+            match crate::cooperatives::service::membership(&state.db, &user).await {
+                Ok(member) => {
+                    super::applications::cooperative_applications(&state.db, &member).await
+                }
+                Err(AppError::Refused(ErrorCode::CooperativeMissing)) => Ok(Vec::new()),
+                Err(error) => Err(error),
+            }
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn calendar(query: CalendarQuery) -> Result<Vec<CalendarEntry>, AppError> {
+    crate::error::respond(
+        async move {
+            let state = crate::state::app_state()?;
+            let filter = query.parse().map_err(AppError::Invalid)?;
+            super::calendar::calendar_entries(&state.db, &filter).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn nearby_events(query: NearbyQuery) -> Result<Vec<NearbyEntry>, AppError> {
+    crate::error::respond(
+        async move {
+            let state = crate::state::app_state()?;
+            super::calendar::nearby(&state.db, &query).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn region_map(province: String) -> Result<MapData, AppError> {
+    crate::error::respond(
+        async move {
+            let state = crate::state::app_state()?;
+            let province = Some(province.as_str()).filter(|p| !p.is_empty());
+            super::calendar::map_data(&state.db, province).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,242 @@
+//! What buyers find: the calendar of listed salons and tour stops, the same entries
+//! around a point sorted by geodesic distance, and the region map's data.
+use super::sites::{geodesic_m, site, SITE_COLUMNS};
+use super::{CalendarEntry, CalendarQuery, MapData, NearbyEntry, NearbyQuery};
+use crate::db::{now, Db};
+use crate::domain::catalogue::{in_region, parse_coordinate};
+use crate::domain::markets::{Day, EventKind, EventStatus};
+use crate::domain::{ErrorCode, FieldErrors};
+use crate::error::AppError;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// A checked calendar query: the days, a province, a kind.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalendarFilter {
+    pub from: Day,
+    pub to: Day,
+    pub province: Option<String>,
+    pub kind: Option<EventKind>,
+    /// Whether to take only listed events (published, running) or every visible one.
+    pub listed_only: bool,
+    /// One event only (its `.ics`).
+    pub event_id: Option<i64>,
+}
+
+/// The longest span one calendar request covers.
+pub const MAX_SPAN_DAYS: i64 = 400;
+
+impl CalendarQuery {
+    pub fn parse(&self) -> Result<CalendarFilter, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let today = Day::of_timestamp(now());
+        let from = match self.from.trim() {
+            "" => Some(today),
+            raw => errors.check("from", Day::parse(raw)),
+        };
+        let to = match (self.to.trim(), from) {
+            ("", Some(from)) => Some(from.plus(365)),
+            ("", None) => None,
+            (raw, _) => errors.check("to", Day::parse(raw)),
+        };
+        if let (Some(from), Some(to)) = (from, to) {
+            if to < from {
+                errors.add("to", ErrorCode::EndsBeforeStarts);
+            } else if from.days_until(to) > MAX_SPAN_DAYS {
+                errors.add("to", ErrorCode::EventTooLong);
+            }
+        }
+        let kind = match self.kind.trim() {
+            "" => Some(None),
+            raw => errors.check(
+                "kind",
+                EventKind::from_code(raw)
+                    .map(Some)
+                    .ok_or(ErrorCode::Invalid),
+            ),
+        };
+        let province = Some(self.province.trim().to_owned()).filter(|p| !p.is_empty());
+        match (from, to, kind) {
+            (Some(from), Some(to), Some(kind)) if errors.is_empty() => Ok(CalendarFilter {
+                from,
+                to,
+                province,
+                kind,
+                listed_only: true,
+                event_id: None,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+fn day_of(row: &AnyRow, column: &str) -> Result<Day, sqlx::Error> {
+    let raw: String = row.try_get(column)?;
+    Day::parse(&raw).map_err(|_| sqlx::Error::Decode(format!("bad day {raw:?}").into()))
+}
+
+fn entry(row: &AnyRow, stop: bool) -> Result<CalendarEntry, sqlx::Error> {
+    let kind: String = row.try_get("kind")?;
+    let status: String = row.try_get("status")?;
+    let decode = || sqlx::Error::Decode("unknown event kind or status".into());
+    Ok(CalendarEntry {
+        event_id: row.try_get("event_id")?,
+        stop_id: if stop {
+            Some(row.try_get("stop_id")?)
+        } else {
+            None
+        },
+        kind: EventKind::from_code(&kind).ok_or_else(decode)?,
+        status: EventStatus::from_code(&status).ok_or_else(decode)?,
+        name_fr: row.try_get("name_fr")?,
+        name_ar: row.try_get("name_ar")?,
+        first_day: day_of(row, "first_day")?,
+        last_day: day_of(row, "last_day")?,
+        opens_at: row.try_get("opens_at")?,
+        closes_at: row.try_get("closes_at")?,
+        site: site(row)?,
+    })
+}
+
+/// Salons over their dates and tours stop by stop, in date order. Statuses: listed ones
+/// (published, running) for the calendar, or every visible one for one event's `.ics`.
+pub async fn calendar_entries(
+    db: &Db,
+    filter: &CalendarFilter,
+) -> Result<Vec<CalendarEntry>, AppError> {
+    let statuses = if filter.listed_only {
+        "('published', 'running')"
+    } else {
+        "('open', 'published', 'running', 'closed', 'cancelled')"
+    };
+    let common = format!(
+        "e.status IN {statuses} AND ($3 = '' OR p.code = $3) AND ($4 = '' OR e.kind = $4) AND ($5 = 0 OR e.id = $5)"
+    );
+    let salons = format!(
+        "SELECT e.id AS event_id, e.kind, e.status, e.name_fr, e.name_ar, e.starts_on AS first_day,
+                e.ends_on AS last_day, e.opens_at, e.closes_at, {SITE_COLUMNS}
+         FROM events e JOIN sites s ON s.id = e.site_id JOIN provinces p ON p.id = s.province_id
+         WHERE e.kind = 'salon' AND e.starts_on <= $2 AND e.ends_on >= $1 AND {common}"
+    );
+    let stops = format!(
+        "SELECT e.id AS event_id, st.id AS stop_id, e.kind, e.status, e.name_fr, e.name_ar, st.day AS first_day,
+                st.day AS last_day, st.opens_at, st.closes_at, {SITE_COLUMNS}
+         FROM event_stops st JOIN events e ON e.id = st.event_id JOIN sites s ON s.id = st.site_id
+         JOIN provinces p ON p.id = s.province_id
+         WHERE st.day >= $1 AND st.day <= $2 AND {common}"
+    );
+    let mut entries = Vec::new();
+    for (sql, is_stop) in [(salons, false), (stops, true)] {
+        let rows = sqlx::query(&sql)
+            .bind(filter.from.to_string())
+            .bind(filter.to.to_string())
+            .bind(filter.province.clone().unwrap_or_default())
+            .bind(filter.kind.map(|k| k.as_str()).unwrap_or_default())
+            .bind(filter.event_id.unwrap_or(0))
+            .fetch_all(db.pool())
+            .await?;
+        for row in &rows {
+            entries.push(entry(row, is_stop)?);
+        }
+    }
+    entries.sort_by(|a, b| {
+        (a.first_day, a.opens_at, a.event_id, a.stop_id).cmp(&(
+            b.first_day,
+            b.opens_at,
+            b.event_id,
+            b.stop_id,
+        ))
+    });
+    Ok(entries)
+}
+
+/// Where to measure from: coordinates, or a chosen town (a province's seat).
+pub async fn origin(db: &Db, query: &NearbyQuery) -> Result<(f64, f64), AppError> {
+    if !query.town.trim().is_empty() {
+        let row = sqlx::query("SELECT seat_lat, seat_lon FROM provinces WHERE code = $1")
+            .bind(query.town.trim())
+            .fetch_optional(db.pool())
+            .await?
+            .ok_or_else(|| AppError::field("town", ErrorCode::ProvinceUnknown))?;
+        return Ok((row.try_get("seat_lat")?, row.try_get("seat_lon")?));
+    }
+    let mut errors = FieldErrors::new();
+    let required = |c: Result<Option<f64>, ErrorCode>| c.and_then(|c| c.ok_or(ErrorCode::Required));
+    let lat = errors.check("lat", required(parse_coordinate(&query.lat)));
+    let lon = errors.check("lon", required(parse_coordinate(&query.lon)));
+    match (lat, lon) {
+        (Some(lat), Some(lon)) if crate::domain::territory::valid_coordinates(lat, lon) => {
+            Ok((lat, lon))
+        }
+        (Some(_), Some(_)) => Err(AppError::field("lat", ErrorCode::NumberInvalid)),
+        _ => Err(AppError::Invalid(errors)),
+    }
+}
+
+/// The largest radius "near me" looks within.
+pub const MAX_RADIUS_KM: f64 = 1000.0;
+
+pub fn parse_radius(raw: &str) -> Result<f64, AppError> {
+    match raw.trim() {
+        "" => Ok(MAX_RADIUS_KM),
+        raw => raw
+            .replace(',', ".")
+            .parse::<f64>()
+            .ok()
+            .filter(|r| r.is_finite() && *r > 0.0 && *r <= MAX_RADIUS_KM)
+            .ok_or_else(|| AppError::field("radius_km", ErrorCode::NumberInvalid)),
+    }
+}
+
+/// Upcoming listed entries within `radius_km`, nearest first (then soonest).
+pub async fn nearby(db: &Db, query: &NearbyQuery) -> Result<Vec<NearbyEntry>, AppError> {
+    let (lat, lon) = origin(db, query).await?;
+    let radius_m = parse_radius(&query.radius_km)? * 1000.0;
+    let today = Day::of_timestamp(now());
+    let filter = CalendarFilter {
+        from: today,
+        to: today.plus(365),
+        province: None,
+        kind: None,
+        listed_only: true,
+        event_id: None,
+    };
+    let mut near: Vec<NearbyEntry> = calendar_entries(db, &filter)
+        .await?
+        .into_iter()
+        .map(|entry| NearbyEntry {
+            distance_m: geodesic_m(lat, lon, entry.site.lat, entry.site.lon),
+            entry,
+        })
+        .filter(|n| n.distance_m <= radius_m)
+        .collect();
+    near.sort_by(|a, b| {
+        a.distance_m
+            .total_cmp(&b.distance_m)
+            .then(a.entry.first_day.cmp(&b.entry.first_day))
+    });
+    Ok(near)
+}
+
+/// Whether a point may be a site of this region (the same box as cooperatives).
+pub fn site_in_region(lat: f64, lon: f64) -> bool {
+    in_region(lat, lon)
+}
+
+/// The provinces, every site and the upcoming listed entries (optionally of a province).
+pub async fn map_data(db: &Db, province: Option<&str>) -> Result<MapData, AppError> {
+    let today = Day::of_timestamp(now());
+    let filter = CalendarFilter {
+        from: today,
+        to: today.plus(365),
+        province: province.map(str::to_owned),
+        kind: None,
+        listed_only: true,
+        event_id: None,
+    };
+    Ok(MapData {
+        provinces: crate::territory::service::list_provinces(db).await?,
+        sites: super::sites::list_sites(db, None).await?,
+        entries: calendar_entries(db, &filter).await?,
+    })
+}

@@ -1,0 +1,198 @@
+//! `/api/v1/sites`, `/api/v1/events...`: the markets as JSON and as iCalendar.
+use super::{ApiError, RequestLocale};
+use app::accounts::session::user_from_headers;
+use app::domain::markets::{Day, EventStatus};
+use app::domain::ErrorCode;
+use app::error::AppError;
+use app::markets::calendar::{calendar_entries, nearby, CalendarFilter};
+use app::markets::{
+    ical, service, sites, CalendarEntry, CalendarQuery, EventDetail, NearbyEntry, NearbyQuery, Site,
+};
+use app::state::AppState;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Serialize)]
+pub struct Items<T> {
+    items: Vec<T>,
+}
+
+fn bad_query(locale: app::i18n::Locale) -> impl Fn(QueryRejection) -> ApiError {
+    move |_| ApiError::new(AppError::Refused(ErrorCode::Invalid), locale)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SiteQuery {
+    province: String,
+}
+
+pub async fn list_sites(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    query: Result<Query<SiteQuery>, QueryRejection>,
+) -> Result<Json<Items<Site>>, ApiError> {
+    let Query(q) = query.map_err(bad_query(locale))?;
+    let province = Some(q.province.as_str()).filter(|p| !p.is_empty());
+    sites::list_sites(&state.db, province)
+        .await
+        .map(|items| Json(Items { items }))
+        .map_err(|e| ApiError::new(e, locale))
+}
+
+/// One item per salon (over its dates) or tour stop in the window, in date order.
+pub async fn list_events(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    query: Result<Query<CalendarQuery>, QueryRejection>,
+) -> Result<Json<Items<CalendarEntry>>, ApiError> {
+    let Query(q) = query.map_err(bad_query(locale))?;
+    let filter = q
+        .parse()
+        .map_err(|fields| ApiError::new(AppError::Invalid(fields), locale))?;
+    calendar_entries(&state.db, &filter)
+        .await
+        .map(|items| Json(Items { items }))
+        .map_err(|e| ApiError::new(e, locale))
+}
+
+pub async fn nearby_events(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    query: Result<Query<NearbyQuery>, QueryRejection>,
+) -> Result<Json<Items<NearbyEntry>>, ApiError> {
+    let Query(q) = query.map_err(bad_query(locale))?;
+    nearby(&state.db, &q)
+        .await
+        .map(|items| Json(Items { items }))
+        .map_err(|e| ApiError::new(e, locale))
+}
+
+/// An id in a path; anything else is a JSON 404.
+fn id_of(raw: &str, locale: app::i18n::Locale) -> Result<i64, ApiError> {
+    raw.parse()
+        .map_err(|_| ApiError::new(AppError::not_found(), locale))
+}
+
+pub async fn get_event(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<EventDetail>, ApiError> {
+    let id = id_of(&id, locale)?;
+    let viewer = user_from_headers(&state, &headers)
+        .await
+        .map_err(|e| ApiError::new(e, locale))?;
+    service::event_detail(&state.db, id, viewer.as_ref())
+        .await
+        .map(Json)
+        .map_err(|e| ApiError::new(e, locale))
+}
+
+/// The site's own address, for the links inside calendars.
+fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:3000");
+    let scheme = match headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+    {
+        Some("https") => "https",
+        _ => "http",
+    };
+    format!("{scheme}://{host}")
+}
+
+fn calendar_response(body: String, file: &str) -> Response {
+    (
+        [
+            (CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()),
+            (CONTENT_DISPOSITION, format!("inline; filename=\"{file}\"")),
+            (CACHE_CONTROL, "public, max-age=300".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct FeedQuery {
+    province: String,
+}
+
+/// The public calendar (optionally of one province) for calendar apps to subscribe to.
+pub async fn calendar_feed(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    headers: HeaderMap,
+    query: Result<Query<FeedQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(q) = query.map_err(bad_query(locale))?;
+    let province = Some(q.province.trim().to_owned()).filter(|p| !p.is_empty());
+    if let Some(code) = &province {
+        app::territory::service::province_detail(&state.db, code)
+            .await
+            .map_err(|e| ApiError::new(e, locale))?;
+    }
+    let today = Day::of_timestamp(app::db::now());
+    let filter = CalendarFilter {
+        from: today.plus(-31),
+        to: today.plus(365),
+        province: province.clone(),
+        kind: None,
+        listed_only: true,
+        event_id: None,
+    };
+    let entries = calendar_entries(&state.db, &filter)
+        .await
+        .map_err(|e| ApiError::new(e, locale))?;
+    let name = match &province {
+        Some(code) => format!("Souk — marchés ESS ({code})"),
+        None => "Souk — salons et marchés ESS de Fès-Meknès".to_owned(),
+    };
+    let body = ical::calendar(&name, &entries, &base_url(&headers), app::db::now());
+    Ok(calendar_response(body, "souk.ics"))
+}
+
+/// One event's `.ics`; a draft does not exist for the public (404).
+pub async fn event_calendar(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = id_of(&id, locale)?;
+    let event = service::event_summary(&state.db, id)
+        .await
+        .map_err(|e| ApiError::new(e, locale))?;
+    if event.status == EventStatus::Draft {
+        return Err(ApiError::new(AppError::not_found(), locale));
+    }
+    let filter = CalendarFilter {
+        from: event.starts_on,
+        to: event.ends_on,
+        province: None,
+        kind: None,
+        listed_only: false,
+        event_id: Some(id),
+    };
+    let entries = calendar_entries(&state.db, &filter)
+        .await
+        .map_err(|e| ApiError::new(e, locale))?;
+    let body = ical::calendar(
+        &event.name_fr,
+        &entries,
+        &base_url(&headers),
+        app::db::now(),
+    );
+    Ok(calendar_response(body, &format!("souk-event-{id}.ics")))
+}
