@@ -17,6 +17,12 @@ mod cli;
 mod health;
 #[path = "integration/inventory.rs"]
 mod inventory;
+#[path = "integration/markets.rs"]
+mod markets;
+#[path = "integration/markets_pages.rs"]
+mod markets_pages;
+#[path = "integration/outbox.rs"]
+mod outbox;
 #[path = "integration/pages.rs"]
 mod pages;
 #[path = "integration/server_functions.rs"]

@@ -87,17 +87,22 @@ pub const DEMO_PASSWORD: &str = souk::seed::DEMO_PASSWORD;
 
 impl TestApp {
     pub async fn spawn(engine: Engine) -> Self {
+        Self::spawn_with(engine, |config| config).await
+    }
+
+    /// Starts Souk with a changed configuration (an SMTP server, say).
+    pub async fn spawn_with(engine: Engine, change: impl FnOnce(Config) -> Config) -> Self {
         let database_url = fresh_database_url(engine);
         let data_dir = std::env::temp_dir().join(format!(
             "souk_media_{}_{}",
             std::process::id(),
             NEXT_DB.fetch_add(1, Ordering::SeqCst)
         ));
-        let config = Config {
+        let config = change(Config {
             data_dir: data_dir.display().to_string(),
             ..Config::new("127.0.0.1:0", &database_url, "target/site", false, true)
                 .expect("test config is valid")
-        };
+        });
         let app = Application::build(config).await.unwrap_or_else(|e| {
             panic!("Souk must start on {engine:?} (is PostgreSQL running on 127.0.0.1:5432?): {e}")
         });
@@ -313,4 +318,72 @@ pub fn header(name: &'static str, value: &'static str) -> HeaderMap {
 
 pub fn arabic() -> HeaderMap {
     header("accept-language", "ar-MA,ar;q=0.9")
+}
+
+/// The response body of a server function, as JSON.
+pub async fn json_of(response: Response) -> Value {
+    response.json().await.expect("a JSON body")
+}
+
+/// The error code of one field in a server function's 422 body.
+pub fn field_code(body: &Value, field: &str) -> Option<String> {
+    body["Invalid"]
+        .as_array()?
+        .iter()
+        .find(|f| f[0] == field)
+        .and_then(|f| f[1].as_str())
+        .map(str::to_owned)
+}
+
+/// A minimal SMTP server on loopback that records each message it accepts. The first
+/// `refuse` transactions are refused at RCPT with a temporary error (451).
+pub async fn spawn_smtp(refuse: usize) -> (u16, std::sync::Arc<Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("smtp port");
+    let port = listener.local_addr().expect("smtp addr").port();
+    let received = std::sync::Arc::new(Mutex::new(Vec::new()));
+    let refused = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let store = received.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let (store, refused) = (store.clone(), refused.clone());
+            tokio::spawn(async move {
+                let (read, mut write) = stream.into_split();
+                let mut lines = BufReader::new(read).lines();
+                let _ = write.write_all(b"220 test ESMTP\r\n").await;
+                let mut data: Option<String> = None;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Some(body) = data.as_mut() {
+                        if line == "." {
+                            store.lock().expect("smtp store").push(std::mem::take(body));
+                            data = None;
+                            let _ = write.write_all(b"250 queued\r\n").await;
+                        } else {
+                            body.push_str(&line);
+                            body.push('\n');
+                        }
+                        continue;
+                    }
+                    let verb = line.to_ascii_uppercase();
+                    let reply: &[u8] = if verb.starts_with("EHLO") || verb.starts_with("HELO") {
+                        b"250 test\r\n"
+                    } else if verb.starts_with("RCPT")
+                        && refused.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < refuse
+                    {
+                        b"451 try again later\r\n"
+                    } else if verb.starts_with("DATA") {
+                        data = Some(String::new());
+                        b"354 go ahead\r\n"
+                    } else if verb.starts_with("QUIT") {
+                        let _ = write.write_all(b"221 bye\r\n").await;
+                        break;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    let _ = write.write_all(reply).await;
+                }
+            });
+        }
+    });
+    (port, received)
 }

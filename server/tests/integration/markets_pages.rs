@@ -1,0 +1,80 @@
+//! The markets' pages rendered by the server: what a buyer sees before any wasm.
+use crate::support::{header, on_both_engines, Engine, TestApp, DEMO_PASSWORD};
+use reqwest::StatusCode;
+use sqlx::Row;
+
+on_both_engines!(
+    the_calendar_lists_and_maps_the_published_stops,
+    the_month_view_and_near_me_render_on_the_server,
+    an_event_page_lists_its_cooperatives_and_hides_drafts,
+);
+
+async fn page(app: &TestApp, path: &str) -> (StatusCode, String) {
+    let response = app.get_with(path, header("accept", "text/html")).await;
+    (response.status(), response.text().await.expect("page"))
+}
+
+async fn the_calendar_lists_and_maps_the_published_stops(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let (status, html) = page(&app, "/markets").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("data-testid=\"calendar-list\""), "{html}");
+    for site in ["Souk de Sefrou", "Place de Taza-Haut", "Souk hebdomadaire de Taounate"] {
+        assert!(html.contains(site), "{site}");
+    }
+    assert!(html.contains("data-testid=\"region-map\"") && html.contains("data-markers=\"5\""));
+    let (_, taza) = page(&app, "/markets?province=taza").await;
+    assert!(taza.contains("Place de Taza-Haut") && !taza.contains("Souk de Sefrou</span>"));
+    let (_, arabic) = page(&app, "/markets?province=taza").await;
+    assert!(arabic.contains("<svg"));
+    app.stop().await;
+}
+
+async fn the_month_view_and_near_me_render_on_the_server(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let first: String = sqlx::query("SELECT MIN(day) AS d FROM event_stops")
+        .fetch_one(app.db.pool())
+        .await
+        .expect("stops")
+        .try_get("d")
+        .expect("day");
+    let (status, html) = page(&app, &format!("/markets?month={}", &first[..7])).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("data-testid=\"calendar-month\"") && html.contains("Souk de Sefrou"), "{html}");
+    let (status, near) = page(&app, "/markets/near?town=sefrou&radius_km=60").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(near.contains("data-testid=\"nearby-list\""), "{near}");
+    let sefrou = near.find("Souk de Sefrou").expect("Sefrou listed");
+    let hajeb = near.find("Souk d&#x27;El Hajeb").or_else(|| near.find("Souk d'El Hajeb")).expect("El Hajeb listed");
+    assert!(sefrou < hajeb, "the nearest comes first");
+    assert!(!near.contains("Place de Taza-Haut"), "Taza is beyond 60 km of Sefrou");
+    app.stop().await;
+}
+
+async fn an_event_page_lists_its_cooperatives_and_hides_drafts(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let tour: i64 = sqlx::query("SELECT id FROM events WHERE kind = 'tour'")
+        .fetch_one(app.db.pool())
+        .await
+        .expect("tour")
+        .try_get("id")
+        .expect("id");
+    let (status, html) = page(&app, &format!("/markets/{tour}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("data-testid=\"participants\"") && html.contains("Coopérative Nahla Ifrane"), "{html}");
+    assert!(html.contains("data-testid=\"stops\"") && html.contains("calendar.ics"));
+    // Products the accepted cooperatives bring (honey for Nahla Ifrane).
+    assert!(html.contains("/products/"), "their products are listed");
+    assert_eq!(page(&app, "/markets/999999").await.0, StatusCode::NOT_FOUND);
+    sqlx::query("UPDATE events SET status = 'draft' WHERE id = $1")
+        .bind(tour)
+        .execute(app.db.pool())
+        .await
+        .expect("back to draft");
+    assert_eq!(page(&app, &format!("/markets/{tour}")).await.0, StatusCode::NOT_FOUND);
+    app.sign_in("organisateur@souk.ma", DEMO_PASSWORD).await;
+    let (status, planner) = page(&app, &format!("/organiser/events/{tour}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(planner.contains("data-testid=\"event-planner\"") && planner.contains("data-testid=\"applications\""), "{planner}");
+    app.stop().await;
+}
