@@ -62,8 +62,8 @@ export async function startSouk() {
     base,
     browser,
     logs,
-    async page() {
-      const context = await browser.newContext({ locale: 'fr-FR' });
+    async page(options = {}) {
+      const context = await browser.newContext({ locale: 'fr-FR', ...options });
       const page = await context.newPage();
       page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
       return page;

@@ -15,6 +15,7 @@ pub fn HomePage() -> impl IntoView {
             <section class="card">
                 <h2>{t!(i18n, home_markets_title)}</h2>
                 <p>{t!(i18n, home_markets_text)}</p>
+                <p><a href="/markets" data-testid="home-markets">{t!(i18n, calendar_title)}</a> " · " <a href="/markets/near">{t!(i18n, near_me_title)}</a></p>
             </section>
             <section class="card">
                 <h2>{t!(i18n, home_products_title)}</h2>

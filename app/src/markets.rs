@@ -2,10 +2,16 @@
 //! cooperatives' applications, and what buyers see (calendar, map, near me, `.ics`).
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod applicants;
+#[cfg(feature = "ssr")]
 pub mod applications;
 #[cfg(feature = "ssr")]
 pub mod calendar;
 pub mod ical;
+#[cfg(feature = "ssr")]
+pub mod lifecycle;
+#[cfg(feature = "ssr")]
+pub mod plan;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
@@ -13,8 +19,8 @@ pub mod sites;
 mod views;
 
 pub use views::{
-    CalendarPage, EventPage, MyApplicationsPage, NearbyPage, OrganiserEventPage,
-    OrganiserEventsPage, SitesPage,
+    dates_text, kind_label, CalendarPage, EventPage, MyApplicationsPage, NearbyPage,
+    OrganiserEventPage, OrganiserEventsPage, SitesPage,
 };
 
 use crate::catalogue::ProductCard;

@@ -172,7 +172,9 @@ fn router(state: AppState) -> Router {
             _,
         >(context, app::shell))
         .layer(axum::middleware::from_fn(middleware::complete_page_renders))
-        .layer(axum::middleware::from_fn(middleware::server_fn_error_status))
+        .layer(axum::middleware::from_fn(
+            middleware::server_fn_error_status,
+        ))
         .layer(axum::middleware::from_fn(middleware::refuse_cross_origin))
         .layer(axum::middleware::from_fn(middleware::trace_request))
         .with_state(state)

@@ -106,6 +106,7 @@ pub fn CooperativePage() -> impl IntoView {
             .unwrap_or(0)
     };
     let cooperative = Resource::new(id, get_cooperative);
+    let events = Resource::new(id, crate::markets::api::cooperative_events);
     let products = Resource::new(id, |id| {
         search_products(ProductQuery {
             cooperative: id.to_string(),
@@ -128,7 +129,24 @@ pub fn CooperativePage() -> impl IntoView {
                     </section>
                     <section class="card">
                         <h2>{t!(i18n, upcoming_markets)}</h2>
-                        <p class="empty">{t!(i18n, upcoming_markets_none)}</p>
+                        {match events.await {
+                            Ok(list) if list.is_empty() => view! { <p class="empty">{t!(i18n, upcoming_markets_none)}</p> }.into_any(),
+                            Ok(list) => {
+                                let locale = i18n.get_locale_untracked();
+                                view! {
+                                    <ul class="calendar-list" data-testid="cooperative-events">
+                                        {list.into_iter().map(|e| view! {
+                                            <li>
+                                                <span class="date">{crate::markets::dates_text(e.starts_on, e.ends_on)}</span>
+                                                <a href=format!("/markets/{}", e.id)>{localized(locale, &e.name_fr, &e.name_ar, &e.name_fr).to_owned()}</a>
+                                                <span class="badge">{crate::markets::kind_label(locale, e.kind)}</span>
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }
+                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        }}
                     </section>
                 }.into_any(),
                 Err(error) if error.code() == ErrorCode::NotFound => view! { <NotFound /> }.into_any(),

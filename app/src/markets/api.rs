@@ -101,11 +101,12 @@ pub async fn save_event(id: i64, form: EventForm) -> Result<i64, AppError> {
             let state = crate::state::app_state()?;
             let draft = form.parse().map_err(AppError::Invalid)?;
             if id == 0 {
-                let id = super::service::create_event(&state.db, &user, &draft).await?;
+                let id = super::lifecycle::create_event(&state.db, &user, &draft).await?;
                 tracing::info!(event_id = id, organiser_id = user.id, "event created");
                 Ok(id)
             } else {
-                super::service::update_event(&state.db, &user, outbox(&state), id, &draft).await?;
+                super::lifecycle::update_event(&state.db, &user, outbox(&state), id, &draft)
+                    .await?;
                 Ok(id)
             }
         }
@@ -123,7 +124,7 @@ pub async fn advance_event(id: i64, from: String) -> Result<(), AppError> {
             let state = crate::state::app_state()?;
             let from =
                 EventStatus::from_code(&from).ok_or(AppError::Refused(ErrorCode::StatusInvalid))?;
-            super::service::advance_event(&state.db, &user, outbox(&state), id, from)
+            super::lifecycle::advance_event(&state.db, &user, outbox(&state), id, from)
                 .await
                 .map(|_| ())
         }
@@ -137,7 +138,7 @@ pub async fn cancel_event(id: i64, reason: String) -> Result<(), AppError> {
         async move {
             let user = organiser().await?;
             let state = crate::state::app_state()?;
-            super::service::cancel_event(&state.db, &user, outbox(&state), id, &reason).await
+            super::lifecycle::cancel_event(&state.db, &user, outbox(&state), id, &reason).await
         }
         .await,
     )
@@ -150,7 +151,7 @@ pub async fn add_stop(event_id: i64, form: StopForm) -> Result<i64, AppError> {
             let user = organiser().await?;
             let state = crate::state::app_state()?;
             let stop = form.parse().map_err(AppError::Invalid)?;
-            super::service::add_stop(&state.db, &user, outbox(&state), event_id, &stop).await
+            super::plan::add_stop(&state.db, &user, outbox(&state), event_id, &stop).await
         }
         .await,
     )
@@ -162,7 +163,7 @@ pub async fn remove_stop(event_id: i64, stop_id: i64) -> Result<(), AppError> {
         async move {
             let user = organiser().await?;
             let state = crate::state::app_state()?;
-            super::service::remove_stop(&state.db, &user, outbox(&state), event_id, stop_id).await
+            super::plan::remove_stop(&state.db, &user, outbox(&state), event_id, stop_id).await
         }
         .await,
     )
@@ -175,7 +176,7 @@ pub async fn add_stands(event_id: i64, form: StandsForm) -> Result<(), AppError>
             let user = organiser().await?;
             let state = crate::state::app_state()?;
             let draft = form.parse().map_err(AppError::Invalid)?;
-            super::service::add_stands(&state.db, &user, event_id, &draft).await
+            super::plan::add_stands(&state.db, &user, event_id, &draft).await
         }
         .await,
     )
@@ -187,7 +188,7 @@ pub async fn remove_stand(event_id: i64, stand_id: i64) -> Result<(), AppError> 
         async move {
             let user = organiser().await?;
             let state = crate::state::app_state()?;
-            super::service::remove_stand(&state.db, &user, event_id, stand_id).await
+            super::plan::remove_stand(&state.db, &user, event_id, stand_id).await
         }
         .await,
     )
@@ -199,7 +200,7 @@ pub async fn event_applications(event_id: i64) -> Result<Vec<Application>, AppEr
         async move {
             let user = organiser().await?;
             let state = crate::state::app_state()?;
-            super::applications::event_applications(&state.db, &user, event_id).await
+            super::applicants::event_applications(&state.db, &user, event_id).await
         }
         .await,
     )
@@ -309,9 +310,7 @@ pub async fn my_applications() -> Result<Vec<Application>, AppError> {
             let user = crate::accounts::session::require_role(&[Role::Cooperative]).await?;
             let state = crate::state::app_state()?;
             match crate::cooperatives::service::membership(&state.db, &user).await {
-                Ok(member) => {
-                    super::applications::cooperative_applications(&state.db, &member).await
-                }
+                Ok(member) => super::applicants::cooperative_applications(&state.db, &member).await,
                 Err(AppError::Refused(ErrorCode::CooperativeMissing)) => Ok(Vec::new()),
                 Err(error) => Err(error),
             }
@@ -350,6 +349,18 @@ pub async fn region_map(province: String) -> Result<MapData, AppError> {
             let state = crate::state::app_state()?;
             let province = Some(province.as_str()).filter(|p| !p.is_empty());
             super::calendar::map_data(&state.db, province).await
+        }
+        .await,
+    )
+}
+
+/// The upcoming events a cooperative takes part in (its public page).
+#[server]
+pub async fn cooperative_events(cooperative_id: i64) -> Result<Vec<super::EventSummary>, AppError> {
+    crate::error::respond(
+        async move {
+            let state = crate::state::app_state()?;
+            super::applicants::cooperative_events(&state.db, cooperative_id).await
         }
         .await,
     )

@@ -9,7 +9,7 @@ use app::domain::markets::{
     ApplicationDraft, ApplicationStatus, Day, EventForm, EventStatus, StandsForm, StopForm,
 };
 use app::domain::{CooperativeStatus, Role};
-use app::markets::{applications, service};
+use app::markets::{applications, lifecycle, plan};
 use app::notifications::service::Outbox;
 use sqlx::Row;
 
@@ -90,7 +90,7 @@ pub async fn demo_markets(db: &Db) -> Result<(), SeedFailure> {
     let salon_draft = salon_form
         .parse()
         .map_err(|e| SeedFailure::Catalogue(format!("salon: {e:?}")))?;
-    let salon = service::create_event(db, &organiser, &salon_draft)
+    let salon = lifecycle::create_event(db, &organiser, &salon_draft)
         .await
         .map_err(fail("salon"))?;
     for (first, size, fee) in [("1", "9", "250"), ("17", "12", "400")] {
@@ -106,11 +106,11 @@ pub async fn demo_markets(db: &Db) -> Result<(), SeedFailure> {
         }
         .parse()
         .map_err(|e| SeedFailure::Catalogue(format!("stands: {e:?}")))?;
-        service::add_stands(db, &organiser, salon, &stands)
+        plan::add_stands(db, &organiser, salon, &stands)
             .await
             .map_err(fail("stands"))?;
     }
-    service::advance_event(db, &organiser, outbox, salon, EventStatus::Draft)
+    lifecycle::advance_event(db, &organiser, outbox, salon, EventStatus::Draft)
         .await
         .map_err(fail("open salon"))?;
 
@@ -217,7 +217,7 @@ pub async fn demo_markets(db: &Db) -> Result<(), SeedFailure> {
     let tour_draft = tour_form
         .parse()
         .map_err(|e| SeedFailure::Catalogue(format!("tour: {e:?}")))?;
-    let tour = service::create_event(db, &organiser, &tour_draft)
+    let tour = lifecycle::create_event(db, &organiser, &tour_draft)
         .await
         .map_err(fail("tour"))?;
     for (offset, code) in [
@@ -235,11 +235,11 @@ pub async fn demo_markets(db: &Db) -> Result<(), SeedFailure> {
         }
         .parse()
         .map_err(|e| SeedFailure::Catalogue(format!("stop: {e:?}")))?;
-        service::add_stop(db, &organiser, outbox, tour, &stop)
+        plan::add_stop(db, &organiser, outbox, tour, &stop)
             .await
             .map_err(fail("stop"))?;
     }
-    service::advance_event(db, &organiser, outbox, tour, EventStatus::Draft)
+    lifecycle::advance_event(db, &organiser, outbox, tour, EventStatus::Draft)
         .await
         .map_err(fail("open tour"))?;
     let tour_applicants = [
@@ -281,7 +281,7 @@ pub async fn demo_markets(db: &Db) -> Result<(), SeedFailure> {
         .await
         .map_err(fail("decide"))?;
     }
-    service::advance_event(db, &organiser, outbox, tour, EventStatus::Open)
+    lifecycle::advance_event(db, &organiser, outbox, tour, EventStatus::Open)
         .await
         .map_err(fail("publish tour"))?;
     tracing::info!(salon, tour, "demo salon and tour seeded");

@@ -19,7 +19,11 @@ async fn the_calendar_lists_and_maps_the_published_stops(engine: Engine) {
     let (status, html) = page(&app, "/markets").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("data-testid=\"calendar-list\""), "{html}");
-    for site in ["Souk de Sefrou", "Place de Taza-Haut", "Souk hebdomadaire de Taounate"] {
+    for site in [
+        "Souk de Sefrou",
+        "Place de Taza-Haut",
+        "Souk hebdomadaire de Taounate",
+    ] {
         assert!(html.contains(site), "{site}");
     }
     assert!(html.contains("data-testid=\"region-map\"") && html.contains("data-markers=\"5\""));
@@ -40,14 +44,23 @@ async fn the_month_view_and_near_me_render_on_the_server(engine: Engine) {
         .expect("day");
     let (status, html) = page(&app, &format!("/markets?month={}", &first[..7])).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("data-testid=\"calendar-month\"") && html.contains("Souk de Sefrou"), "{html}");
+    assert!(
+        html.contains("data-testid=\"calendar-month\"") && html.contains("Souk de Sefrou"),
+        "{html}"
+    );
     let (status, near) = page(&app, "/markets/near?town=sefrou&radius_km=60").await;
     assert_eq!(status, StatusCode::OK);
     assert!(near.contains("data-testid=\"nearby-list\""), "{near}");
     let sefrou = near.find("Souk de Sefrou").expect("Sefrou listed");
-    let hajeb = near.find("Souk d&#x27;El Hajeb").or_else(|| near.find("Souk d'El Hajeb")).expect("El Hajeb listed");
+    let hajeb = near
+        .find("Souk d&#x27;El Hajeb")
+        .or_else(|| near.find("Souk d'El Hajeb"))
+        .expect("El Hajeb listed");
     assert!(sefrou < hajeb, "the nearest comes first");
-    assert!(!near.contains("Place de Taza-Haut"), "Taza is beyond 60 km of Sefrou");
+    assert!(
+        !near.contains("Place de Taza-Haut"),
+        "Taza is beyond 60 km of Sefrou"
+    );
     app.stop().await;
 }
 
@@ -61,20 +74,44 @@ async fn an_event_page_lists_its_cooperatives_and_hides_drafts(engine: Engine) {
         .expect("id");
     let (status, html) = page(&app, &format!("/markets/{tour}")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("data-testid=\"participants\"") && html.contains("Coopérative Nahla Ifrane"), "{html}");
+    assert!(
+        html.contains("data-testid=\"participants\"") && html.contains("Coopérative Nahla Ifrane"),
+        "{html}"
+    );
     assert!(html.contains("data-testid=\"stops\"") && html.contains("calendar.ics"));
     // Products the accepted cooperatives bring (honey for Nahla Ifrane).
     assert!(html.contains("/products/"), "their products are listed");
     assert_eq!(page(&app, "/markets/999999").await.0, StatusCode::NOT_FOUND);
+    // The cooperative's own page names the markets it takes part in.
+    let nahla: i64 =
+        sqlx::query("SELECT id FROM cooperatives WHERE registration_number = 'COOP-IFR-2015-0064'")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("Nahla Ifrane")
+            .try_get("id")
+            .expect("id");
+    let (_, profile) = page(&app, &format!("/cooperatives/{nahla}")).await;
+    assert!(
+        profile.contains("data-testid=\"cooperative-events\"")
+            && profile.contains(&format!("/markets/{tour}")),
+        "{profile}"
+    );
     sqlx::query("UPDATE events SET status = 'draft' WHERE id = $1")
         .bind(tour)
         .execute(app.db.pool())
         .await
         .expect("back to draft");
-    assert_eq!(page(&app, &format!("/markets/{tour}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        page(&app, &format!("/markets/{tour}")).await.0,
+        StatusCode::NOT_FOUND
+    );
     app.sign_in("organisateur@souk.ma", DEMO_PASSWORD).await;
     let (status, planner) = page(&app, &format!("/organiser/events/{tour}")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(planner.contains("data-testid=\"event-planner\"") && planner.contains("data-testid=\"applications\""), "{planner}");
+    assert!(
+        planner.contains("data-testid=\"event-planner\"")
+            && planner.contains("data-testid=\"applications\""),
+        "{planner}"
+    );
     app.stop().await;
 }

@@ -339,7 +339,9 @@ pub fn field_code(body: &Value, field: &str) -> Option<String> {
 /// `refuse` transactions are refused at RCPT with a temporary error (451).
 pub async fn spawn_smtp(refuse: usize) -> (u16, std::sync::Arc<Mutex<Vec<String>>>) {
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("smtp port");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("smtp port");
     let port = listener.local_addr().expect("smtp addr").port();
     let received = std::sync::Arc::new(Mutex::new(Vec::new()));
     let refused = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));

@@ -1,0 +1,210 @@
+//! A salon's stand plan and a tour's stops: added and removed by organisers while the
+//! event can still change, each checked against the event's dates and numbers.
+use super::lifecycle::{lock_event, notify_applicants};
+use super::service::{day_of, require_organiser};
+use crate::accounts::CurrentUser;
+use crate::db::{is_unique_violation, Db};
+use crate::domain::markets::{check_stop, EventKind, EventStatus, StandsDraft, StopDraft};
+use crate::domain::ErrorCode;
+use crate::error::AppError;
+use crate::notifications::service::Outbox;
+use crate::notifications::NotificationKind;
+use sqlx::Row;
+
+/// Adds a stop to a tour: inside its dates, not overlapping another stop.
+pub async fn add_stop(
+    db: &Db,
+    organiser: &CurrentUser,
+    outbox: Outbox,
+    event_id: i64,
+    stop: &StopDraft,
+) -> Result<i64, AppError> {
+    require_organiser(organiser)?;
+    let site = sqlx::query("SELECT id FROM sites WHERE id = $1")
+        .bind(stop.site_id)
+        .fetch_optional(db.pool())
+        .await?;
+    if site.is_none() {
+        return Err(AppError::field("site", ErrorCode::SiteUnknown));
+    }
+    let mut tx = db.begin_write().await?;
+    let (kind, status, params) = lock_event(&mut tx, event_id).await?;
+    if !status.is_editable() {
+        return Err(AppError::conflict(ErrorCode::EventLocked));
+    }
+    if kind != EventKind::Tour {
+        return Err(AppError::conflict(ErrorCode::StatusInvalid));
+    }
+    let dates = sqlx::query("SELECT starts_on, ends_on FROM events WHERE id = $1")
+        .bind(event_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let others = sqlx::query(
+        "SELECT site_id, day, opens_at, closes_at FROM event_stops WHERE event_id = $1",
+    )
+    .bind(event_id)
+    .fetch_all(&mut *tx)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(StopDraft {
+            site_id: row.try_get("site_id")?,
+            day: day_of(row, "day")?,
+            opens_at: row.try_get("opens_at")?,
+            closes_at: row.try_get("closes_at")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    check_stop(
+        day_of(&dates, "starts_on")?,
+        day_of(&dates, "ends_on")?,
+        &others,
+        stop,
+    )
+    .map_err(AppError::Invalid)?;
+    let id: i64 = sqlx::query("INSERT INTO event_stops (event_id, site_id, day, opens_at, closes_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+        .bind(event_id)
+        .bind(stop.site_id)
+        .bind(stop.day.to_string())
+        .bind(stop.opens_at)
+        .bind(stop.closes_at)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+    if status != EventStatus::Draft {
+        notify_applicants(
+            &mut tx,
+            outbox,
+            event_id,
+            NotificationKind::EventChanged,
+            &params,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn remove_stop(
+    db: &Db,
+    organiser: &CurrentUser,
+    outbox: Outbox,
+    event_id: i64,
+    stop_id: i64,
+) -> Result<(), AppError> {
+    require_organiser(organiser)?;
+    let mut tx = db.begin_write().await?;
+    let (_, status, params) = lock_event(&mut tx, event_id).await?;
+    if !status.is_editable() {
+        return Err(AppError::conflict(ErrorCode::EventLocked));
+    }
+    let deleted = sqlx::query("DELETE FROM event_stops WHERE id = $1 AND event_id = $2")
+        .bind(stop_id)
+        .bind(event_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if deleted == 0 {
+        return Err(AppError::not_found());
+    }
+    if status != EventStatus::Draft {
+        notify_applicants(
+            &mut tx,
+            outbox,
+            event_id,
+            NotificationKind::EventChanged,
+            &params,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Adds numbered stands to a salon's plan; a number already used refuses the whole run.
+pub async fn add_stands(
+    db: &Db,
+    organiser: &CurrentUser,
+    event_id: i64,
+    draft: &StandsDraft,
+) -> Result<(), AppError> {
+    require_organiser(organiser)?;
+    let mut tx = db.begin_write().await?;
+    let (kind, status, _) = lock_event(&mut tx, event_id).await?;
+    if !status.is_editable() {
+        return Err(AppError::conflict(ErrorCode::EventLocked));
+    }
+    if kind != EventKind::Salon {
+        return Err(AppError::conflict(ErrorCode::StatusInvalid));
+    }
+    let last = draft.first_number + draft.count - 1;
+    let taken: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM stands WHERE event_id = $1 AND number BETWEEN $2 AND $3",
+    )
+    .bind(event_id)
+    .bind(draft.first_number)
+    .bind(last)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("n")?;
+    if taken > 0 {
+        return Err(AppError::field("first_number", ErrorCode::StandNumberTaken));
+    }
+    for number in draft.first_number..=last {
+        let inserted = sqlx::query(
+            "INSERT INTO stands (event_id, number, size_m2, fee) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(event_id)
+        .bind(number)
+        .bind(draft.size_m2)
+        .bind(draft.fee.get())
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e, "stands_number_key") => {
+                return Err(AppError::field("first_number", ErrorCode::StandNumberTaken));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes a free stand from the plan (an assigned one must be freed first).
+pub async fn remove_stand(
+    db: &Db,
+    organiser: &CurrentUser,
+    event_id: i64,
+    stand_id: i64,
+) -> Result<(), AppError> {
+    require_organiser(organiser)?;
+    let mut tx = db.begin_write().await?;
+    let (_, status, _) = lock_event(&mut tx, event_id).await?;
+    if !status.is_editable() {
+        return Err(AppError::conflict(ErrorCode::EventLocked));
+    }
+    let deleted = sqlx::query(
+        "DELETE FROM stands WHERE id = $1 AND event_id = $2 AND cooperative_id IS NULL",
+    )
+    .bind(stand_id)
+    .bind(event_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if deleted == 0 {
+        let exists = sqlx::query("SELECT id FROM stands WHERE id = $1 AND event_id = $2")
+            .bind(stand_id)
+            .bind(event_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        return Err(if exists.is_some() {
+            AppError::conflict(ErrorCode::StandTaken)
+        } else {
+            AppError::not_found()
+        });
+    }
+    tx.commit().await?;
+    Ok(())
+}
