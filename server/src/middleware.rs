@@ -112,6 +112,28 @@ pub async fn trace_request(request: Request, next: Next) -> Response {
     response
 }
 
+/// A server function whose arguments could not be read never ran `error::respond`, so
+/// its refusal (`{"Refused":"invalid"}`) would go out as a 500: give it the status of the
+/// error it carries.
+pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key("serverfnerror")
+    {
+        return response;
+    }
+    let (mut head, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return Response::from_parts(head, Body::empty());
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        if let Ok(status) = axum::http::StatusCode::from_u16(error.status_code()) {
+            head.status = status;
+        }
+    }
+    Response::from_parts(head, Body::from(bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,26 +206,4 @@ mod tests {
             ("origin", "null")
         ])));
     }
-}
-
-/// A server function whose arguments could not be read never ran `error::respond`, so
-/// its refusal (`{"Refused":"invalid"}`) would go out as a 500: give it the status of the
-/// error it carries.
-pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
-    if response.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR
-        || !response.headers().contains_key("serverfnerror")
-    {
-        return response;
-    }
-    let (mut head, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
-        return Response::from_parts(head, Body::empty());
-    };
-    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
-        if let Ok(status) = axum::http::StatusCode::from_u16(error.status_code()) {
-            head.status = status;
-        }
-    }
-    Response::from_parts(head, Body::from(bytes))
 }

@@ -117,7 +117,7 @@ pub async fn cooperative_applications(
     member: &Member,
 ) -> Result<Vec<Application>, AppError> {
     let mut list = applications_where(db, "a.cooperative_id = $1", member.cooperative_id).await?;
-    list.sort_by(|a, b| b.starts_on.cmp(&a.starts_on));
+    list.sort_by_key(|a| std::cmp::Reverse(a.starts_on));
     Ok(list)
 }
 

@@ -19,7 +19,7 @@ use leptos::prelude::*;
 
 /// Calls `refresh` each time one of the actions answers.
 fn refresh_on(versions: &[RwSignal<usize>], refresh: Callback<()>) {
-    for version in versions.iter().copied() {
+    for &version in versions {
         Effect::new(move |previous: Option<usize>| {
             let now = version.get();
             if previous.is_some_and(|p| p != now) {
