@@ -75,14 +75,14 @@ pub fn RegionMap(
     /// Join the markers in order with a line (a tour's route).
     #[prop(optional)]
     route: bool,
-    #[prop(optional)] origin: Option<(f64, f64)>,
+    #[prop(default = None)] origin: Option<(f64, f64)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let mut points: Vec<(f64, f64)> = provinces.iter().map(|p| (p.seat_lat, p.seat_lon)).collect();
     points.extend(markers.iter().map(|m| (m.lat, m.lon)));
     points.extend(origin);
-    let projection = Projection::fit(&points, 640.0);
+    let projection = Projection::fit(&points, 480.0);
     let view_box = format!("0 0 {} {}", projection.width, projection.height);
     let route_points = route.then(|| {
         markers
@@ -101,15 +101,15 @@ pub fn RegionMap(
                 <rect class="map-land" x="0" y="0" width=projection.width height=projection.height rx="12" />
                 {sites.into_iter().map(|(lat, lon, name)| {
                     let (x, y) = projection.point(lat, lon);
-                    view! { <rect class="map-site" x=x - 2.5 y=y - 2.5 width="5" height="5"><title>{name}</title></rect> }
+                    view! { <rect class="map-site" x=x - 3.0 y=y - 3.0 width="6" height="6"><title>{name}</title></rect> }
                 }).collect_view()}
                 {provinces.into_iter().map(|p| {
                     let (x, y) = projection.point(p.seat_lat, p.seat_lon);
                     let seat = localized(locale, &p.seat_fr, &p.seat_ar, &p.seat_fr).to_owned();
                     view! {
                         <a href=format!("/provinces/{}", p.code)>
-                            <circle class="map-seat" cx=x cy=y r="4" />
-                            <text class="map-label" x=x + 7.0 y=y + 4.0>{seat}</text>
+                            <circle class="map-seat" cx=x cy=y r="5" />
+                            <text class="map-label" x=x + 8.0 y=y + 5.0>{seat}</text>
                         </a>
                     }
                 }).collect_view()}
@@ -122,8 +122,8 @@ pub fn RegionMap(
                     let (x, y) = projection.point(m.lat, m.lon);
                     view! {
                         <a href=m.href class="map-marker">
-                            <circle cx=x cy=y r="9"><title>{m.label}</title></circle>
-                            {m.number.map(|n| view! { <text x=x y=y + 4.0 text-anchor="middle">{n}</text> })}
+                            <circle cx=x cy=y r="11"><title>{m.label}</title></circle>
+                            {m.number.map(|n| view! { <text x=x y=y + 5.0 text-anchor="middle">{n}</text> })}
                         </a>
                     }
                 }).collect_view()}

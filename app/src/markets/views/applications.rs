@@ -188,11 +188,14 @@ pub fn StandPlanEditor(
                                                     </select>
                                                     <button type="submit">{t!(i18n, stand_assign)}</button>
                                                 </ActionForm>
-                                                <ActionForm action=remove attr:class="inline-form">
-                                                    <input type="hidden" name="event_id" value=event_id />
-                                                    <input type="hidden" name="stand_id" value=stand.id />
-                                                    <button type="submit" class="link-button">{t!(i18n, remove)}</button>
-                                                </ActionForm>
+                                                <details class="danger">
+                                                    <summary>{t!(i18n, remove)}</summary>
+                                                    <ActionForm action=remove attr:class="inline-form">
+                                                        <input type="hidden" name="event_id" value=event_id />
+                                                        <input type="hidden" name="stand_id" value=stand.id />
+                                                        <button type="submit" class="danger">{t!(i18n, remove_confirm)}</button>
+                                                    </ActionForm>
+                                                </details>
                                             }.into_any(),
                                             (None, false) => view! { <span>{t!(i18n, stand_free)}</span> }.into_any(),
                                         }}

@@ -224,7 +224,7 @@ pub fn NearbyPage() -> impl IntoView {
         <section class="card">
             <h1>{t!(i18n, near_me_title)}</h1>
             <p>{t!(i18n, near_me_intro)}</p>
-            <button type="button" on:click=locate data-testid="locate">{t!(i18n, near_me_locate)}</button>
+            <button type="button" class="locate" on:click=locate data-testid="locate">{t!(i18n, near_me_locate)}</button>
             {move || locating.get().then(|| view! { <p class="muted">{t!(i18n, near_me_locating)}</p> })}
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -247,7 +247,11 @@ pub fn NearbyPage() -> impl IntoView {
                     match results.await {
                         Ok(_) if !asked() => ().into_any(),
                         Ok(list) if list.is_empty() => view! { <p class="empty">{t!(i18n, near_me_empty)}</p> }.into_any(),
-                        Ok(list) => view! {
+                        Ok(list) => {
+                            let markers = entry_markers(locale, &list.iter().map(|n| n.entry.clone()).collect::<Vec<_>>());
+                            let provinces = provinces.await.unwrap_or_default();
+                            let origin = origin_of(&nearby_query(), &provinces);
+                            view! {
                             <ol class="calendar-list" data-testid="nearby-list">
                                 {list.into_iter().map(|n| view! {
                                     <li>
@@ -259,12 +263,28 @@ pub fn NearbyPage() -> impl IntoView {
                                     </li>
                                 }).collect_view()}
                             </ol>
-                        }.into_any(),
+                            <RegionMap provinces markers origin />
+                        }.into_any()
+                        }
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// The point "near me" measures from, to mark it on the map.
+fn origin_of(
+    query: &NearbyQuery,
+    provinces: &[crate::domain::ProvinceSummary],
+) -> Option<(f64, f64)> {
+    match (query.lat.parse::<f64>(), query.lon.parse::<f64>()) {
+        (Ok(lat), Ok(lon)) => Some((lat, lon)),
+        _ => provinces
+            .iter()
+            .find(|p| p.code == query.town)
+            .map(|p| (p.seat_lat, p.seat_lon)),
     }
 }
 

@@ -35,16 +35,18 @@ pub fn EventPage() -> impl IntoView {
     let id = event_id_param();
     let event = Resource::new(id, get_event);
     let categories = Resource::new(|| (), |_| list_categories());
+    let provinces = Resource::new(|| (), |_| crate::territory::api::list_provinces());
     let session = expect_context::<UserSession>();
     view! {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 let categories = categories.await.unwrap_or_default();
+                let provinces = provinces.await.unwrap_or_default();
                 let user = session.user.await.ok().flatten();
                 match event.await {
                     Ok(event) => {
                         let role = user.map(|u| u.role);
-                        view! { <EventView event categories role /> }.into_any()
+                        view! { <EventView event categories provinces role /> }.into_any()
                     }
                     Err(error) if error.code() == ErrorCode::NotFound => view! { <NotFound /> }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
@@ -55,7 +57,12 @@ pub fn EventPage() -> impl IntoView {
 }
 
 #[component]
-fn EventView(event: EventDetail, categories: Vec<Category>, role: Option<Role>) -> impl IntoView {
+fn EventView(
+    event: EventDetail,
+    categories: Vec<Category>,
+    provinces: Vec<crate::domain::ProvinceSummary>,
+    role: Option<Role>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let s = event.summary.clone();
@@ -115,7 +122,7 @@ fn EventView(event: EventDetail, categories: Vec<Category>, role: Option<Role>) 
                 <a href=format!("/api/v1/events/{}/calendar.ics", s.id) data-testid="event-ics">{t!(i18n, event_add_to_calendar)}</a>
                 {organiser.then(|| view! { " · " <a href=format!("/organiser/events/{}", s.id) data-testid="manage-event">{t!(i18n, event_manage)}</a> })}
             </p>
-            <RegionMap provinces=Vec::new() markers route=is_tour />
+            <RegionMap provinces markers route=is_tour />
         </section>
         {is_tour.then(|| view! { <StopTable stops=event.stops.clone() /> })}
         {(!event.stands.is_empty()).then(|| view! { <StandPlanView stands=event.stands.clone() /> })}
