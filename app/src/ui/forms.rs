@@ -150,3 +150,17 @@ where
             .filter(|e| !matches!(e, crate::error::AppError::Invalid(_)))
     })
 }
+
+/// Runs `callback` each time the action succeeds (not when it is refused, so that the
+/// form keeps its error messages in view).
+pub fn on_success<S>(action: leptos::prelude::ServerAction<S>, callback: Callback<()>)
+where
+    S: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(_))) {
+            callback.run(());
+        }
+    });
+}

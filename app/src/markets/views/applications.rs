@@ -13,29 +13,16 @@ use crate::markets::api::{
 use crate::markets::{Application, Stand, Stop};
 use crate::notifications::application_status_label;
 use crate::ui::errors::{ErrorNotice, FormError};
-use crate::ui::forms::{action_field_error, action_form_error, Field};
+use crate::ui::forms::{action_field_error, action_form_error, on_success, Field};
 use crate::ui::localized;
 use leptos::prelude::*;
-
-/// Calls `refresh` each time one of the actions answers.
-fn refresh_on(versions: &[RwSignal<usize>], refresh: Callback<()>) {
-    for &version in versions {
-        Effect::new(move |previous: Option<usize>| {
-            let now = version.get();
-            if previous.is_some_and(|p| p != now) {
-                refresh.run(());
-            }
-            now
-        });
-    }
-}
 
 /// Applicants with their province, programmes and flags, and the decision form.
 #[component]
 pub fn ApplicationsPanel(event_id: i64, stops: Vec<Stop>, refresh: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let decide = ServerAction::<DecideApplication>::new();
-    refresh_on(&[decide.version()], refresh);
+    on_success(decide, refresh);
     let list = Resource::new(
         move || decide.version().get(),
         move |_| event_applications(event_id),
@@ -130,15 +117,10 @@ pub fn StandPlanEditor(
     let unassign = ServerAction::<UnassignStand>::new();
     let add = ServerAction::<AddStands>::new();
     let remove = ServerAction::<RemoveStand>::new();
-    refresh_on(
-        &[
-            assign.version(),
-            unassign.version(),
-            add.version(),
-            remove.version(),
-        ],
-        refresh,
-    );
+    on_success(assign, refresh);
+    on_success(unassign, refresh);
+    on_success(add, refresh);
+    on_success(remove, refresh);
     let accepted = Resource::new(|| (), move |_| event_applications(event_id));
     let error = move |field: &'static str| action_field_error(add, field);
     view! {

@@ -12,7 +12,9 @@ use crate::markets::api::{
 use crate::markets::{EventDetail, Site};
 use crate::territory::api::list_provinces;
 use crate::ui::errors::{ErrorNotice, FormError, NotFound};
-use crate::ui::forms::{action_field_error, action_form_error, Field, Select, TextArea};
+use crate::ui::forms::{
+    action_field_error, action_form_error, on_success, Field, Select, TextArea,
+};
 use crate::ui::localized;
 use crate::ui::pagination::{page_from_query, Pagination};
 use leptos::prelude::*;
@@ -210,15 +212,9 @@ fn EventPlanner(event: EventDetail, sites: Vec<Site>, refresh: Callback<()>) -> 
     let save = ServerAction::<SaveEvent>::new();
     let advance = ServerAction::<AdvanceEvent>::new();
     let cancel = ServerAction::<CancelEvent>::new();
-    for version in [save.version(), advance.version(), cancel.version()] {
-        Effect::new(move |previous: Option<usize>| {
-            let now = version.get();
-            if previous.is_some_and(|p| p != now) {
-                refresh.run(());
-            }
-            now
-        });
-    }
+    on_success(save, refresh);
+    on_success(advance, refresh);
+    on_success(cancel, refresh);
     let next = s.status.next();
     let next_label = next.map(|n| match n {
         EventStatus::Open => td_string!(locale, event_action_open),
@@ -292,15 +288,8 @@ fn StopsEditor(
     let locale = i18n.get_locale_untracked();
     let add = ServerAction::<AddStop>::new();
     let remove = ServerAction::<RemoveStop>::new();
-    for version in [add.version(), remove.version()] {
-        Effect::new(move |previous: Option<usize>| {
-            let now = version.get();
-            if previous.is_some_and(|p| p != now) {
-                refresh.run(());
-            }
-            now
-        });
-    }
+    on_success(add, refresh);
+    on_success(remove, refresh);
     let error = move |field: &'static str| action_field_error(add, field);
     view! {
         <section class="card">
