@@ -44,7 +44,8 @@ impl Projection {
         }
         let margin = 0.2;
         let (lat_min, lat_max) = (lat_min - margin, lat_max + margin);
-        let (lon_min, lon_max) = (lon_min - margin, lon_max + margin);
+        // Labels run to the east of their point: leave them room.
+        let (lon_min, lon_max) = (lon_min - margin, lon_max + 2.0 * margin);
         let cos_lat = ((lat_min + lat_max) / 2.0).to_radians().cos();
         let scale = width / ((lon_max - lon_min) * cos_lat).max(0.01);
         Self {
@@ -109,15 +110,11 @@ pub fn RegionMap(
                     view! {
                         <a href=format!("/provinces/{}", p.code)>
                             <circle class="map-seat" cx=x cy=y r="5" />
-                            <text class="map-label" x=x + 8.0 y=y + 5.0>{seat}</text>
+                            <text class="map-label" x=x + 13.0 y=y + 5.0>{seat}</text>
                         </a>
                     }
                 }).collect_view()}
                 {route_points.map(|points| view! { <polyline class="map-route" points=points /> })}
-                {origin.map(|(lat, lon)| {
-                    let (x, y) = projection.point(lat, lon);
-                    view! { <circle class="map-origin" cx=x cy=y r="7"><title>{td_string!(locale, map_you)}</title></circle> }
-                })}
                 {markers.into_iter().map(|m| {
                     let (x, y) = projection.point(m.lat, m.lon);
                     view! {
@@ -127,6 +124,10 @@ pub fn RegionMap(
                         </a>
                     }
                 }).collect_view()}
+                {origin.map(|(lat, lon)| {
+                    let (x, y) = projection.point(lat, lon);
+                    view! { <circle class="map-origin" cx=x cy=y r="7"><title>{td_string!(locale, map_you)}</title></circle> }
+                })}
             </svg>
         </figure>
     }
