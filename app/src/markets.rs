@@ -169,6 +169,15 @@ pub struct CalendarEntry {
     pub site: Site,
 }
 
+/// A page of the calendar.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalendarPage {
+    pub items: Vec<CalendarEntry>,
+    pub page: u32,
+    pub per_page: u32,
+    pub total: i64,
+}
+
 /// A calendar entry with its distance from the buyer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NearbyEntry {
@@ -187,6 +196,9 @@ pub struct CalendarQuery {
     pub from: String,
     /// Last day; empty: a year after `from`.
     pub to: String,
+    /// Page number (from 1) and size (at most 500; default 100).
+    pub page: String,
+    pub per_page: String,
 }
 
 /// Where "near me" measures from, and how far it looks.

@@ -1,6 +1,6 @@
 //! Server functions of the markets room: authenticate, call the service, answer.
 use super::{
-    Application, CalendarEntry, CalendarQuery, EventDetail, EventPage, MapData, NearbyEntry,
+    Application, CalendarPage, CalendarQuery, EventDetail, EventPage, MapData, NearbyEntry,
     NearbyQuery, Site,
 };
 use crate::domain::markets::{ApplicationForm, EventForm, SiteForm, StandsForm, StopForm};
@@ -320,12 +320,13 @@ pub async fn my_applications() -> Result<Vec<Application>, AppError> {
 }
 
 #[server]
-pub async fn calendar(query: CalendarQuery) -> Result<Vec<CalendarEntry>, AppError> {
+pub async fn calendar(query: CalendarQuery) -> Result<CalendarPage, AppError> {
     crate::error::respond(
         async move {
             let state = crate::state::app_state()?;
             let filter = query.parse().map_err(AppError::Invalid)?;
-            super::calendar::calendar_entries(&state.db, &filter).await
+            let (page, per_page) = super::calendar::page_of(&query).map_err(AppError::Invalid)?;
+            super::calendar::calendar_page(&state.db, &filter, page, per_page).await
         }
         .await,
     )

@@ -1,7 +1,7 @@
 //! What buyers find: the calendar of listed salons and tour stops, the same entries
 //! around a point sorted by geodesic distance, and the region map's data.
 use super::sites::{geodesic_m, site, SITE_COLUMNS};
-use super::{CalendarEntry, CalendarQuery, MapData, NearbyEntry, NearbyQuery};
+use super::{CalendarEntry, CalendarPage, CalendarQuery, MapData, NearbyEntry, NearbyQuery};
 use crate::db::{now, Db};
 use crate::domain::catalogue::{in_region, parse_coordinate};
 use crate::domain::markets::{Day, EventKind, EventStatus};
@@ -70,22 +70,37 @@ impl CalendarQuery {
     }
 }
 
+/// The page and page size a calendar query asks for.
+pub fn page_of(query: &CalendarQuery) -> Result<(u32, u32), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let number = |raw: &str, default: u32, max: u32| match raw.trim() {
+        "" => Ok(default),
+        raw => raw
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or(ErrorCode::NumberInvalid),
+    };
+    let page = errors.check("page", number(&query.page, 1, 100_000));
+    let per_page = errors.check("per_page", number(&query.per_page, 100, 500));
+    match (page, per_page) {
+        (Some(page), Some(per_page)) => Ok((page, per_page)),
+        _ => Err(errors),
+    }
+}
+
 fn day_of(row: &AnyRow, column: &str) -> Result<Day, sqlx::Error> {
     let raw: String = row.try_get(column)?;
     Day::parse(&raw).map_err(|_| sqlx::Error::Decode(format!("bad day {raw:?}").into()))
 }
 
-fn entry(row: &AnyRow, stop: bool) -> Result<CalendarEntry, sqlx::Error> {
+fn entry(row: &AnyRow) -> Result<CalendarEntry, sqlx::Error> {
     let kind: String = row.try_get("kind")?;
     let status: String = row.try_get("status")?;
     let decode = || sqlx::Error::Decode("unknown event kind or status".into());
     Ok(CalendarEntry {
         event_id: row.try_get("event_id")?,
-        stop_id: if stop {
-            Some(row.try_get("stop_id")?)
-        } else {
-            None
-        },
+        stop_id: row.try_get("stop_id")?,
         kind: EventKind::from_code(&kind).ok_or_else(decode)?,
         status: EventStatus::from_code(&status).ok_or_else(decode)?,
         name_fr: row.try_get("name_fr")?,
@@ -98,12 +113,10 @@ fn entry(row: &AnyRow, stop: bool) -> Result<CalendarEntry, sqlx::Error> {
     })
 }
 
-/// Salons over their dates and tours stop by stop, in date order. Statuses: listed ones
-/// (published, running) for the calendar, or every visible one for one event's `.ics`.
-pub async fn calendar_entries(
-    db: &Db,
-    filter: &CalendarFilter,
-) -> Result<Vec<CalendarEntry>, AppError> {
+/// The salons (over their dates) and tour stops matching a filter, as one SQL query.
+/// Statuses: listed ones (published, running) for the calendar, or every visible one for
+/// one event's `.ics`.
+fn entries_sql(filter: &CalendarFilter) -> String {
     let statuses = if filter.listed_only {
         "('published', 'running')"
     } else {
@@ -112,42 +125,95 @@ pub async fn calendar_entries(
     let common = format!(
         "e.status IN {statuses} AND ($3 = '' OR p.code = $3) AND ($4 = '' OR e.kind = $4) AND ($5 = 0 OR e.id = $5)"
     );
-    let salons = format!(
-        "SELECT e.id AS event_id, e.kind, e.status, e.name_fr, e.name_ar, e.starts_on AS first_day,
-                e.ends_on AS last_day, e.opens_at, e.closes_at, {SITE_COLUMNS}
+    format!(
+        "SELECT e.id AS event_id, CAST(NULL AS BIGINT) AS stop_id, e.kind, e.status, e.name_fr, e.name_ar,
+                e.starts_on AS first_day, e.ends_on AS last_day, e.opens_at, e.closes_at, {SITE_COLUMNS}
          FROM events e JOIN sites s ON s.id = e.site_id JOIN provinces p ON p.id = s.province_id
-         WHERE e.kind = 'salon' AND e.starts_on <= $2 AND e.ends_on >= $1 AND {common}"
-    );
-    let stops = format!(
-        "SELECT e.id AS event_id, st.id AS stop_id, e.kind, e.status, e.name_fr, e.name_ar, st.day AS first_day,
-                st.day AS last_day, st.opens_at, st.closes_at, {SITE_COLUMNS}
+         WHERE e.kind = 'salon' AND e.starts_on <= $2 AND e.ends_on >= $1 AND {common}
+         UNION ALL
+         SELECT e.id AS event_id, st.id AS stop_id, e.kind, e.status, e.name_fr, e.name_ar,
+                st.day AS first_day, st.day AS last_day, st.opens_at, st.closes_at, {SITE_COLUMNS}
          FROM event_stops st JOIN events e ON e.id = st.event_id JOIN sites s ON s.id = st.site_id
          JOIN provinces p ON p.id = s.province_id
          WHERE st.day >= $1 AND st.day <= $2 AND {common}"
+    )
+}
+
+fn bind_filter<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    filter: &CalendarFilter,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(filter.from.to_string())
+        .bind(filter.to.to_string())
+        .bind(filter.province.clone().unwrap_or_default())
+        .bind(filter.kind.map(|k| k.as_str()).unwrap_or_default())
+        .bind(filter.event_id.unwrap_or(0))
+}
+
+/// The entries in date order, `limit` of them from `offset`.
+pub async fn calendar_entries_page(
+    db: &Db,
+    filter: &CalendarFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<CalendarEntry>, AppError> {
+    let sql = format!(
+        "SELECT * FROM ({}) entries ORDER BY first_day, opens_at, event_id, stop_id LIMIT $6 OFFSET $7",
+        entries_sql(filter)
     );
-    let mut entries = Vec::new();
-    for (sql, is_stop) in [(salons, false), (stops, true)] {
-        let rows = sqlx::query(&sql)
-            .bind(filter.from.to_string())
-            .bind(filter.to.to_string())
-            .bind(filter.province.clone().unwrap_or_default())
-            .bind(filter.kind.map(|k| k.as_str()).unwrap_or_default())
-            .bind(filter.event_id.unwrap_or(0))
-            .fetch_all(db.pool())
-            .await?;
-        for row in &rows {
-            entries.push(entry(row, is_stop)?);
-        }
-    }
-    entries.sort_by(|a, b| {
-        (a.first_day, a.opens_at, a.event_id, a.stop_id).cmp(&(
-            b.first_day,
-            b.opens_at,
-            b.event_id,
-            b.stop_id,
-        ))
-    });
-    Ok(entries)
+    let rows = bind_filter(sqlx::query(&sql), filter)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(db.pool())
+        .await?;
+    Ok(rows.iter().map(entry).collect::<Result<_, _>>()?)
+}
+
+/// How many entries match.
+pub async fn count_entries(db: &Db, filter: &CalendarFilter) -> Result<i64, AppError> {
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM ({}) entries",
+        entries_sql(filter)
+    );
+    Ok(bind_filter(sqlx::query(&sql), filter)
+        .fetch_one(db.pool())
+        .await?
+        .try_get("n")?)
+}
+
+/// The most entries one answer holds (a feed, a month, "near me" before sorting).
+pub const MAX_ENTRIES: i64 = 5000;
+
+/// Every matching entry in date order, up to `MAX_ENTRIES`.
+pub async fn calendar_entries(
+    db: &Db,
+    filter: &CalendarFilter,
+) -> Result<Vec<CalendarEntry>, AppError> {
+    calendar_entries_page(db, filter, MAX_ENTRIES, 0).await
+}
+
+/// One page of the calendar.
+pub async fn calendar_page(
+    db: &Db,
+    filter: &CalendarFilter,
+    page: u32,
+    per_page: u32,
+) -> Result<CalendarPage, AppError> {
+    let page = page.max(1);
+    let per_page = per_page.clamp(1, 500);
+    Ok(CalendarPage {
+        items: calendar_entries_page(
+            db,
+            filter,
+            i64::from(per_page),
+            i64::from((page - 1) * per_page),
+        )
+        .await?,
+        page,
+        per_page,
+        total: count_entries(db, filter).await?,
+    })
 }
 
 /// Where to measure from: coordinates, or a chosen town (a province's seat).
@@ -188,7 +254,11 @@ pub fn parse_radius(raw: &str) -> Result<f64, AppError> {
     }
 }
 
-/// Upcoming listed entries within `radius_km`, nearest first (then soonest).
+/// The most entries "near me" answers with.
+pub const MAX_NEARBY: usize = 100;
+
+/// Upcoming listed entries within `radius_km`, nearest first (then soonest), at most
+/// `MAX_NEARBY`.
 pub async fn nearby(db: &Db, query: &NearbyQuery) -> Result<Vec<NearbyEntry>, AppError> {
     let (lat, lon) = origin(db, query).await?;
     let radius_m = parse_radius(&query.radius_km)? * 1000.0;
@@ -215,6 +285,7 @@ pub async fn nearby(db: &Db, query: &NearbyQuery) -> Result<Vec<NearbyEntry>, Ap
             .total_cmp(&b.distance_m)
             .then(a.entry.first_day.cmp(&b.entry.first_day))
     });
+    near.truncate(MAX_NEARBY);
     Ok(near)
 }
 
@@ -223,7 +294,8 @@ pub fn site_in_region(lat: f64, lon: f64) -> bool {
     in_region(lat, lon)
 }
 
-/// The provinces, every site and the upcoming listed entries (optionally of a province).
+/// The provinces, every site and, per site, its soonest upcoming listed entry
+/// (optionally of a province).
 pub async fn map_data(db: &Db, province: Option<&str>) -> Result<MapData, AppError> {
     let today = Day::of_timestamp(now());
     let filter = CalendarFilter {
@@ -234,9 +306,16 @@ pub async fn map_data(db: &Db, province: Option<&str>) -> Result<MapData, AppErr
         listed_only: true,
         event_id: None,
     };
+    // One marker per site: its soonest entry.
+    let mut seen = std::collections::HashSet::new();
+    let entries = calendar_entries(db, &filter)
+        .await?
+        .into_iter()
+        .filter(|e| seen.insert(e.site.id))
+        .collect();
     Ok(MapData {
         provinces: crate::territory::service::list_provinces(db).await?,
         sites: super::sites::list_sites(db, None).await?,
-        entries: calendar_entries(db, &filter).await?,
+        entries,
     })
 }

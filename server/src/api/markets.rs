@@ -4,9 +4,9 @@ use app::accounts::session::user_from_headers;
 use app::domain::markets::{Day, EventStatus};
 use app::domain::ErrorCode;
 use app::error::AppError;
-use app::markets::calendar::{calendar_entries, nearby, CalendarFilter};
+use app::markets::calendar::{calendar_entries, calendar_page, nearby, page_of, CalendarFilter};
 use app::markets::{
-    ical, service, sites, CalendarEntry, CalendarQuery, EventDetail, NearbyEntry, NearbyQuery, Site,
+    ical, service, sites, CalendarPage, CalendarQuery, EventDetail, NearbyEntry, NearbyQuery, Site,
 };
 use app::state::AppState;
 use axum::extract::rejection::QueryRejection;
@@ -45,19 +45,20 @@ pub async fn list_sites(
         .map_err(|e| ApiError::new(e, locale))
 }
 
-/// One item per salon (over its dates) or tour stop in the window, in date order.
+/// One item per salon (over its dates) or tour stop in the window, in date order, a page
+/// at a time (`page`, `per_page` up to 500, `total`).
 pub async fn list_events(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
     query: Result<Query<CalendarQuery>, QueryRejection>,
-) -> Result<Json<Items<CalendarEntry>>, ApiError> {
+) -> Result<Json<CalendarPage>, ApiError> {
     let Query(q) = query.map_err(bad_query(locale))?;
-    let filter = q
-        .parse()
-        .map_err(|fields| ApiError::new(AppError::Invalid(fields), locale))?;
-    calendar_entries(&state.db, &filter)
+    let invalid = |fields| ApiError::new(AppError::Invalid(fields), locale);
+    let filter = q.parse().map_err(invalid)?;
+    let (page, per_page) = page_of(&q).map_err(invalid)?;
+    calendar_page(&state.db, &filter, page, per_page)
         .await
-        .map(|items| Json(Items { items }))
+        .map(Json)
         .map_err(|e| ApiError::new(e, locale))
 }
 

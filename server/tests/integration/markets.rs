@@ -158,6 +158,26 @@ async fn an_organiser_plans_a_tour_that_buyers_then_find(engine: Engine) {
     assert_eq!(stops.len(), 1, "one stop in Boulemane: {listed}");
     assert_eq!(stops[0]["site"]["code"], "missour-souk");
     assert_eq!(stops[0]["first_day"], day(30));
+    // The calendar goes a page at a time.
+    let all: Value = json_of(app.get("/api/v1/events").await).await;
+    let total = all["total"].as_i64().expect("total");
+    assert_eq!(total, 8, "five demo stops and three new ones: {all}");
+    let second: Value = json_of(app.get("/api/v1/events?per_page=3&page=2").await).await;
+    assert_eq!(second["items"].as_array().map(Vec::len), Some(3));
+    assert_eq!(second["items"][0], all["items"][3]);
+    for bad in [
+        "per_page=0",
+        "per_page=501",
+        "page=x",
+        "from=2026-02-30",
+        "kind=fair",
+    ] {
+        assert_eq!(
+            app.get(&format!("/api/v1/events?{bad}")).await.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad}"
+        );
+    }
     app.stop().await;
 }
 

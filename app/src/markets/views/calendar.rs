@@ -15,7 +15,7 @@ use crate::ui::pagination::{page_from_query, Pagination};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-const PER_PAGE: usize = 30;
+const PER_PAGE: u32 = 30;
 
 /// The upcoming listed salons and stops: a list or a month grid, by province and kind.
 #[component]
@@ -26,8 +26,8 @@ pub fn CalendarPage() -> impl IntoView {
     let page = page_from_query();
     let month = move || parse_month(&param("month"));
     let entries = Resource::new(
-        move || (param("province"), param("kind"), month()),
-        |(province, kind, month)| {
+        move || (param("province"), param("kind"), month(), page()),
+        |(province, kind, month, page)| {
             let (from, to) = match month {
                 Some(first) => {
                     let (y, m, _) = first.ymd();
@@ -40,11 +40,18 @@ pub fn CalendarPage() -> impl IntoView {
                 }
                 None => (String::new(), String::new()),
             };
+            // A month shows whole; the list goes page by page.
+            let (page, per_page) = match month {
+                Some(_) => ("1".to_owned(), "500".to_owned()),
+                None => (page.to_string(), PER_PAGE.to_string()),
+            };
             calendar(CalendarQuery {
                 province,
                 kind,
                 from,
                 to,
+                page,
+                per_page,
             })
         },
     );
@@ -85,15 +92,13 @@ pub fn CalendarPage() -> impl IntoView {
                     let result = entries.await;
                     let locale = i18n.get_locale_untracked();
                     match (result, month()) {
-                        (Ok(list), _) if list.is_empty() => view! { <p class="empty" data-testid="calendar-empty">{t!(i18n, calendar_empty)}</p> }.into_any(),
-                        (Ok(list), Some(first)) => view! { <MonthGrid first entries=list province=param("province") /> }.into_any(),
+                        (Ok(list), _) if list.items.is_empty() => view! { <p class="empty" data-testid="calendar-empty">{t!(i18n, calendar_empty)}</p> }.into_any(),
+                        (Ok(list), Some(first)) => view! { <MonthGrid first entries=list.items province=param("province") /> }.into_any(),
                         (Ok(list), None) => {
-                            let total = list.len() as i64;
-                            let shown: Vec<CalendarEntry> = list.into_iter().skip((page() as usize - 1) * PER_PAGE).take(PER_PAGE).collect();
                             let (province, kind) = (param("province"), param("kind"));
                             view! {
-                                <EntryList entries=shown locale />
-                                <Pagination page=page() per_page=PER_PAGE as u32 total
+                                <EntryList entries=list.items locale />
+                                <Pagination page=list.page per_page=list.per_page total=list.total
                                     href=move |n| format!("?province={province}&kind={kind}&page={n}") />
                             }.into_any()
                         }
