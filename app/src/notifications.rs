@@ -20,6 +20,7 @@ pub enum NotificationKind {
     EventChanged,
     EventPublished,
     EventCancelled,
+    ApplicationReceived,
 }
 
 impl NotificationKind {
@@ -30,6 +31,7 @@ impl NotificationKind {
             Self::EventChanged => "event_changed",
             Self::EventPublished => "event_published",
             Self::EventCancelled => "event_cancelled",
+            Self::ApplicationReceived => "application_received",
         }
     }
 
@@ -40,6 +42,7 @@ impl NotificationKind {
             Self::EventChanged,
             Self::EventPublished,
             Self::EventCancelled,
+            Self::ApplicationReceived,
         ]
         .into_iter()
         .find(|k| k.as_str() == code)
@@ -50,6 +53,8 @@ impl NotificationKind {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct NotificationParams {
+    /// The cooperative an organiser's message is about.
+    pub cooperative: String,
     pub event_fr: String,
     pub event_ar: String,
     pub status: Option<ApplicationStatus>,
@@ -103,8 +108,12 @@ pub fn message(
         NotificationKind::EventChanged => td_string!(locale, notice_event_changed),
         NotificationKind::EventPublished => td_string!(locale, notice_event_published),
         NotificationKind::EventCancelled => td_string!(locale, notice_event_cancelled),
+        NotificationKind::ApplicationReceived => td_string!(locale, notice_application_received),
     };
     let mut details = vec![event];
+    if !params.cooperative.is_empty() {
+        details.push(params.cooperative.clone());
+    }
     if let Some(status) = params.status {
         details.push(format!(
             "{} {}",

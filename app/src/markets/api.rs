@@ -281,7 +281,7 @@ pub async fn apply_to_event(event_id: i64, form: ApplicationForm) -> Result<i64,
             let state = crate::state::app_state()?;
             let member = crate::cooperatives::service::writing_member(&state.db, &user).await?;
             let draft = form.parse().map_err(AppError::Invalid)?;
-            super::applications::apply(&state.db, &member, event_id, &draft).await
+            super::applications::apply(&state.db, outbox(&state), &member, event_id, &draft).await
         }
         .await,
     )

@@ -15,6 +15,7 @@ use sqlx::Row;
 /// Applies to an event whose applications are open. A cooperative applies once.
 pub async fn apply(
     db: &Db,
+    outbox: Outbox,
     member: &Member,
     event_id: i64,
     draft: &ApplicationDraft,
@@ -83,6 +84,32 @@ pub async fn apply(
             .bind(stop_id)
             .execute(&mut *tx)
             .await?;
+    }
+    // The organiser who planned the event hears of it.
+    let names = sqlx::query(
+        "SELECT e.organiser_id, e.name_fr, e.name_ar, c.name_fr AS cooperative
+         FROM events e, cooperatives c WHERE e.id = $1 AND c.id = $2",
+    )
+    .bind(event_id)
+    .bind(member.cooperative_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if let Some(organiser) = names.try_get::<Option<i64>, _>("organiser_id")? {
+        let params = NotificationParams {
+            cooperative: names.try_get("cooperative")?,
+            event_fr: names.try_get("name_fr")?,
+            event_ar: names.try_get("name_ar")?,
+            ..NotificationParams::default()
+        };
+        enqueue(
+            &mut tx,
+            outbox,
+            &[organiser],
+            NotificationKind::ApplicationReceived,
+            Some(event_id),
+            &params,
+        )
+        .await?;
     }
     tx.commit().await?;
     tracing::info!(
@@ -238,7 +265,7 @@ pub async fn decide(
             event_ar: event.try_get("name_ar")?,
             status: Some(to),
             reason,
-            stand: None,
+            ..NotificationParams::default()
         };
         enqueue(
             &mut tx,

@@ -161,7 +161,7 @@ pub async fn demo_markets(db: &Db) -> Result<(), SeedFailure> {
     ];
     for (registration, categories, status, reason, stand) in salon_applicants {
         let member = member(db, registration).await?;
-        let application = applications::apply(db, &member, salon, &draft(categories))
+        let application = applications::apply(db, outbox, &member, salon, &draft(categories))
             .await
             .map_err(fail("apply"))?;
         if status != ApplicationStatus::Pending {
@@ -192,7 +192,7 @@ pub async fn demo_markets(db: &Db) -> Result<(), SeedFailure> {
         }
     }
     let dairy = member(db, "COOP-HAJ-2013-0031").await?;
-    let application = applications::apply(db, &dairy, salon, &draft(&["dairy"]))
+    let application = applications::apply(db, outbox, &dairy, salon, &draft(&["dairy"]))
         .await
         .map_err(fail("apply"))?;
     applications::withdraw(db, &dairy, application)
@@ -266,7 +266,7 @@ pub async fn demo_markets(db: &Db) -> Result<(), SeedFailure> {
     ];
     for (registration, categories, status) in tour_applicants {
         let member = member(db, registration).await?;
-        let application = applications::apply(db, &member, tour, &draft(categories))
+        let application = applications::apply(db, outbox, &member, tour, &draft(categories))
             .await
             .map_err(fail("apply"))?;
         applications::decide(

@@ -274,7 +274,7 @@ async fn apply_as(app: &TestApp, registration: &str, event: i64) -> i64 {
         stop_ids: Vec::new(),
         note: String::new(),
     };
-    app::markets::applications::apply(&app.db, &member, event, &draft)
+    app::markets::applications::apply(&app.db, Default::default(), &member, event, &draft)
         .await
         .expect("applied")
 }
@@ -756,6 +756,19 @@ async fn applying_twice_or_to_a_closed_event_is_refused(engine: Engine) {
         .try_get("categories")
         .expect("categories");
     assert_eq!(categories, "olive_oil,preserves");
+    // The organiser who planned the salon is told, in the same transaction.
+    let told: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM notifications n JOIN users u ON u.id = n.user_id
+         WHERE u.email = 'organisateur@souk.ma' AND n.kind = 'application_received' AND n.event_id = $1
+         AND n.params LIKE '%Zitoun Sefrou%'",
+    )
+    .bind(salon)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("count")
+    .try_get("n")
+    .expect("n");
+    assert_eq!(told, 1);
     let twice = apply(salon, "olive_oil").await;
     assert_eq!(twice.status(), StatusCode::CONFLICT);
     assert_eq!(json_of(twice).await["Refused"], "already_applied");
