@@ -65,6 +65,12 @@ async fn not_found(headers: HeaderMap) -> ApiError {
     ApiError::new(AppError::not_found(), request_locale(&headers))
 }
 
+/// An id in a path; anything else is a JSON 404, not axum's plain-text 400.
+pub fn id_of(raw: &str, locale: Locale) -> Result<i64, ApiError> {
+    raw.parse()
+        .map_err(|_| ApiError::new(AppError::not_found(), locale))
+}
+
 /// The caller's language: the language cookie, else `Accept-Language`, else French.
 pub fn request_locale(headers: &HeaderMap) -> Locale {
     let from_cookie = app::accounts::session::cookie_value(headers, LANGUAGE_COOKIE);

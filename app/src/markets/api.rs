@@ -39,7 +39,7 @@ pub async fn save_site(id: i64, form: SiteForm) -> Result<i64, AppError> {
             organiser().await?;
             let state = crate::state::app_state()?;
             let draft = form
-                .parse(super::calendar::site_in_region)
+                .parse(crate::domain::catalogue::in_region)
                 .map_err(AppError::Invalid)?;
             if id == 0 {
                 super::sites::create_site(&state.db, &draft).await

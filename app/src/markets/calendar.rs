@@ -1,9 +1,10 @@
 //! What buyers find: the calendar of listed salons and tour stops, the same entries
 //! around a point sorted by geodesic distance, and the region map's data.
+use super::service::day_of;
 use super::sites::{geodesic_m, site, SITE_COLUMNS};
 use super::{CalendarEntry, CalendarPage, CalendarQuery, MapData, NearbyEntry, NearbyQuery};
 use crate::db::{now, Db};
-use crate::domain::catalogue::{in_region, parse_coordinate};
+use crate::domain::catalogue::parse_coordinate;
 use crate::domain::markets::{Day, EventKind, EventStatus};
 use crate::domain::{ErrorCode, FieldErrors};
 use crate::error::AppError;
@@ -87,11 +88,6 @@ pub fn page_of(query: &CalendarQuery) -> Result<(u32, u32), FieldErrors> {
         (Some(page), Some(per_page)) => Ok((page, per_page)),
         _ => Err(errors),
     }
-}
-
-fn day_of(row: &AnyRow, column: &str) -> Result<Day, sqlx::Error> {
-    let raw: String = row.try_get(column)?;
-    Day::parse(&raw).map_err(|_| sqlx::Error::Decode(format!("bad day {raw:?}").into()))
 }
 
 fn entry(row: &AnyRow) -> Result<CalendarEntry, sqlx::Error> {
@@ -287,11 +283,6 @@ pub async fn nearby(db: &Db, query: &NearbyQuery) -> Result<Vec<NearbyEntry>, Ap
     });
     near.truncate(MAX_NEARBY);
     Ok(near)
-}
-
-/// Whether a point may be a site of this region (the same box as cooperatives).
-pub fn site_in_region(lat: f64, lon: f64) -> bool {
-    in_region(lat, lon)
 }
 
 /// The provinces, every site and, per site, its soonest upcoming listed entry

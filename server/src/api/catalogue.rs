@@ -1,6 +1,6 @@
 //! `/api/v1/cooperatives`, `/api/v1/products`: the public catalogue, and the members'
 //! photo upload and CSV import/export.
-use super::{ApiError, RequestLocale, SignedIn};
+use super::{id_of, ApiError, RequestLocale, SignedIn};
 use app::catalogue::{
     csv, photos, search, service, ImportReport, Photo, ProductDetail, ProductPage, ProductQuery,
 };
@@ -14,12 +14,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use serde::Deserialize;
-
-/// An id in a path; anything else is a JSON 404, not axum's plain-text 400.
-fn id_of(raw: &str, locale: app::i18n::Locale) -> Result<i64, ApiError> {
-    raw.parse()
-        .map_err(|_| ApiError::new(AppError::not_found(), locale))
-}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

@@ -1,5 +1,5 @@
 //! `/api/v1/sites`, `/api/v1/events...`: the markets as JSON and as iCalendar.
-use super::{ApiError, RequestLocale};
+use super::{id_of, ApiError, RequestLocale};
 use app::accounts::session::user_from_headers;
 use app::domain::markets::{Day, EventStatus};
 use app::domain::ErrorCode;
@@ -72,12 +72,6 @@ pub async fn nearby_events(
         .await
         .map(|items| Json(Items { items }))
         .map_err(|e| ApiError::new(e, locale))
-}
-
-/// An id in a path; anything else is a JSON 404.
-fn id_of(raw: &str, locale: app::i18n::Locale) -> Result<i64, ApiError> {
-    raw.parse()
-        .map_err(|_| ApiError::new(AppError::not_found(), locale))
 }
 
 pub async fn get_event(
