@@ -28,6 +28,7 @@ pub mod error;
 pub mod markets;
 pub mod search;
 pub mod territory;
+pub mod tours;
 
 pub use account::{DisplayName, Email, Password, Role};
 pub use catalogue::{Centimes, CooperativeStatus, MovementKind, ProductStatus, QualitySign, Unit};

@@ -82,7 +82,9 @@ impl AppError {
                 | ErrorCode::StandLimit
                 | ErrorCode::NotAccepted
                 | ErrorCode::EventLocked
-                | ErrorCode::StopsMissing => 409,
+                | ErrorCode::StopsMissing
+                | ErrorCode::TourRunning
+                | ErrorCode::StopsHaveApplicants => 409,
                 ErrorCode::CooperativeUnverified => 403,
                 ErrorCode::CooperativeMissing => 403,
                 ErrorCode::FileTooLarge => 413,

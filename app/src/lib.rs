@@ -12,6 +12,7 @@ pub mod inventory;
 pub mod markets;
 pub mod notifications;
 pub mod territory;
+pub mod tours;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

@@ -89,6 +89,12 @@ enum Command {
         #[command(subcommand)]
         what: BenchCommand,
     },
+    /// Tour routing: `souk tours solve-solomon FILE [--seconds N]` solves a Solomon VRPTW
+    /// instance with the tour planner's solver and prints {"routes": [[customers], ...]}
+    Tours {
+        #[command(subcommand)]
+        what: ToursCommand,
+    },
     /// Manage users
     User {
         #[command(subcommand)]
@@ -109,6 +115,18 @@ enum BenchCommand {
         /// How many times each query runs
         #[arg(long, default_value_t = 50)]
         rounds: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum ToursCommand {
+    /// Solve a Solomon VRPTW instance (fewest vehicles, then shortest distance)
+    SolveSolomon {
+        /// The instance file (e.g. ../shared/benchmarks/solomon/c101.txt)
+        file: String,
+        /// Search time in seconds
+        #[arg(long, default_value_t = 10.0)]
+        seconds: f64,
     },
 }
 
@@ -222,6 +240,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             db.migrate().await.map_err(|e| e.to_string())?;
             souk::bench::search_latency(&db, rounds).await
         }
+        Command::Tours {
+            what: ToursCommand::SolveSolomon { file, seconds },
+        } => solve_solomon(&file, seconds),
         Command::Check {
             what: CheckCommand::Stock,
         } => {
@@ -348,4 +369,36 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing in-flight requests");
+}
+
+/// Solves a benchmark instance with the product's solver and settings; the summary goes to
+/// standard error so standard output is exactly the routes.
+fn solve_solomon(file: &str, seconds: f64) -> Result<(), String> {
+    use app::tours::{solomon, solver};
+    if !(seconds > 0.0 && seconds <= 3600.0) {
+        return Err("--seconds must be between 0 and 3600".into());
+    }
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
+    let routing = solomon::parse(&text).map_err(|e| format!("{file}: {e}"))?;
+    let started = std::time::Instant::now();
+    let progress = std::sync::Arc::new(solver::Progress::default());
+    let limits = solver::Limits {
+        seconds,
+        generations: None,
+    };
+    let solved = solver::solve(&routing, limits, progress).map_err(|e| e.to_string())?;
+    if !solved.unserved.is_empty() {
+        return Err(format!(
+            "{} customers could not be served",
+            solved.unserved.len()
+        ));
+    }
+    println!("{}", solomon::routes_json(&solved));
+    eprintln!(
+        "{} routes, {} generations in {:.1} s",
+        solved.routes.len(),
+        solved.generations,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }

@@ -73,6 +73,16 @@ pub enum ErrorCode {
     EventLocked,
     CapacityBelowAccepted,
     StopsMissing,
+    MarketLongerThanHours,
+    LoadOverCapacity,
+    SiteWithoutCoordinates,
+    SiteUnreachable,
+    DrivingLimitExceeded,
+    DaysTooFew,
+    VehicleFull,
+    MatrixPairMissing,
+    TourRunning,
+    StopsHaveApplicants,
 }
 
 impl ErrorCode {
@@ -145,6 +155,16 @@ impl ErrorCode {
             Self::EventLocked => "event_locked",
             Self::CapacityBelowAccepted => "capacity_below_accepted",
             Self::StopsMissing => "stops_missing",
+            Self::MarketLongerThanHours => "market_longer_than_hours",
+            Self::LoadOverCapacity => "load_over_capacity",
+            Self::SiteWithoutCoordinates => "site_without_coordinates",
+            Self::SiteUnreachable => "site_unreachable",
+            Self::DrivingLimitExceeded => "driving_limit_exceeded",
+            Self::DaysTooFew => "days_too_few",
+            Self::VehicleFull => "vehicle_full",
+            Self::MatrixPairMissing => "matrix_pair_missing",
+            Self::TourRunning => "tour_running",
+            Self::StopsHaveApplicants => "stops_have_applicants",
         }
     }
 }

@@ -74,6 +74,16 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         ErrorCode::EventLocked => td_string!(locale, errors.event_locked),
         ErrorCode::CapacityBelowAccepted => td_string!(locale, errors.capacity_below_accepted),
         ErrorCode::StopsMissing => td_string!(locale, errors.stops_missing),
+        ErrorCode::MarketLongerThanHours => td_string!(locale, errors.market_longer_than_hours),
+        ErrorCode::LoadOverCapacity => td_string!(locale, errors.load_over_capacity),
+        ErrorCode::SiteWithoutCoordinates => td_string!(locale, errors.site_without_coordinates),
+        ErrorCode::SiteUnreachable => td_string!(locale, errors.site_unreachable),
+        ErrorCode::DrivingLimitExceeded => td_string!(locale, errors.driving_limit_exceeded),
+        ErrorCode::DaysTooFew => td_string!(locale, errors.days_too_few),
+        ErrorCode::VehicleFull => td_string!(locale, errors.vehicle_full),
+        ErrorCode::MatrixPairMissing => td_string!(locale, errors.matrix_pair_missing),
+        ErrorCode::TourRunning => td_string!(locale, errors.tour_running),
+        ErrorCode::StopsHaveApplicants => td_string!(locale, errors.stops_have_applicants),
     }
 }
 

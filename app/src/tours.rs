@@ -1,0 +1,6 @@
+//! Tour routing: the organiser's travelling market as a vehicle-routing problem,
+//! solved off the request path by vrp-core, shown as a dated itinerary and a map.
+#[cfg(feature = "ssr")]
+pub mod solomon;
+#[cfg(feature = "ssr")]
+pub mod solver;
