@@ -40,6 +40,8 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub leptos_options: LeptosOptions,
+    /// Tour solves running on this server (one at a time; the others queue).
+    pub solver: crate::tours::service::SolverSlots,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -1,6 +1,15 @@
 //! Tour routing: the organiser's travelling market as a vehicle-routing problem,
 //! solved off the request path by vrp-core, shown as a dated itinerary and a map.
 #[cfg(feature = "ssr")]
+pub mod accept;
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod gpx;
+#[cfg(feature = "ssr")]
+pub mod planner;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod solomon;
 #[cfg(feature = "ssr")]
 pub mod solver;

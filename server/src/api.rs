@@ -4,6 +4,7 @@ mod auth;
 mod catalogue;
 mod markets;
 mod territory;
+mod tours;
 
 use app::accounts::session::user_from_headers;
 use app::accounts::CurrentUser;
@@ -58,6 +59,8 @@ pub fn routes() -> Router<AppState> {
         .route("/events/nearby", get(markets::nearby_events))
         .route("/events/{id}", get(markets::get_event))
         .route("/events/{id}/calendar.ics", get(markets::event_calendar))
+        .route("/events/{id}/route.gpx", get(tours::route_gpx))
+        .route("/tours/solve", post(tours::solve))
         .fallback(not_found)
 }
 

@@ -84,6 +84,7 @@ impl Application {
             ..Settings::default()
         };
         let state = AppState {
+            solver: app::tours::service::SolverSlots::default(),
             db,
             settings: Arc::new(settings),
             leptos_options,

@@ -29,3 +29,5 @@ mod pages;
 mod server_functions;
 #[path = "integration/territory.rs"]
 mod territory;
+#[path = "integration/tours.rs"]
+mod tours;

@@ -83,6 +83,7 @@ pub enum ErrorCode {
     MatrixPairMissing,
     TourRunning,
     StopsHaveApplicants,
+    MustVisitMissing,
 }
 
 impl ErrorCode {
@@ -165,6 +166,7 @@ impl ErrorCode {
             Self::MatrixPairMissing => "matrix_pair_missing",
             Self::TourRunning => "tour_running",
             Self::StopsHaveApplicants => "stops_have_applicants",
+            Self::MustVisitMissing => "must_visit_missing",
         }
     }
 }

@@ -56,12 +56,12 @@ impl Default for TourRequest {
             closes_at: "14:00".into(),
             market_minutes: 240,
             drive_from: "06:00".into(),
-            drive_until: "20:00".into(),
-            driving_limit_minutes: 360,
+            drive_until: "21:00".into(),
+            driving_limit_minutes: 540,
             vehicles: 1,
             capacity_kg: 3000,
             road_factor: 1.3,
-            speed_kmh: 60.0,
+            speed_kmh: 70.0,
             matrix_csv: String::new(),
             seconds: 5,
         }
@@ -81,6 +81,10 @@ pub struct SiteRequest {
     /// This site's own market hours, when they differ from the tour's.
     pub opens_at: Option<String>,
     pub closes_at: Option<String>,
+    /// A place that is not a known site (API only): its name and coordinates.
+    pub name: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
 }
 
 /// A checked problem: times in minutes after midnight, the start a [`Day`].
@@ -113,6 +117,8 @@ pub struct SiteDraft {
     pub load_kg: u32,
     pub opens_at: i64,
     pub closes_at: i64,
+    pub name: Option<String>,
+    pub coordinates: Option<(f64, f64)>,
 }
 
 /// The field name under which a site's own problems are reported.
@@ -250,6 +256,8 @@ impl TourRequest {
                 load_kg: request.load_kg,
                 opens_at: opens,
                 closes_at: closes,
+                name: request.name.clone(),
+                coordinates: request.lat.zip(request.lon),
             });
         }
         match (start, hours, drive_from, drive_until, errors.is_empty()) {
@@ -364,6 +372,17 @@ pub struct SolveStatus {
     pub best_unvisited: Option<i64>,
     pub plan: Option<TourPlan>,
     pub error: Option<ErrorCode>,
+    /// What made the solve fail, under its fields and sites.
+    pub errors: FieldErrors,
+}
+
+/// A problem with a tour's stops as they stand, against the constraints its plan was
+/// made under (hand edits are checked this way).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Breach {
+    pub day: Day,
+    pub site: String,
+    pub code: ErrorCode,
 }
 
 code_enum!(

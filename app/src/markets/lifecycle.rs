@@ -63,7 +63,7 @@ pub async fn create_event(
 
 /// The event's status, locked against change for the rest of the transaction: the
 /// row is touched first (a no-op update), which takes its lock on PostgreSQL.
-pub(super) async fn lock_event(
+pub(crate) async fn lock_event(
     tx: &mut Transaction<'static, Any>,
     id: i64,
 ) -> Result<(EventKind, EventStatus, NotificationParams), AppError> {
@@ -86,7 +86,7 @@ pub(super) async fn lock_event(
 }
 
 /// Lets every cooperative concerned (pending, accepted or waitlisted) know.
-pub(super) async fn notify_applicants(
+pub(crate) async fn notify_applicants(
     tx: &mut Transaction<'static, Any>,
     outbox: Outbox,
     event_id: i64,

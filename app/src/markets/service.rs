@@ -24,7 +24,7 @@ const EVENT_COLUMNS: &str = "e.id, e.kind, e.status, e.name_fr, e.name_ar, e.sta
     (SELECT COUNT(*) FROM event_stops st WHERE st.event_id = e.id) AS stop_count";
 
 /// A `YYYY-MM-DD` column as a day.
-pub(super) fn day_of(row: &AnyRow, column: &str) -> Result<Day, sqlx::Error> {
+pub(crate) fn day_of(row: &AnyRow, column: &str) -> Result<Day, sqlx::Error> {
     let raw: String = row.try_get(column)?;
     Day::parse(&raw).map_err(|_| sqlx::Error::Decode(format!("bad day {raw:?} in {column}").into()))
 }

@@ -4,7 +4,6 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use vrp_core::construction::enablers::calculate_travel_delta;
 use vrp_core::construction::features::create_minimize_tours_feature;
 use vrp_core::construction::heuristics::UnassignmentInfo;
 use vrp_core::models::common::TimeWindow;
@@ -340,7 +339,19 @@ impl FeatureConstraint for DrivingLimit {
                     .duration_approx(profile, from.place.location, to.place.location)
             })
             .sum();
-        let (_, added) = calculate_travel_delta(route_ctx, activity_ctx, self.transport.as_ref());
+        let leg = |from: &vrp_core::models::solution::Activity,
+                   to: &vrp_core::models::solution::Activity| {
+            self.transport
+                .duration_approx(profile, from.place.location, to.place.location)
+        };
+        // Driving only: the delta of the legs, not the waiting or the market itself.
+        let added = match activity_ctx.next {
+            Some(next) => {
+                leg(activity_ctx.prev, activity_ctx.target) + leg(activity_ctx.target, next)
+                    - leg(activity_ctx.prev, next)
+            }
+            None => leg(activity_ctx.prev, activity_ctx.target),
+        };
         if driving + added > self.limit + 1e-9 {
             ConstraintViolation::skip(DRIVING_CODE)
         } else {

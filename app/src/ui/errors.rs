@@ -84,6 +84,7 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         ErrorCode::MatrixPairMissing => td_string!(locale, errors.matrix_pair_missing),
         ErrorCode::TourRunning => td_string!(locale, errors.tour_running),
         ErrorCode::StopsHaveApplicants => td_string!(locale, errors.stops_have_applicants),
+        ErrorCode::MustVisitMissing => td_string!(locale, errors.must_visit_missing),
     }
 }
 

@@ -1,0 +1,295 @@
+//! An accepted plan becomes the tour's stops and dates, in one transaction; the
+//! constraints it was made under are kept, and the stops as they stand (after hand
+//! edits) are measured against them.
+use super::planner::{self, Matrix};
+use super::service::prepare;
+use crate::accounts::CurrentUser;
+use crate::db::{now, Db};
+use crate::domain::markets::{check_stop, time_text, Day, EventKind, EventStatus, StopDraft};
+use crate::domain::tours::{site_field, Breach, SiteRequest, TourPlan, TourRequest};
+use crate::domain::{ErrorCode, FieldErrors};
+use crate::error::AppError;
+use crate::markets::lifecycle::{lock_event, notify_applicants};
+use crate::markets::service::{day_of, require_organiser};
+use crate::notifications::service::Outbox;
+use crate::notifications::NotificationKind;
+use sqlx::Row;
+
+/// The tour's dates, when it is a tour that can still change (404 or 409 otherwise).
+pub async fn editable_tour(db: &Db, event_id: i64) -> Result<(Day, Day), AppError> {
+    let row = sqlx::query("SELECT kind, status, starts_on, ends_on FROM events WHERE id = $1")
+        .bind(event_id)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let kind = EventKind::from_code(&row.try_get::<String, _>("kind")?);
+    let status = EventStatus::from_code(&row.try_get::<String, _>("status")?);
+    if kind != Some(EventKind::Tour) {
+        return Err(AppError::conflict(ErrorCode::StatusInvalid));
+    }
+    if !status.is_some_and(EventStatus::is_editable) {
+        return Err(AppError::conflict(ErrorCode::EventLocked));
+    }
+    Ok((day_of(&row, "starts_on")?, day_of(&row, "ends_on")?))
+}
+
+/// Writes a finished solve's plan as the tour's stops: stops at the same site and day
+/// keep their row (and the cooperatives who chose them) with the planned hours, the
+/// others are replaced; a removed stop that cooperatives chose refuses the whole plan.
+pub async fn accept_plan(
+    db: &Db,
+    organiser: &CurrentUser,
+    outbox: Outbox,
+    event_id: i64,
+    solve_id: i64,
+) -> Result<(), AppError> {
+    require_organiser(organiser)?;
+    let solve = sqlx::query("SELECT event_id, state, request, plan FROM tour_solves WHERE id = $1")
+        .bind(solve_id)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    if solve.try_get::<Option<i64>, _>("event_id")? != Some(event_id) {
+        return Err(AppError::not_found());
+    }
+    let plan: Option<String> = solve.try_get("plan")?;
+    let plan: TourPlan = plan
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .ok_or(AppError::conflict(ErrorCode::StatusInvalid))?;
+    let request: String = solve.try_get("request")?;
+
+    let mut errors = FieldErrors::new();
+    let mut planned: Vec<StopDraft> = Vec::new();
+    for route in &plan.routes {
+        for stop in &route.stops {
+            match stop.place.site_id {
+                Some(site_id) => planned.push(StopDraft {
+                    site_id,
+                    day: route.day,
+                    opens_at: stop.opens_at,
+                    closes_at: stop.closes_at,
+                }),
+                None => errors.add(&site_field(&stop.place.code), ErrorCode::SiteUnknown),
+            }
+        }
+    }
+    let (Some(first), Some(last)) = (
+        planned.iter().map(|stop| stop.day).min(),
+        planned.iter().map(|stop| stop.day).max(),
+    ) else {
+        return Err(AppError::conflict(ErrorCode::StopsMissing));
+    };
+    for (index, stop) in planned.iter().enumerate() {
+        if let Err(overlap) = check_stop(first, last, &planned[..index], stop) {
+            errors.0.extend(overlap.0);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+
+    let mut tx = db.begin_write().await?;
+    let (kind, status, params) = lock_event(&mut tx, event_id).await?;
+    if kind != EventKind::Tour {
+        return Err(AppError::conflict(ErrorCode::StatusInvalid));
+    }
+    if !status.is_editable() {
+        return Err(AppError::conflict(ErrorCode::EventLocked));
+    }
+    let existing = sqlx::query(
+        "SELECT s.id, s.site_id, s.day, (SELECT COUNT(*) FROM application_stops a WHERE a.stop_id = s.id) AS chosen
+         FROM event_stops s WHERE s.event_id = $1",
+    )
+    .bind(event_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut kept = vec![false; planned.len()];
+    for row in &existing {
+        let id: i64 = row.try_get("id")?;
+        let site_id: i64 = row.try_get("site_id")?;
+        let day = day_of(row, "day")?;
+        let same = planned
+            .iter()
+            .enumerate()
+            .position(|(index, stop)| !kept[index] && stop.site_id == site_id && stop.day == day);
+        if let Some(index) = same {
+            kept[index] = true;
+            sqlx::query("UPDATE event_stops SET opens_at = $1, closes_at = $2 WHERE id = $3")
+                .bind(planned[index].opens_at)
+                .bind(planned[index].closes_at)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        } else if row.try_get::<i64, _>("chosen")? > 0 {
+            return Err(AppError::conflict(ErrorCode::StopsHaveApplicants));
+        } else {
+            sqlx::query("DELETE FROM event_stops WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    for (stop, _) in planned.iter().zip(&kept).filter(|(_, kept)| !**kept) {
+        sqlx::query("INSERT INTO event_stops (event_id, site_id, day, opens_at, closes_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(event_id)
+            .bind(stop.site_id)
+            .bind(stop.day.to_string())
+            .bind(stop.opens_at)
+            .bind(stop.closes_at)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("UPDATE events SET starts_on = $1, ends_on = $2, updated_at = $3 WHERE id = $4")
+        .bind(first.to_string())
+        .bind(last.to_string())
+        .bind(now())
+        .bind(event_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM tour_plans WHERE event_id = $1")
+        .bind(event_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO tour_plans (event_id, request, plan, accepted_by, accepted_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(event_id)
+        .bind(request)
+        .bind(serde_json::to_string(&plan).map_err(|_| AppError::Internal)?)
+        .bind(organiser.id)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    if status != EventStatus::Draft {
+        notify_applicants(
+            &mut tx,
+            outbox,
+            event_id,
+            NotificationKind::EventChanged,
+            &params,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The plan a tour was accepted from, with its constraints, if any.
+pub async fn accepted_plan(
+    db: &Db,
+    event_id: i64,
+) -> Result<Option<(TourRequest, TourPlan)>, AppError> {
+    let row = sqlx::query("SELECT request, plan FROM tour_plans WHERE event_id = $1")
+        .bind(event_id)
+        .fetch_optional(db.pool())
+        .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let request: String = row.try_get("request")?;
+    let plan: String = row.try_get("plan")?;
+    match (serde_json::from_str(&request), serde_json::from_str(&plan)) {
+        (Ok(request), Ok(plan)) => Ok(Some((request, plan))),
+        _ => Err(AppError::Internal),
+    }
+}
+
+/// The tour's stops as they stand, measured against the constraints of its accepted
+/// plan: each day's driving, hours and return, days outside the plan, and must-visit
+/// sites no longer on it. Empty without an accepted plan.
+pub async fn check_tour(db: &Db, event_id: i64) -> Result<Vec<Breach>, AppError> {
+    let Some((mut request, _)) = accepted_plan(db, event_id).await? else {
+        return Ok(Vec::new());
+    };
+    let rows = sqlx::query(
+        "SELECT s.code, e.day, e.opens_at, e.closes_at FROM event_stops e
+         JOIN sites s ON s.id = e.site_id WHERE e.event_id = $1 ORDER BY e.day, e.opens_at",
+    )
+    .bind(event_id)
+    .fetch_all(db.pool())
+    .await?;
+    let stops: Vec<(String, Day, i64, i64)> = rows
+        .iter()
+        .map(|row| {
+            Ok((
+                row.try_get("code")?,
+                day_of(row, "day")?,
+                row.try_get("opens_at")?,
+                row.try_get("closes_at")?,
+            ))
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
+    // Measured from the plan's start (or today, once it is past), over the sites the
+    // tour has now, each with its hours as they stand.
+    let start = Day::parse(&request.start).map_err(|_| AppError::Internal)?;
+    let mut breaches: Vec<Breach> = request
+        .sites
+        .iter()
+        .filter(|site| site.must_visit)
+        .map(|site| site.site.trim().to_lowercase())
+        .filter(|code| !stops.iter().any(|(site, ..)| site == code))
+        .map(|code| Breach {
+            day: start,
+            site: code,
+            code: ErrorCode::MustVisitMissing,
+        })
+        .collect();
+    let mut sites: Vec<SiteRequest> = Vec::new();
+    for (code, _, opens, closes) in &stops {
+        if sites.iter().any(|site| site.site == *code) {
+            continue;
+        }
+        let load_kg = request
+            .sites
+            .iter()
+            .find(|site| site.site.trim().to_lowercase() == *code)
+            .map_or(0, |site| site.load_kg);
+        sites.push(SiteRequest {
+            site: code.clone(),
+            load_kg,
+            opens_at: Some(time_text(*opens)),
+            closes_at: Some(time_text(*closes)),
+            ..SiteRequest::default()
+        });
+    }
+    if sites.is_empty() {
+        return Ok(breaches);
+    }
+    request.sites = sites;
+    request.provinces.clear();
+    request.market_minutes = 1;
+    request.start = start.max(Day::of_timestamp(now())).to_string();
+    let prepared = match prepare(db, &request).await {
+        Ok(prepared) => prepared,
+        Err(AppError::Invalid(errors)) => {
+            breaches.extend(errors.0.into_iter().map(|(field, code)| Breach {
+                day: start,
+                site: field.trim_start_matches("site:").to_owned(),
+                code,
+            }));
+            return Ok(breaches);
+        }
+        Err(other) => return Err(other),
+    };
+    let index = |code: &str| prepared.places.iter().position(|place| place.code == code);
+    let mut days: Vec<(u32, Vec<(usize, i64, i64)>)> = Vec::new();
+    for (code, day, opens, closes) in &stops {
+        let Some(place) = index(code) else { continue };
+        let offset = start.days_until(*day).max(0) as u32;
+        match days.last_mut() {
+            Some((last, list)) if *last == offset => list.push((place, *opens, *closes)),
+            _ => days.push((offset, vec![(place, *opens, *closes)])),
+        }
+    }
+    let matrix: &Matrix = &prepared.matrix;
+    let mut draft = prepared.draft.clone();
+    draft.start = start;
+    breaches.extend(
+        planner::breaches(&draft, &prepared.places, matrix, &days)
+            .into_iter()
+            .map(|(day, site, code)| Breach {
+                day: start.plus(i64::from(day)),
+                site,
+                code,
+            }),
+    );
+    Ok(breaches)
+}

@@ -1,0 +1,538 @@
+//! From a checked tour problem and its places to the solver's numbers and back to a
+//! dated itinerary: distances (geodesic × road factor, or an imported matrix), time
+//! windows per day, checks of what can never fit, and the organiser's own order.
+use super::solver::{self, Alternative, Breach, Limits, Progress, Routing, Solved, Visit};
+use crate::domain::tours::{
+    pair_field, site_field, PlanPlace, PlanRoute, PlanStop, Totals, TourDraft, TourPlan, Unvisited,
+};
+use crate::domain::{ErrorCode, FieldErrors};
+use crate::markets::sites::geodesic_m;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+const DAY: f64 = 24.0 * 60.0;
+
+/// Road distances (km) and driving times (minutes) between places, row-major.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Matrix {
+    pub size: usize,
+    pub km: Vec<f64>,
+    pub minutes: Vec<f64>,
+}
+
+impl Matrix {
+    pub fn km(&self, from: usize, to: usize) -> f64 {
+        self.km[from * self.size + to]
+    }
+
+    pub fn minutes(&self, from: usize, to: usize) -> f64 {
+        self.minutes[from * self.size + to]
+    }
+
+    /// Geodesic distance times the road factor, driven at an average speed.
+    pub fn geodesic(places: &[PlanPlace], road_factor: f64, speed_kmh: f64) -> Self {
+        let size = places.len();
+        let mut km = vec![0.0; size * size];
+        for (i, a) in places.iter().enumerate() {
+            for (j, b) in places.iter().enumerate() {
+                km[i * size + j] = geodesic_m(a.lat, a.lon, b.lat, b.lon) / 1000.0 * road_factor;
+            }
+        }
+        let minutes = km.iter().map(|km| km / speed_kmh * 60.0).collect();
+        Self { size, km, minutes }
+    }
+
+    /// An imported matrix, `from,to,km,minutes` per line (a header line is allowed, `;`
+    /// too); every ordered pair of these places must be there.
+    pub fn from_csv(places: &[PlanPlace], csv: &str) -> Result<Self, FieldErrors> {
+        let index: HashMap<&str, usize> = places
+            .iter()
+            .enumerate()
+            .map(|(i, place)| (place.code.as_str(), i))
+            .collect();
+        let size = places.len();
+        let mut km = vec![f64::NAN; size * size];
+        let mut minutes = vec![f64::NAN; size * size];
+        let mut errors = FieldErrors::new();
+        for (number, line) in csv.lines().enumerate() {
+            let cells: Vec<&str> = line.split([',', ';']).map(str::trim).collect();
+            if cells.iter().all(|cell| cell.is_empty()) {
+                continue;
+            }
+            let numbers = (
+                cells
+                    .get(2)
+                    .and_then(|v| v.replace(' ', "").parse::<f64>().ok()),
+                cells
+                    .get(3)
+                    .and_then(|v| v.replace(' ', "").parse::<f64>().ok()),
+            );
+            let (Some(distance), Some(time)) = numbers else {
+                if number > 0 || cells.len() != 4 {
+                    errors.add("matrix_csv", ErrorCode::CsvMalformed);
+                    break;
+                }
+                continue;
+            };
+            if !(distance >= 0.0 && time >= 0.0 && distance.is_finite() && time.is_finite()) {
+                errors.add("matrix_csv", ErrorCode::CsvMalformed);
+                break;
+            }
+            let from = cells[0].to_lowercase();
+            let to = cells[1].to_lowercase();
+            if let (Some(&i), Some(&j)) = (index.get(from.as_str()), index.get(to.as_str())) {
+                km[i * size + j] = distance;
+                minutes[i * size + j] = time;
+            }
+        }
+        for i in 0..size {
+            km[i * size + i] = 0.0;
+            minutes[i * size + i] = 0.0;
+        }
+        let mut missing = 0;
+        for (i, a) in places.iter().enumerate() {
+            for (j, b) in places.iter().enumerate() {
+                if km[i * size + j].is_nan() {
+                    missing += 1;
+                    if missing <= 5 {
+                        errors.add(&pair_field(&a.code, &b.code), ErrorCode::MatrixPairMissing);
+                    }
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(Self { size, km, minutes })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// What the planner is asked to visit: place 0 is the depot; each candidate is a site
+/// (alternatives of one) or a province (its sites as alternatives).
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub field: String,
+    pub must_visit: bool,
+    /// Indices into the places.
+    pub places: Vec<usize>,
+    pub day: Option<u32>,
+    pub load_kg: u32,
+    pub opens_at: i64,
+    pub closes_at: i64,
+}
+
+/// A stop to schedule: where, its hours that day, and what it carries.
+#[derive(Debug, Clone, Copy)]
+struct StopSpec {
+    place: usize,
+    opens_at: i64,
+    closes_at: i64,
+    market: i64,
+    load_kg: u32,
+}
+
+/// A day's route timed from the depot: when each stop is reached and left, the
+/// distances, and the first rule it breaks.
+struct Timed {
+    leaves_at: f64,
+    times: Vec<(f64, f64, f64)>,
+    back_at: f64,
+    km: f64,
+    driving: f64,
+    load_kg: u32,
+    broken: Option<ErrorCode>,
+}
+
+fn time_route(draft: &TourDraft, matrix: &Matrix, stops: &[StopSpec]) -> Timed {
+    let mut clock = draft.drive_from as f64;
+    let mut at = 0;
+    let mut times = Vec::new();
+    let (mut km, mut driving) = (0.0, 0.0);
+    let mut broken = None;
+    let mut leaves_at = clock;
+    for (index, stop) in stops.iter().enumerate() {
+        let travel = matrix.minutes(at, stop.place);
+        let market = stop.market as f64;
+        let mut arrives = clock + travel;
+        let starts = arrives.max(stop.opens_at as f64);
+        if index == 0 {
+            // Leave no earlier than needed to arrive as the market opens.
+            leaves_at = starts - travel;
+            arrives = starts;
+        }
+        if starts > (stop.closes_at as f64 - market) + 1e-6 {
+            broken.get_or_insert(ErrorCode::SiteUnreachable);
+        }
+        km += matrix.km(at, stop.place);
+        driving += travel;
+        clock = starts + market;
+        times.push((arrives, starts, clock));
+        at = stop.place;
+    }
+    let back_at = clock + matrix.minutes(at, 0);
+    km += matrix.km(at, 0);
+    driving += matrix.minutes(at, 0);
+    if back_at > draft.drive_until as f64 + 1e-6 {
+        broken.get_or_insert(ErrorCode::SiteUnreachable);
+    }
+    if driving > draft.driving_limit as f64 + 1e-6 {
+        broken.get_or_insert(ErrorCode::DrivingLimitExceeded);
+    }
+    let load_kg = stops.iter().map(|stop| stop.load_kg).sum();
+    if load_kg > draft.capacity_kg {
+        broken.get_or_insert(ErrorCode::VehicleFull);
+    }
+    Timed {
+        leaves_at,
+        times,
+        back_at,
+        km,
+        driving,
+        load_kg,
+        broken,
+    }
+}
+
+/// Refuses what no plan can hold: a must-visit site (or province) that cannot be
+/// reached and left within its hours and the working day, or whose round trip alone is
+/// over the driving limit. Optional sites that cannot fit come back as unvisited.
+pub fn check_reachable(
+    draft: &TourDraft,
+    matrix: &Matrix,
+    candidates: &[Candidate],
+) -> Result<Vec<Option<ErrorCode>>, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let verdicts = candidates
+        .iter()
+        .map(|candidate| {
+            let verdict = candidate
+                .places
+                .iter()
+                .map(|&place| {
+                    let stop = StopSpec {
+                        place,
+                        opens_at: candidate.opens_at,
+                        closes_at: candidate.closes_at,
+                        market: draft.market_minutes,
+                        load_kg: 0,
+                    };
+                    time_route(draft, matrix, &[stop]).broken
+                })
+                .min_by_key(|broken| match broken {
+                    None => 0,
+                    Some(ErrorCode::DrivingLimitExceeded) => 1,
+                    Some(_) => 2,
+                })
+                .flatten();
+            if let (Some(code), true) = (verdict, candidate.must_visit) {
+                errors.add(&candidate.field, code);
+            }
+            verdict
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(verdicts)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The solver's problem: one visit per candidate that can fit, windows on each day it
+/// may use, one shift per vehicle and day.
+pub fn routing(draft: &TourDraft, matrix: &Matrix, candidates: &[(usize, &Candidate)]) -> Routing {
+    let market = draft.market_minutes as f64;
+    let visits = candidates
+        .iter()
+        .map(|(_, candidate)| {
+            let days: Vec<u32> = match candidate.day {
+                Some(day) => vec![day],
+                None => (0..draft.days).collect(),
+            };
+            let windows: Vec<(f64, f64)> = days
+                .iter()
+                .map(|&day| {
+                    let midnight = f64::from(day) * DAY;
+                    (
+                        midnight + candidate.opens_at as f64,
+                        midnight + candidate.closes_at as f64 - market,
+                    )
+                })
+                .collect();
+            Visit {
+                alternatives: candidate
+                    .places
+                    .iter()
+                    .map(|&location| Alternative {
+                        location,
+                        duration: market,
+                        windows: windows.clone(),
+                    })
+                    .collect(),
+                load: i32::try_from(candidate.load_kg).unwrap_or(i32::MAX),
+            }
+        })
+        .collect();
+    Routing {
+        size: matrix.size,
+        distances: matrix.km.clone(),
+        durations: matrix.minutes.clone(),
+        depot: 0,
+        visits,
+        vehicles: draft.vehicles as usize,
+        capacity: i32::try_from(draft.capacity_kg).unwrap_or(i32::MAX),
+        shifts: (0..draft.days)
+            .map(|day| {
+                let midnight = f64::from(day) * DAY;
+                (
+                    midnight + draft.drive_from as f64,
+                    midnight + draft.drive_until as f64,
+                )
+            })
+            .collect(),
+        driving_limit: Some(draft.driving_limit as f64),
+    }
+}
+
+/// Plans the tour: checks, solves within the draft's seconds, and times the result.
+pub fn plan(
+    draft: &TourDraft,
+    places: &[PlanPlace],
+    matrix: &Matrix,
+    candidates: &[Candidate],
+    progress: Arc<Progress>,
+) -> Result<TourPlan, FieldErrors> {
+    let verdicts = check_reachable(draft, matrix, candidates)?;
+    let fitting: Vec<(usize, &Candidate)> = candidates
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| verdicts[*index].is_none())
+        .collect();
+    let problem = routing(draft, matrix, &fitting);
+    let limits = Limits {
+        seconds: f64::from(draft.seconds),
+        generations: None,
+    };
+    let watched = progress.clone();
+    let solved = if fitting.is_empty() {
+        Solved {
+            routes: Vec::new(),
+            unserved: Vec::new(),
+            generations: 0,
+        }
+    } else {
+        solver::solve(&problem, limits, progress).map_err(|error| {
+            tracing::error!(%error, "the tour solver failed");
+            let mut errors = FieldErrors::new();
+            errors.add("sites", ErrorCode::Internal);
+            errors
+        })?
+    };
+    let stopped = watched.stop_requested();
+    let mut errors = FieldErrors::new();
+    let mut unvisited = Vec::new();
+    for (index, verdict) in verdicts.iter().enumerate() {
+        if let Some(code) = verdict {
+            unvisited.push((index, *code));
+        }
+    }
+    for &(visit, breach) in &solved.unserved {
+        let (index, candidate) = fitting[visit];
+        let code = match breach {
+            Breach::Capacity => ErrorCode::VehicleFull,
+            Breach::Driving => ErrorCode::DrivingLimitExceeded,
+            Breach::Time | Breach::Unknown => ErrorCode::DaysTooFew,
+        };
+        // Stopped early, the best plan so far is still worth showing.
+        if candidate.must_visit && !stopped {
+            errors.add(&candidate.field, code);
+        }
+        unvisited.push((index, code));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut routes: Vec<PlanRoute> = solved
+        .routes
+        .iter()
+        .map(|route| {
+            let stops: Vec<StopSpec> = route
+                .stops
+                .iter()
+                .map(|&(visit, alternative)| {
+                    let candidate = fitting[visit].1;
+                    StopSpec {
+                        place: candidate.places[alternative],
+                        opens_at: candidate.opens_at,
+                        closes_at: candidate.closes_at,
+                        market: draft.market_minutes,
+                        load_kg: candidate.load_kg,
+                    }
+                })
+                .collect();
+            plan_route(
+                draft,
+                places,
+                matrix,
+                route.shift as u32,
+                route.vehicle as u32,
+                &stops,
+            )
+        })
+        .collect();
+    routes.sort_by_key(|route| (route.day, route.vehicle));
+    unvisited.sort_by_key(|(index, _)| *index);
+    let unvisited = unvisited
+        .into_iter()
+        .map(|(index, reason)| Unvisited {
+            place: places[candidates[index].places[0]].clone(),
+            reason,
+        })
+        .collect();
+    let totals = totals(&routes);
+    let own = own_order(draft, places, matrix, candidates);
+    Ok(TourPlan {
+        depot: places[0].clone(),
+        routes,
+        unvisited,
+        totals,
+        own: Some(own),
+    })
+}
+
+fn plan_route(
+    draft: &TourDraft,
+    places: &[PlanPlace],
+    matrix: &Matrix,
+    day: u32,
+    vehicle: u32,
+    stops: &[StopSpec],
+) -> PlanRoute {
+    let timed = time_route(draft, matrix, stops);
+    let mut at = 0;
+    let plan_stops = stops
+        .iter()
+        .zip(&timed.times)
+        .map(|(stop, &(arrives, starts, leaves))| {
+            let leg = (matrix.km(at, stop.place), matrix.minutes(at, stop.place));
+            at = stop.place;
+            PlanStop {
+                place: places[stop.place].clone(),
+                arrives_at: arrives.round() as i64,
+                opens_at: starts.round() as i64,
+                closes_at: leaves.round() as i64,
+                leaves_at: leaves.round() as i64,
+                km: leg.0,
+                driving_minutes: leg.1.round() as i64,
+                load_kg: stop.load_kg,
+            }
+        })
+        .collect();
+    PlanRoute {
+        day: draft.start.plus(i64::from(day)),
+        vehicle,
+        leaves_at: timed.leaves_at.round() as i64,
+        stops: plan_stops,
+        back_at: timed.back_at.round() as i64,
+        back_km: matrix.km(at, 0),
+        back_minutes: matrix.minutes(at, 0).round() as i64,
+        km: timed.km,
+        driving_minutes: timed.driving.round() as i64,
+        load_kg: timed.load_kg,
+    }
+}
+
+fn totals(routes: &[PlanRoute]) -> Totals {
+    let mut days: Vec<_> = routes.iter().map(|route| route.day).collect();
+    days.dedup();
+    Totals {
+        km: routes.iter().map(|route| route.km).sum(),
+        driving_minutes: routes.iter().map(|route| route.driving_minutes).sum(),
+        days: days.len() as u32,
+        stops: routes.iter().map(|route| route.stops.len() as u32).sum(),
+    }
+}
+
+/// The sites in the order the organiser listed them, each day filled while the next
+/// one still fits (one vehicle): what the plan is compared with.
+pub fn own_order(
+    draft: &TourDraft,
+    places: &[PlanPlace],
+    matrix: &Matrix,
+    candidates: &[Candidate],
+) -> Totals {
+    let mut routes = Vec::new();
+    let mut day: Vec<StopSpec> = Vec::new();
+    for candidate in candidates {
+        let stop = StopSpec {
+            place: candidate.places[0],
+            opens_at: candidate.opens_at,
+            closes_at: candidate.closes_at,
+            market: draft.market_minutes,
+            load_kg: candidate.load_kg,
+        };
+        day.push(stop);
+        if day.len() > 1 && time_route(draft, matrix, &day).broken.is_some() {
+            day.pop();
+            routes.push(std::mem::take(&mut day));
+            day.push(stop);
+        }
+    }
+    if !day.is_empty() {
+        routes.push(day);
+    }
+    let routes: Vec<PlanRoute> = routes
+        .iter()
+        .enumerate()
+        .map(|(index, stops)| plan_route(draft, places, matrix, index as u32, 0, stops))
+        .collect();
+    totals(&routes)
+}
+
+/// The problems of stops already on a tour (in visiting order per day), measured
+/// against the constraints the plan was made under: each is (day, site, code).
+pub fn breaches(
+    draft: &TourDraft,
+    places: &[PlanPlace],
+    matrix: &Matrix,
+    days: &[(u32, Vec<(usize, i64, i64)>)],
+) -> Vec<(u32, String, ErrorCode)> {
+    let mut found = Vec::new();
+    for (day, stops) in days {
+        if *day >= draft.days {
+            if let Some((place, _, _)) = stops.first() {
+                found.push((
+                    *day,
+                    places[*place].code.clone(),
+                    ErrorCode::StopOutsideDates,
+                ));
+            }
+        }
+        let specs: Vec<StopSpec> = stops
+            .iter()
+            .map(|&(place, opens_at, closes_at)| StopSpec {
+                place,
+                opens_at,
+                closes_at,
+                market: closes_at - opens_at,
+                load_kg: 0,
+            })
+            .collect();
+        for end in 1..=specs.len() {
+            if let Some(code) = time_route(draft, matrix, &specs[..end]).broken {
+                found.push((*day, places[specs[end - 1].place].code.clone(), code));
+                break;
+            }
+        }
+    }
+    found
+}
+
+/// The field a candidate's problems are reported under.
+pub fn candidate_field(code: &str, province: bool) -> String {
+    if province {
+        format!("province:{code}")
+    } else {
+        site_field(code)
+    }
+}

@@ -1,0 +1,66 @@
+//! `/api/v1/tours/solve` and `/api/v1/events/{id}/route.gpx`: tour routing as JSON and GPX.
+use super::{id_of, ApiError, JsonBody, RequestLocale, SignedIn};
+use app::domain::markets::{EventKind, EventStatus};
+use app::domain::tours::{TourPlan, TourRequest};
+use app::error::AppError;
+use app::markets::service;
+use app::state::AppState;
+use app::tours::solver::Progress;
+use app::tours::{accept, gpx, service as tours};
+use axum::extract::{Path, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use std::sync::Arc;
+
+/// Solves a tour problem within its `seconds` (organisers only) and answers the plan;
+/// a problem that cannot be met is 422 naming the fields and sites at fault.
+pub async fn solve(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    SignedIn(user): SignedIn,
+    JsonBody(request): JsonBody<TourRequest>,
+) -> Result<Json<TourPlan>, ApiError> {
+    let error = |e| ApiError::new(e, locale);
+    service::require_organiser(&user).map_err(error)?;
+    let prepared = tours::prepare(&state.db, &request).await.map_err(error)?;
+    tours::solve_now(&state.solver, prepared, Arc::new(Progress::default()))
+        .await
+        .map(Json)
+        .map_err(error)
+}
+
+/// The tour's route as GPX; drafts and salons have none (404).
+pub async fn route_gpx(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let error = |e| ApiError::new(e, locale);
+    let id = id_of(&id, locale)?;
+    let event = service::event_summary(&state.db, id).await.map_err(error)?;
+    if event.status == EventStatus::Draft || event.kind != EventKind::Tour {
+        return Err(error(AppError::not_found()));
+    }
+    let stops = service::stops(&state.db, id).await.map_err(error)?;
+    let depot = accept::accepted_plan(&state.db, id)
+        .await
+        .map_err(error)?
+        .map(|(_, plan)| plan.depot);
+    let body = gpx::route_gpx(&event.name_fr, depot.as_ref(), &stops);
+    Ok((
+        [
+            (
+                CONTENT_TYPE,
+                "application/gpx+xml; charset=utf-8".to_owned(),
+            ),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"souk-tour-{id}.gpx\""),
+            ),
+            (CACHE_CONTROL, "public, max-age=300".to_owned()),
+        ],
+        body,
+    )
+        .into_response())
+}
