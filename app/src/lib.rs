@@ -103,6 +103,7 @@ fn Page() -> impl IntoView {
                     <Route path=path!("/markets/:id") view=markets::EventPage ssr=SsrMode::Async />
                     <Route path=path!("/organiser/events") view=markets::OrganiserEventsPage />
                     <Route path=path!("/organiser/events/:id") view=markets::OrganiserEventPage ssr=SsrMode::Async />
+                    <Route path=path!("/organiser/events/:id/route") view=tours::TourPlannerPage ssr=SsrMode::Async />
                     <Route path=path!("/organiser/sites") view=markets::SitesPage />
                     <Route path=path!("/notifications") view=notifications::NotificationsPage />
                 </Routes>

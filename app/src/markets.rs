@@ -19,8 +19,8 @@ pub mod sites;
 mod views;
 
 pub use views::{
-    dates_text, kind_label, CalendarPage, EventPage, MyApplicationsPage, NearbyPage,
-    OrganiserEventPage, OrganiserEventsPage, SitesPage,
+    dates_text, event_id_param, kind_label, CalendarPage, EventPage, MyApplicationsPage,
+    NearbyPage, OrganiserEventPage, OrganiserEventsPage, SitesPage,
 };
 
 use crate::catalogue::ProductCard;

@@ -6,6 +6,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod gpx;
 #[cfg(feature = "ssr")]
+pub mod matrix;
+#[cfg(feature = "ssr")]
 pub mod planner;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -13,3 +15,6 @@ pub mod service;
 pub mod solomon;
 #[cfg(feature = "ssr")]
 pub mod solver;
+mod views;
+
+pub use views::{TourChecks, TourPlannerPage};

@@ -382,6 +382,8 @@ pub struct SolveStatus {
 pub struct Breach {
     pub day: Day,
     pub site: String,
+    pub name_fr: String,
+    pub name_ar: String,
     pub code: ErrorCode,
 }
 
@@ -458,7 +460,7 @@ mod tests {
         assert_eq!(draft.sites[1].day, Day::parse("2026-12-08").ok());
         assert_eq!(
             (draft.drive_from, draft.drive_until, draft.driving_limit),
-            (360, 1200, 360)
+            (360, 1260, 540)
         );
     }
 

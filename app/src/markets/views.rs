@@ -7,7 +7,7 @@ mod organiser;
 
 pub use applications::MyApplicationsPage;
 pub use calendar::{CalendarPage, NearbyPage};
-pub use event::EventPage;
+pub use event::{event_id_param, EventPage};
 pub use organiser::{OrganiserEventPage, OrganiserEventsPage, SitesPage};
 
 use super::{CalendarEntry, Site};
@@ -83,6 +83,7 @@ pub fn entry_markers(locale: Locale, entries: &[CalendarEntry]) -> Vec<MapMarker
                 ),
                 href: format!("/markets/{}", entry.event_id),
                 number: None,
+                pale: false,
             });
         }
     }

@@ -229,6 +229,8 @@ pub async fn check_tour(db: &Db, event_id: i64) -> Result<Vec<Breach>, AppError>
         .map(|code| Breach {
             day: start,
             site: code,
+            name_fr: String::new(),
+            name_ar: String::new(),
             code: ErrorCode::MustVisitMissing,
         })
         .collect();
@@ -251,7 +253,7 @@ pub async fn check_tour(db: &Db, event_id: i64) -> Result<Vec<Breach>, AppError>
         });
     }
     if sites.is_empty() {
-        return Ok(breaches);
+        return named(db, breaches).await;
     }
     request.sites = sites;
     request.provinces.clear();
@@ -263,9 +265,11 @@ pub async fn check_tour(db: &Db, event_id: i64) -> Result<Vec<Breach>, AppError>
             breaches.extend(errors.0.into_iter().map(|(field, code)| Breach {
                 day: start,
                 site: field.trim_start_matches("site:").to_owned(),
+                name_fr: String::new(),
+                name_ar: String::new(),
                 code,
             }));
-            return Ok(breaches);
+            return named(db, breaches).await;
         }
         Err(other) => return Err(other),
     };
@@ -288,8 +292,25 @@ pub async fn check_tour(db: &Db, event_id: i64) -> Result<Vec<Breach>, AppError>
             .map(|(day, site, code)| Breach {
                 day: start.plus(i64::from(day)),
                 site,
+                name_fr: String::new(),
+                name_ar: String::new(),
                 code,
             }),
     );
+    named(db, breaches).await
+}
+
+/// Fills in the sites' names (the code stays when it names no site).
+async fn named(db: &Db, mut breaches: Vec<Breach>) -> Result<Vec<Breach>, AppError> {
+    for breach in &mut breaches {
+        let row = sqlx::query("SELECT name_fr, name_ar FROM sites WHERE code = $1")
+            .bind(&breach.site)
+            .fetch_optional(db.pool())
+            .await?;
+        (breach.name_fr, breach.name_ar) = match row {
+            Some(row) => (row.try_get("name_fr")?, row.try_get("name_ar")?),
+            None => (breach.site.clone(), breach.site.clone()),
+        };
+    }
     Ok(breaches)
 }

@@ -3,110 +3,14 @@
 //! windows per day, checks of what can never fit, and the organiser's own order.
 use super::solver::{self, Alternative, Breach, Limits, Progress, Routing, Solved, Visit};
 use crate::domain::tours::{
-    pair_field, site_field, PlanPlace, PlanRoute, PlanStop, Totals, TourDraft, TourPlan, Unvisited,
+    site_field, PlanPlace, PlanRoute, PlanStop, Totals, TourDraft, TourPlan, Unvisited,
 };
 use crate::domain::{ErrorCode, FieldErrors};
-use crate::markets::sites::geodesic_m;
-use std::collections::HashMap;
 use std::sync::Arc;
 
+pub use super::matrix::Matrix;
+
 const DAY: f64 = 24.0 * 60.0;
-
-/// Road distances (km) and driving times (minutes) between places, row-major.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Matrix {
-    pub size: usize,
-    pub km: Vec<f64>,
-    pub minutes: Vec<f64>,
-}
-
-impl Matrix {
-    pub fn km(&self, from: usize, to: usize) -> f64 {
-        self.km[from * self.size + to]
-    }
-
-    pub fn minutes(&self, from: usize, to: usize) -> f64 {
-        self.minutes[from * self.size + to]
-    }
-
-    /// Geodesic distance times the road factor, driven at an average speed.
-    pub fn geodesic(places: &[PlanPlace], road_factor: f64, speed_kmh: f64) -> Self {
-        let size = places.len();
-        let mut km = vec![0.0; size * size];
-        for (i, a) in places.iter().enumerate() {
-            for (j, b) in places.iter().enumerate() {
-                km[i * size + j] = geodesic_m(a.lat, a.lon, b.lat, b.lon) / 1000.0 * road_factor;
-            }
-        }
-        let minutes = km.iter().map(|km| km / speed_kmh * 60.0).collect();
-        Self { size, km, minutes }
-    }
-
-    /// An imported matrix, `from,to,km,minutes` per line (a header line is allowed, `;`
-    /// too); every ordered pair of these places must be there.
-    pub fn from_csv(places: &[PlanPlace], csv: &str) -> Result<Self, FieldErrors> {
-        let index: HashMap<&str, usize> = places
-            .iter()
-            .enumerate()
-            .map(|(i, place)| (place.code.as_str(), i))
-            .collect();
-        let size = places.len();
-        let mut km = vec![f64::NAN; size * size];
-        let mut minutes = vec![f64::NAN; size * size];
-        let mut errors = FieldErrors::new();
-        for (number, line) in csv.lines().enumerate() {
-            let cells: Vec<&str> = line.split([',', ';']).map(str::trim).collect();
-            if cells.iter().all(|cell| cell.is_empty()) {
-                continue;
-            }
-            let numbers = (
-                cells
-                    .get(2)
-                    .and_then(|v| v.replace(' ', "").parse::<f64>().ok()),
-                cells
-                    .get(3)
-                    .and_then(|v| v.replace(' ', "").parse::<f64>().ok()),
-            );
-            let (Some(distance), Some(time)) = numbers else {
-                if number > 0 || cells.len() != 4 {
-                    errors.add("matrix_csv", ErrorCode::CsvMalformed);
-                    break;
-                }
-                continue;
-            };
-            if !(distance >= 0.0 && time >= 0.0 && distance.is_finite() && time.is_finite()) {
-                errors.add("matrix_csv", ErrorCode::CsvMalformed);
-                break;
-            }
-            let from = cells[0].to_lowercase();
-            let to = cells[1].to_lowercase();
-            if let (Some(&i), Some(&j)) = (index.get(from.as_str()), index.get(to.as_str())) {
-                km[i * size + j] = distance;
-                minutes[i * size + j] = time;
-            }
-        }
-        for i in 0..size {
-            km[i * size + i] = 0.0;
-            minutes[i * size + i] = 0.0;
-        }
-        let mut missing = 0;
-        for (i, a) in places.iter().enumerate() {
-            for (j, b) in places.iter().enumerate() {
-                if km[i * size + j].is_nan() {
-                    missing += 1;
-                    if missing <= 5 {
-                        errors.add(&pair_field(&a.code, &b.code), ErrorCode::MatrixPairMissing);
-                    }
-                }
-            }
-        }
-        if errors.is_empty() {
-            Ok(Self { size, km, minutes })
-        } else {
-            Err(errors)
-        }
-    }
-}
 
 /// What the planner is asked to visit: place 0 is the depot; each candidate is a site
 /// (alternatives of one) or a province (its sites as alternatives).
@@ -534,5 +438,109 @@ pub fn candidate_field(code: &str, province: bool) -> String {
         format!("province:{code}")
     } else {
         site_field(code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::markets::Day;
+    use crate::domain::tours::{SiteRequest, TourRequest};
+
+    /// The nine prefecture and province seats of Fès-Meknès, from the seed file.
+    fn seats() -> Vec<PlanPlace> {
+        let region: serde_json::Value =
+            serde_json::from_str(include_str!("../../../migrations/seed/fes-meknes.json"))
+                .expect("the seed file");
+        region["provinces"]
+            .as_array()
+            .expect("provinces")
+            .iter()
+            .map(|p| PlanPlace {
+                code: p["code"].as_str().expect("code").to_owned(),
+                site_id: None,
+                name_fr: p["seat_fr"].as_str().expect("seat").to_owned(),
+                name_ar: String::new(),
+                province: p["code"].as_str().expect("code").to_owned(),
+                lat: p["lat"].as_f64().expect("lat"),
+                lon: p["lon"].as_f64().expect("lon"),
+            })
+            .collect()
+    }
+
+    fn shortest_tour(
+        matrix: &Matrix,
+        rest: &mut Vec<usize>,
+        at: usize,
+        so_far: f64,
+        best: &mut f64,
+    ) {
+        if rest.is_empty() {
+            *best = best.min(so_far + matrix.km(at, 0));
+            return;
+        }
+        for i in 0..rest.len() {
+            let next = rest.remove(i);
+            let km = so_far + matrix.km(at, next);
+            if km < *best {
+                shortest_tour(matrix, rest, next, km, best);
+            }
+            rest.insert(i, next);
+        }
+    }
+
+    #[test]
+    fn the_nine_seat_tour_from_fes_is_the_exhaustive_optimum_on_geodesic_roads() {
+        let places = seats();
+        assert_eq!(places.len(), 9);
+        assert_eq!(places[0].code, "fes");
+        let today = Day::parse("2026-12-01").expect("a day");
+        let request = TourRequest {
+            start: "2026-12-02".into(),
+            days: 1,
+            opens_at: "00:00".into(),
+            closes_at: "23:59".into(),
+            market_minutes: 1,
+            drive_from: "00:00".into(),
+            drive_until: "23:59".into(),
+            driving_limit_minutes: 1440,
+            speed_kmh: 130.0,
+            seconds: 3,
+            sites: places[1..]
+                .iter()
+                .map(|p| SiteRequest {
+                    site: p.code.clone(),
+                    must_visit: true,
+                    ..SiteRequest::default()
+                })
+                .collect(),
+            ..TourRequest::default()
+        };
+        let draft = request.parse(today).expect("a valid problem");
+        let matrix = Matrix::geodesic(&places, draft.road_factor, draft.speed_kmh);
+        let candidates: Vec<Candidate> = (1..places.len())
+            .map(|i| Candidate {
+                field: site_field(&places[i].code),
+                must_visit: true,
+                places: vec![i],
+                day: None,
+                load_kg: 0,
+                opens_at: draft.opens_at,
+                closes_at: draft.closes_at,
+            })
+            .collect();
+        let plan = plan(&draft, &places, &matrix, &candidates, Arc::default()).expect("a plan");
+
+        let mut optimum = f64::INFINITY;
+        shortest_tour(&matrix, &mut (1..9).collect(), 0, 0.0, &mut optimum);
+        assert_eq!(plan.routes.len(), 1);
+        assert_eq!(plan.totals.stops, 8);
+        assert!(
+            (plan.totals.km - optimum).abs() < 1e-6,
+            "solver {} km, exhaustive optimum {optimum} km",
+            plan.totals.km
+        );
+        let own = plan.own.expect("the listed order");
+        assert!(own.km >= optimum - 1e-6);
     }
 }

@@ -14,6 +14,8 @@ pub struct MapMarker {
     pub href: String,
     /// Shown inside the marker (a stop's order), if any.
     pub number: Option<usize>,
+    /// A marker not (yet) chosen is drawn pale.
+    pub pale: bool,
 }
 
 /// An equirectangular projection of a box around the points, scaled at its middle
@@ -77,6 +79,12 @@ pub fn RegionMap(
     #[prop(optional)]
     route: bool,
     #[prop(default = None)] origin: Option<(f64, f64)>,
+    /// Lines of their own (a plan's days), each drawn in its colour.
+    #[prop(optional)]
+    lines: Vec<Vec<(f64, f64)>>,
+    /// Clicking a marker calls this with its index instead of following its link.
+    #[prop(optional)]
+    on_pick: Option<Callback<usize>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
@@ -96,6 +104,18 @@ pub fn RegionMap(
             .join(" ")
     });
     let marker_count = markers.len();
+    let lines: Vec<String> = lines
+        .iter()
+        .map(|line| {
+            line.iter()
+                .map(|(lat, lon)| {
+                    let (x, y) = projection.point(*lat, *lon);
+                    format!("{x},{y}")
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
     view! {
         <figure class="region-map">
             <svg viewBox=view_box role="img" aria-label=td_string!(locale, map_label) xmlns="http://www.w3.org/2000/svg" data-testid="region-map" data-markers=marker_count>
@@ -115,10 +135,20 @@ pub fn RegionMap(
                     }
                 }).collect_view()}
                 {route_points.map(|points| view! { <polyline class="map-route" points=points /> })}
-                {markers.into_iter().map(|m| {
+                {lines.into_iter().enumerate().map(|(day, points)| view! {
+                    <polyline class=format!("map-day map-day-{}", day % 4) points=points data-testid="map-day" />
+                }).collect_view()}
+                {markers.into_iter().enumerate().map(|(index, m)| {
                     let (x, y) = projection.point(m.lat, m.lon);
+                    let class = if m.pale { "map-marker pale" } else { "map-marker" };
+                    let pick = move |ev: leptos::ev::MouseEvent| {
+                        if let Some(on_pick) = on_pick {
+                            ev.prevent_default();
+                            on_pick.run(index);
+                        }
+                    };
                     view! {
-                        <a href=m.href class="map-marker">
+                        <a href=m.href class=class on:click=pick data-testid="map-marker">
                             <circle cx=x cy=y r="11"><title>{m.label}</title></circle>
                             {m.number.map(|n| view! { <text x=x y=y + 5.0 text-anchor="middle">{n}</text> })}
                         </a>

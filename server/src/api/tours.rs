@@ -1,5 +1,6 @@
 //! `/api/v1/tours/solve` and `/api/v1/events/{id}/route.gpx`: tour routing as JSON and GPX.
 use super::{id_of, ApiError, JsonBody, RequestLocale, SignedIn};
+use app::accounts::session::user_from_headers;
 use app::domain::markets::{EventKind, EventStatus};
 use app::domain::tours::{TourPlan, TourRequest};
 use app::error::AppError;
@@ -9,6 +10,7 @@ use app::tours::solver::Progress;
 use app::tours::{accept, gpx, service as tours};
 use axum::extract::{Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use std::sync::Arc;
@@ -30,16 +32,21 @@ pub async fn solve(
         .map_err(error)
 }
 
-/// The tour's route as GPX; drafts and salons have none (404).
+/// The tour's route as GPX; salons have none, and a draft's only organisers see (404).
 pub async fn route_gpx(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
+    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let error = |e| ApiError::new(e, locale);
     let id = id_of(&id, locale)?;
     let event = service::event_summary(&state.db, id).await.map_err(error)?;
-    if event.status == EventStatus::Draft || event.kind != EventKind::Tour {
+    let organiser = user_from_headers(&state, &headers)
+        .await
+        .map_err(error)?
+        .is_some_and(|user| service::require_organiser(&user).is_ok());
+    if (event.status == EventStatus::Draft && !organiser) || event.kind != EventKind::Tour {
         return Err(error(AppError::not_found()));
     }
     let stops = service::stops(&state.db, id).await.map_err(error)?;

@@ -80,6 +80,7 @@ fn EventView(
             label: site_name(locale, venue),
             href: format!("/markets/{}", s.id),
             number: None,
+            pale: false,
         }],
         None => event
             .stops
@@ -91,6 +92,7 @@ fn EventView(
                 label: format!("{} — {}", stop.day, site_name(locale, &stop.site)),
                 href: format!("/markets/{}#stop-{}", s.id, stop.id),
                 number: Some(n + 1),
+                pale: false,
             })
             .collect(),
     };

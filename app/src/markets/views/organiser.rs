@@ -257,7 +257,10 @@ fn EventPlanner(event: EventDetail, sites: Vec<Site>, refresh: Callback<()>) -> 
             </div>
         </section>
         {match s.kind {
-            EventKind::Tour => view! { <StopsEditor event_id=s.id stops=event.stops.clone() sites=sites.clone() editable refresh /> }.into_any(),
+            EventKind::Tour => view! {
+                <crate::tours::TourChecks event_id=s.id />
+                <StopsEditor event_id=s.id stops=event.stops.clone() sites=sites.clone() editable refresh />
+            }.into_any(),
             EventKind::Salon => view! { <StandPlanEditor event_id=s.id stands=event.stands.clone() editable refresh /> }.into_any(),
         }}
         <ApplicationsPanel event_id=s.id stops=event.stops.clone() refresh />
