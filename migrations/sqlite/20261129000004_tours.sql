@@ -19,6 +19,8 @@ CREATE TABLE tour_solves (
     updated_at     INTEGER NOT NULL
 );
 CREATE INDEX tour_solves_event_idx ON tour_solves (event_id, state);
+-- One unfinished solve per tour: a second Optimise click gets 409, not a second solve.
+CREATE UNIQUE INDEX tour_solves_unfinished_key ON tour_solves (event_id) WHERE state IN ('queued', 'running');
 
 -- The plan a tour was accepted from, with the constraints it was made under: hand
 -- edits of the stops are measured against them.

@@ -73,3 +73,58 @@ pub fn route_gpx(name: &str, depot: Option<&PlanPlace>, stops: &[Stop]) -> Strin
     gpx.push_str("</gpx>\n");
     gpx
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::markets::Day;
+    use crate::markets::Site;
+
+    fn stop(day: &str, name: &str, lat: f64) -> Stop {
+        Stop {
+            id: 1,
+            site: Site {
+                id: 1,
+                code: "x".into(),
+                kind: "market".into(),
+                name_fr: name.into(),
+                name_ar: String::new(),
+                address: String::new(),
+                lat,
+                lon: -5.0,
+                province_code: String::new(),
+                province_fr: String::new(),
+                province_ar: String::new(),
+                province_en: String::new(),
+            },
+            day: Day::parse(day).expect("day"),
+            opens_at: 540,
+            closes_at: 780,
+        }
+    }
+
+    #[test]
+    fn one_route_per_day_from_and_back_to_the_depot_with_escaped_names() {
+        let depot = PlanPlace {
+            code: "fes".into(),
+            site_id: None,
+            name_fr: "Fès".into(),
+            name_ar: String::new(),
+            province: "fes".into(),
+            lat: 34.0,
+            lon: -5.0,
+        };
+        let stops = [
+            stop("2026-12-07", "Souk <A> & B", 34.1),
+            stop("2026-12-07", "C", 34.2),
+            stop("2026-12-08", "D", 34.3),
+        ];
+        let gpx = route_gpx("Tournée", Some(&depot), &stops);
+        assert_eq!(gpx.matches("<wpt ").count(), 3);
+        assert_eq!(gpx.matches("<rte>").count(), 2);
+        assert_eq!(gpx.matches("<rtept ").count(), 3 + 4);
+        assert!(gpx.contains("Souk &lt;A&gt; &amp; B"));
+        assert!(gpx.contains("<desc>2026-12-07 09:00–13:00</desc>"));
+        assert!(gpx.ends_with("</gpx>\n"));
+    }
+}

@@ -61,7 +61,9 @@ impl Matrix {
                     .and_then(|v| v.replace(' ', "").parse::<f64>().ok()),
             );
             let (Some(distance), Some(time)) = numbers else {
-                if number > 0 || cells.len() != 4 {
+                // A header line has words where the numbers go, both of them.
+                let header = number == 0 && numbers.0.is_none() && numbers.1.is_none();
+                if !header || cells.len() != 4 {
                     errors.add("matrix_csv", ErrorCode::CsvMalformed);
                     break;
                 }
@@ -98,5 +100,56 @@ impl Matrix {
         } else {
             Err(errors)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place(code: &str, lat: f64, lon: f64) -> PlanPlace {
+        PlanPlace {
+            code: code.into(),
+            site_id: None,
+            name_fr: code.into(),
+            name_ar: code.into(),
+            province: String::new(),
+            lat,
+            lon,
+        }
+    }
+
+    #[test]
+    fn geodesic_distances_carry_the_road_factor_and_the_speed() {
+        let places = [
+            place("fes", 34.0331, -5.0003),
+            place("meknes", 33.8935, -5.5473),
+        ];
+        let matrix = Matrix::geodesic(&places, 1.3, 65.0);
+        let crow = geodesic_m(34.0331, -5.0003, 33.8935, -5.5473) / 1000.0;
+        assert!((matrix.km(0, 1) - crow * 1.3).abs() < 1e-9);
+        assert!((matrix.minutes(1, 0) - crow * 1.3 / 65.0 * 60.0).abs() < 1e-9);
+        assert_eq!(matrix.km(1, 1), 0.0);
+    }
+
+    #[test]
+    fn an_imported_matrix_needs_every_pair() {
+        let places = [
+            place("a", 0.0, 0.0),
+            place("b", 0.0, 0.0),
+            place("c", 0.0, 0.0),
+        ];
+        let full = "from;to;km;minutes\na;b;10;12\nb;a;11;13\na;c;5;6\nc;a;5;6\nb;c;7;8\nc;b;7;8\nz;a;1;1\n";
+        let matrix = Matrix::from_csv(&places, full).expect("complete");
+        assert_eq!((matrix.km(1, 0), matrix.minutes(1, 0)), (11.0, 13.0));
+        let missing =
+            Matrix::from_csv(&places, "a,b,10,12\nb,a,11,13\n").expect_err("pairs missing");
+        assert_eq!(
+            missing.get(&pair_field("a", "c")),
+            Some(ErrorCode::MatrixPairMissing)
+        );
+        let malformed = Matrix::from_csv(&places, "a,b,ten,12\n").expect_err("not a number");
+        assert_eq!(missing.0.len(), 4);
+        assert_eq!(malformed.get("matrix_csv"), Some(ErrorCode::CsvMalformed));
     }
 }

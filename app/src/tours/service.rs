@@ -3,7 +3,7 @@
 use super::planner::{self, candidate_field, Candidate, Matrix};
 use super::solver::Progress;
 use crate::accounts::CurrentUser;
-use crate::db::{now, Db};
+use crate::db::{is_unique_violation, now, Db};
 use crate::domain::markets::Day;
 use crate::domain::tours::{
     site_field, PlanPlace, SolveState, SolveStatus, TourDraft, TourPlan, TourRequest,
@@ -249,23 +249,32 @@ pub async fn start_solve(
     let prepared = prepare(db, request).await?;
     let at = now();
     let json = serde_json::to_string(request).map_err(|_| AppError::Internal)?;
-    let id: Option<i64> = sqlx::query(
+    // A solve whose server went away stops counting as unfinished.
+    sqlx::query(
+        "UPDATE tour_solves SET state = 'failed' WHERE event_id = $1 AND state IN ('queued', 'running') AND updated_at < $2",
+    )
+    .bind(event_id)
+    .bind(at - STALE_SECS)
+    .execute(db.pool())
+    .await?;
+    let inserted = sqlx::query(
         "INSERT INTO tour_solves (event_id, requested_by, request, state, seconds, created_at, updated_at)
-         SELECT $1, $2, $3, 'queued', $4, $5, $5
-         WHERE NOT EXISTS (SELECT 1 FROM tour_solves WHERE event_id = $1 AND state IN ('queued', 'running') AND updated_at > $6)
-         RETURNING id",
+         VALUES ($1, $2, $3, 'queued', $4, $5, $5) RETURNING id",
     )
     .bind(event_id)
     .bind(organiser.id)
     .bind(json)
     .bind(i64::from(prepared.draft.seconds))
     .bind(at)
-    .bind(at - STALE_SECS)
-    .fetch_optional(db.pool())
-    .await?
-    .map(|row| row.try_get("id"))
-    .transpose()?;
-    let id = id.ok_or(AppError::conflict(ErrorCode::TourRunning))?;
+    .fetch_one(db.pool())
+    .await;
+    let id: i64 = match inserted {
+        Ok(row) => row.try_get("id")?,
+        Err(error) if is_unique_violation(&error, "tour_solves_unfinished_key") => {
+            return Err(AppError::conflict(ErrorCode::TourRunning));
+        }
+        Err(error) => return Err(error.into()),
+    };
     tokio::spawn(run_solve(db.clone(), slots.clone(), id, prepared));
     Ok(id)
 }
@@ -274,7 +283,30 @@ pub async fn start_solve(
 /// stop request, then its plan or its errors.
 async fn run_solve(db: Db, slots: SolverSlots, id: i64, prepared: Prepared) {
     let progress = Arc::new(Progress::default());
-    let permit = slots.0.clone().acquire_owned().await;
+    // Queued behind another solve: keep the row alive, and give up if asked to stop.
+    let acquire = slots.0.clone().acquire_owned();
+    tokio::pin!(acquire);
+    let permit = loop {
+        tokio::select! {
+            permit = &mut acquire => break permit,
+            () = tokio::time::sleep(Duration::from_secs(2)) => {
+                let stop = sqlx::query("UPDATE tour_solves SET updated_at = $1 WHERE id = $2 RETURNING stop_requested")
+                    .bind(now())
+                    .bind(id)
+                    .fetch_one(db.pool())
+                    .await
+                    .and_then(|row| row.try_get::<i64, _>("stop_requested"));
+                if matches!(stop, Ok(requested) if requested != 0) {
+                    let _ = sqlx::query("UPDATE tour_solves SET state = 'stopped', updated_at = $1 WHERE id = $2")
+                        .bind(now())
+                        .bind(id)
+                        .execute(db.pool())
+                        .await;
+                    return;
+                }
+            }
+        }
+    };
     let started = Instant::now();
     let _ = sqlx::query("UPDATE tour_solves SET state = 'running', updated_at = $1 WHERE id = $2")
         .bind(now())

@@ -366,12 +366,15 @@ fn TourPlannerView(data: TourPlanner) -> impl IntoView {
             })}
             {move || solve.get().map(|status| view! { <SolveProgress status /> })}
         </section>
+        {move || solve.with(Option::is_none).then(|| data.with_value(|d| d.accepted.clone()).map(|plan| view! {
+            <Itinerary plan solve_id=None event_id stops=0 />
+        }))}
         {move || solve.get().and_then(|status| {
             if !status.errors.0.is_empty() {
                 Some(view! { <section class="card"><Problems data=data.get_value() errors=status.errors.clone() /></section> }.into_any())
             } else {
                 status.plan.clone().map(|plan| view! {
-                    <Itinerary plan solve_id=status.id event_id stops=data.with_value(|d| d.event.stop_count) />
+                    <Itinerary plan solve_id=Some(status.id) event_id stops=data.with_value(|d| d.event.stop_count) />
                 }.into_any())
             }
         })}

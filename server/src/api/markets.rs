@@ -158,7 +158,7 @@ pub async fn calendar_feed(
     Ok(calendar_response(body, "souk.ics"))
 }
 
-/// One event's `.ics`; a draft does not exist for the public (404).
+/// One event's `.ics`; a draft exists only for organisers (404 for the others).
 pub async fn event_calendar(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -169,7 +169,11 @@ pub async fn event_calendar(
     let event = service::event_summary(&state.db, id)
         .await
         .map_err(|e| ApiError::new(e, locale))?;
-    if event.status == EventStatus::Draft {
+    let organiser = user_from_headers(&state, &headers)
+        .await
+        .map_err(|e| ApiError::new(e, locale))?
+        .is_some_and(|user| service::require_organiser(&user).is_ok());
+    if event.status == EventStatus::Draft && !organiser {
         return Err(ApiError::new(AppError::not_found(), locale));
     }
     let filter = CalendarFilter {

@@ -65,11 +65,18 @@ pub fn PlanMap(plan: TourPlan, provinces: Vec<crate::domain::ProvinceSummary>) -
 }
 
 #[component]
-pub fn Itinerary(plan: TourPlan, solve_id: i64, event_id: i64, stops: i64) -> impl IntoView {
+pub fn Itinerary(
+    plan: TourPlan,
+    /// The solve to accept; none for the plan already accepted.
+    solve_id: Option<i64>,
+    event_id: i64,
+    stops: i64,
+) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let accept = ServerAction::<AcceptTourPlan>::new();
-    let accepted = RwSignal::new(false);
+    let accepted = RwSignal::new(solve_id.is_none());
+    let solve_id = solve_id.unwrap_or_default();
     on_success(accept, Callback::new(move |_| accepted.set(true)));
     let totals = plan.totals;
     let saving = plan.own.map(|own| own.km - totals.km);
@@ -77,6 +84,8 @@ pub fn Itinerary(plan: TourPlan, solve_id: i64, event_id: i64, stops: i64) -> im
     view! {
         <section class="card itinerary" data-testid="itinerary">
             <h2>{t!(i18n, tour_itinerary)}</h2>
+            <p class="no-print"><a href=format!("/api/v1/events/{event_id}/route.gpx")>{t!(i18n, tour_gpx)}</a> " · "
+                <a href=format!("/api/v1/events/{event_id}/calendar.ics")>{t!(i18n, tour_ics)}</a></p>
             <p class="totals" data-testid="plan-totals" data-km=format!("{:.3}", totals.km)>
                 <strong>{km_text(totals.km)}</strong> " · " {duration_text(totals.driving_minutes)} " " {t!(i18n, tour_of_driving)}
                 " · " {totals.days} " " {t!(i18n, tour_days_used)} " · " {totals.stops} " " {t!(i18n, tour_stops)}
@@ -94,6 +103,7 @@ pub fn Itinerary(plan: TourPlan, solve_id: i64, event_id: i64, stops: i64) -> im
                             <td>{place_name(locale, &stop.place)}</td>
                             <td dir="ltr">{clock_text(stop.arrives_at)}</td>
                             <td dir="ltr">{clock_text(stop.opens_at)} "–" {clock_text(stop.closes_at)}</td>
+                            <td dir="ltr">{clock_text(stop.leaves_at)}</td>
                             <td dir="ltr">{km_text(stop.km)}</td>
                             <td dir="ltr">{duration_text(stop.driving_minutes)}</td>
                             <td dir="ltr">{stop.load_kg} " kg"</td>
@@ -103,14 +113,14 @@ pub fn Itinerary(plan: TourPlan, solve_id: i64, event_id: i64, stops: i64) -> im
                 view! {
                     <h3>{route.day.to_string()} {(route.vehicle > 0).then(|| format!(" · {} {}", td_string!(locale, tour_vehicle), route.vehicle + 1))}</h3>
                     <table class="itinerary-day">
-                        <thead><tr><th>"#"</th><th>{t!(i18n, tour_stop_site)}</th><th>{t!(i18n, tour_arrival)}</th><th>{t!(i18n, tour_market)}</th><th>"km"</th><th>{t!(i18n, tour_driving)}</th><th>{t!(i18n, tour_load)}</th></tr></thead>
+                        <thead><tr><th>"#"</th><th>{t!(i18n, tour_stop_site)}</th><th>{t!(i18n, tour_arrival)}</th><th>{t!(i18n, tour_market)}</th><th>{t!(i18n, tour_departure)}</th><th>"km"</th><th>{t!(i18n, tour_driving)}</th><th>{t!(i18n, tour_load)}</th></tr></thead>
                         <tbody>
-                            <tr class="depot-row"><td></td><td>{t!(i18n, tour_leave)} " " {place_name(locale, &plan.depot)}</td><td dir="ltr">{clock_text(route.leaves_at)}</td><td></td><td></td><td></td><td></td></tr>
+                            <tr class="depot-row"><td></td><td>{t!(i18n, tour_leave)} " " {place_name(locale, &plan.depot)}</td><td></td><td></td><td dir="ltr">{clock_text(route.leaves_at)}</td><td></td><td></td><td></td></tr>
                             {rows}
-                            <tr class="depot-row"><td></td><td>{t!(i18n, tour_back_at)} " " {place_name(locale, &plan.depot)}</td><td dir="ltr">{clock_text(route.back_at)}</td><td></td>
+                            <tr class="depot-row"><td></td><td>{t!(i18n, tour_back_at)} " " {place_name(locale, &plan.depot)}</td><td dir="ltr">{clock_text(route.back_at)}</td><td></td><td></td>
                                 <td dir="ltr">{km_text(route.back_km)}</td><td dir="ltr">{duration_text(route.back_minutes)}</td><td></td></tr>
                         </tbody>
-                        <tfoot><tr><td></td><td>{t!(i18n, tour_day_total)}</td><td></td><td></td><td dir="ltr">{km_text(route.km)}</td><td dir="ltr">{duration_text(route.driving_minutes)}</td><td dir="ltr">{route.load_kg} " kg"</td></tr></tfoot>
+                        <tfoot><tr><td></td><td>{t!(i18n, tour_day_total)}</td><td></td><td></td><td></td><td dir="ltr">{km_text(route.km)}</td><td dir="ltr">{duration_text(route.driving_minutes)}</td><td dir="ltr">{route.load_kg} " kg"</td></tr></tfoot>
                     </table>
                 }
             }).collect_view()}
