@@ -593,13 +593,16 @@ async fn a_plan_is_solved_watched_accepted_and_published(engine: Engine) {
             >= plan["totals"]["km"].as_f64().expect("km") - 1e-6
     );
 
-    // Nothing is public while the tour is a draft.
+    // Nothing is public while the tour is a draft; organisers may look.
+    let token = app.session_token();
+    app.set_session_token(None);
     assert_eq!(
         app.get(&format!("/api/v1/events/{tour}/route.gpx"))
             .await
             .status(),
         StatusCode::NOT_FOUND
     );
+    app.set_session_token(token);
     let accepted = app
         .call_server_fn(
             AcceptTourPlan::PATH,
