@@ -47,6 +47,10 @@ describe('Tour routing in Chromium', () => {
     for (const province of ['taza', 'taounate', 'sefrou']) {
       await organiser.getByTestId(`province-${province}`).check();
     }
+    // A site picked on the map: optional, it fits only if the days allow (they do not).
+    const azrou = organiser.locator('[data-testid=region-map] a.map-marker', { has: organiser.locator('title', { hasText: "Souk d'Azrou" }) });
+    await azrou.click();
+    assert.equal(await organiser.getByTestId('site-azrou-souk').isChecked(), true);
     await organiser.getByText('Distances et temps de recherche').click();
     await organiser.getByLabel('Temps de recherche (secondes)').fill('4');
     await organiser.getByLabel('Temps de recherche (secondes)').blur();
@@ -68,6 +72,9 @@ describe('Tour routing in Chromium', () => {
     }
     assert.match(await organiser.getByTestId('plan-totals').innerText(), /\d+,\d km/);
     assert.ok(await organiser.locator('[data-testid=map-day]').count() >= 1, 'the route is drawn per day');
+    assert.equal(await organiser.locator('[data-testid=region-map] a.map-marker').count(), 3, 'numbered stops');
+    assert.ok(await organiser.evaluate(() => [...document.querySelectorAll('[data-testid=region-map] a')].every((a) => a.namespaceURI === 'http://www.w3.org/2000/svg')), 'the map drawn in the browser is SVG throughout');
+    assert.match(await organiser.getByTestId('unvisited').innerText(), /Souk d'Azrou/);
     await organiser.screenshot({ path: 'end2end/test-results/tour-plan.png', fullPage: true });
 
     await organiser.getByTestId('accept-plan').click();

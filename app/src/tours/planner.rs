@@ -174,6 +174,7 @@ pub fn routing(draft: &TourDraft, matrix: &Matrix, candidates: &[(usize, &Candid
                     })
                     .collect(),
                 load: i32::try_from(candidate.load_kg).unwrap_or(i32::MAX),
+                must: candidate.must_visit,
             }
         })
         .collect();
@@ -286,6 +287,7 @@ pub fn plan(
         .collect();
     routes.sort_by_key(|route| (route.day, route.vehicle));
     unvisited.sort_by_key(|(index, _)| *index);
+    let left_out: Vec<usize> = unvisited.iter().map(|(index, _)| *index).collect();
     let unvisited = unvisited
         .into_iter()
         .map(|(index, reason)| Unvisited {
@@ -294,7 +296,14 @@ pub fn plan(
         })
         .collect();
     let totals = totals(&routes);
-    let own = own_order(draft, places, matrix, candidates);
+    // The organiser's order over the same sites as the plan, so the two compare.
+    let visited: Vec<Candidate> = candidates
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| !left_out.contains(index))
+        .map(|(_, candidate)| candidate.clone())
+        .collect();
+    let own = own_order(draft, places, matrix, &visited);
     Ok(TourPlan {
         depot: places[0].clone(),
         routes,

@@ -61,6 +61,7 @@ pub fn parse(text: &str) -> Result<Routing, String> {
                 windows: vec![(node[4], node[5])],
             }],
             load: node[3] as i32,
+            must: true,
         })
         .collect();
     Ok(Routing {

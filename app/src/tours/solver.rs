@@ -42,6 +42,8 @@ pub struct Routing {
 pub struct Visit {
     pub alternatives: Vec<Alternative>,
     pub load: i32,
+    /// Left out, a must-visit weighs as much as a hundred optional visits.
+    pub must: bool,
 }
 
 /// One way to serve a visit: where, how long, and when service may start.
@@ -179,8 +181,22 @@ pub fn solve(routing: &Routing, limits: Limits, progress: Arc<Progress>) -> Gene
 }
 
 fn goal(routing: &Routing, transport: Arc<dyn TransportCost>) -> GenericResult<GoalContext> {
+    let weights: Arc<Vec<f64>> = Arc::new(
+        routing
+            .visits
+            .iter()
+            .map(|visit| if visit.must { 100.0 } else { 1.0 })
+            .collect(),
+    );
     let mut features = vec![
-        MinimizeUnassignedBuilder::new("min-unassigned").build()?,
+        MinimizeUnassignedBuilder::new("min-unassigned")
+            .set_job_estimator(move |_, job| {
+                job_index(job.dimens().get_job_id())
+                    .ok()
+                    .and_then(|index| weights.get(index).copied())
+                    .unwrap_or(1.0)
+            })
+            .build()?,
         create_minimize_tours_feature("min-tours")?,
         TransportFeatureBuilder::new("min-distance")
             .set_violation_code(TIME_CODE)
@@ -391,13 +407,14 @@ impl Termination for Watch {
     fn is_termination(&self, context: &mut RefinementContext) -> bool {
         if let Some(best) = context.ranked().next() {
             let fitness: Vec<f64> = best.fitness().collect();
-            if let [unserved, routes, distance, ..] = fitness[..] {
+            if let [_, routes, distance, ..] = fitness[..] {
+                let unserved = best.solution.unassigned.len();
                 let mut slot = self
                     .progress
                     .best
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner());
-                *slot = Some((unserved as usize, routes as usize, distance));
+                *slot = Some((unserved, routes as usize, distance));
             }
         }
         self.progress

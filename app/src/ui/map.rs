@@ -127,11 +127,15 @@ pub fn RegionMap(
                 {provinces.into_iter().map(|p| {
                     let (x, y) = projection.point(p.seat_lat, p.seat_lon);
                     let seat = localized(locale, &p.seat_fr, &p.seat_ar, &p.seat_fr).to_owned();
+                    // Inside a `<g>`, the macro knows this `<a>` is SVG's, also when the
+                    // browser builds the map itself (after a solve) instead of the server.
                     view! {
-                        <a href=format!("/provinces/{}", p.code)>
-                            <circle class="map-seat" cx=x cy=y r="5" />
-                            <text class="map-label" x=x + 13.0 y=y + 5.0>{seat}</text>
-                        </a>
+                        <g>
+                            <a href=format!("/provinces/{}", p.code)>
+                                <circle class="map-seat" cx=x cy=y r="5" />
+                                <text class="map-label" x=x + 13.0 y=y + 5.0>{seat}</text>
+                            </a>
+                        </g>
                     }
                 }).collect_view()}
                 {route_points.map(|points| view! { <polyline class="map-route" points=points /> })}
@@ -148,10 +152,12 @@ pub fn RegionMap(
                         }
                     };
                     view! {
+                        <g>
                         <a href=m.href class=class on:click=pick data-testid="map-marker">
                             <circle cx=x cy=y r="11"><title>{m.label}</title></circle>
                             {m.number.map(|n| view! { <text x=x y=y + 5.0 text-anchor="middle">{n}</text> })}
                         </a>
+                        </g>
                     }
                 }).collect_view()}
                 {origin.map(|(lat, lon)| {
