@@ -274,7 +274,7 @@ pub async fn check_tour(db: &Db, event_id: i64) -> Result<Vec<Breach>, AppError>
         Err(other) => return Err(other),
     };
     let index = |code: &str| prepared.places.iter().position(|place| place.code == code);
-    let mut days: Vec<(u32, Vec<(usize, i64, i64)>)> = Vec::new();
+    let mut days: Vec<planner::DayStops> = Vec::new();
     for (code, day, opens, closes) in &stops {
         let Some(place) = index(code) else { continue };
         let offset = start.days_until(*day).max(0) as u32;

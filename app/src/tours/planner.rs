@@ -402,13 +402,16 @@ pub fn own_order(
     totals(&routes)
 }
 
+/// A day (after the start) and its stops as they stand: (place, opens, closes) in order.
+pub type DayStops = (u32, Vec<(usize, i64, i64)>);
+
 /// The problems of stops already on a tour (in visiting order per day), measured
 /// against the constraints the plan was made under: each is (day, site, code).
 pub fn breaches(
     draft: &TourDraft,
     places: &[PlanPlace],
     matrix: &Matrix,
-    days: &[(u32, Vec<(usize, i64, i64)>)],
+    days: &[DayStops],
 ) -> Vec<(u32, String, ErrorCode)> {
     let mut found = Vec::new();
     for (day, stops) in days {

@@ -24,7 +24,7 @@ use itinerary::{Itinerary, PlanMap, SolveProgress};
 pub fn TourPlannerPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = event_id_param();
-    let data = Resource::new(move || id(), load_tour_planner);
+    let data = Resource::new(id, load_tour_planner);
     view! {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
