@@ -40,9 +40,22 @@ pub async fn load_tour_planner(event_id: i64) -> Result<TourPlanner, AppError> {
                     let today = crate::domain::markets::Day::of_timestamp(crate::db::now());
                     let start = event.starts_on.max(today);
                     let days = (start.days_until(event.ends_on) + 1).clamp(1, 14) as u32;
+                    // The stops planned by hand, in their order, are the first candidates
+                    // (and the "own order" the plan is compared with).
+                    let mut sites: Vec<crate::domain::tours::SiteRequest> = Vec::new();
+                    for stop in crate::markets::service::stops(db, event_id).await? {
+                        if !sites.iter().any(|s| s.site == stop.site.code) {
+                            sites.push(crate::domain::tours::SiteRequest {
+                                site: stop.site.code,
+                                must_visit: true,
+                                ..Default::default()
+                            });
+                        }
+                    }
                     let request = TourRequest {
                         start: start.to_string(),
                         days,
+                        sites,
                         ..TourRequest::default()
                     };
                     (request, None)
