@@ -3,22 +3,7 @@
 // stand, and a buyer finds the tour's stop in the calendar, on the map and near them.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { open, startSouk } from './support.mjs';
-
-/** The date `days` from today, as a date input takes it. */
-function day(days) {
-  const d = new Date(Date.now() + 3600_000 + days * 86_400_000);
-  return d.toISOString().slice(0, 10);
-}
-
-async function signIn(page, base, email, next) {
-  await open(page, base, `/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill('souk-demo-2026');
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL(`${base}${next}`);
-  await page.waitForSelector('main[data-hydrated="true"]');
-}
+import { day, open, signIn, startSouk } from './support.mjs';
 
 /** Fills the new-event form and creates a draft; returns the planner's event id. */
 async function createEvent(page, base, { kind, name, venue, from, to, capacity }) {

@@ -82,3 +82,19 @@ export async function open(page, base, path) {
   await page.goto(`${base}${path}`);
   await page.waitForSelector('main[data-hydrated="true"]', { timeout: 20_000 });
 }
+
+/** The date `days` from today, as a date input takes it. */
+export function day(days) {
+  const d = new Date(Date.now() + 3600_000 + days * 86_400_000);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Signs in with a demo account through the form and waits for the page it leads to. */
+export async function signIn(page, base, email, next) {
+  await open(page, base, `/login?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByLabel('Mot de passe').fill('souk-demo-2026');
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForURL(`${base}${next}`);
+  await page.waitForSelector('main[data-hydrated="true"]');
+}

@@ -3,21 +3,7 @@
 // tour, and a buyer finds its stops in the calendar.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { open, startSouk } from './support.mjs';
-
-function day(days) {
-  const d = new Date(Date.now() + 3600_000 + days * 86_400_000);
-  return d.toISOString().slice(0, 10);
-}
-
-async function signIn(page, base, email, next) {
-  await open(page, base, `/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill('souk-demo-2026');
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL(`${base}${next}`);
-  await page.waitForSelector('main[data-hydrated="true"]');
-}
+import { day, open, signIn, startSouk } from './support.mjs';
 
 describe('Tour routing in Chromium', () => {
   let souk;
