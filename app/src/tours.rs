@@ -10,11 +10,15 @@ pub mod matrix;
 #[cfg(feature = "ssr")]
 pub mod planner;
 #[cfg(feature = "ssr")]
+pub mod schedule;
+#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod solomon;
 #[cfg(feature = "ssr")]
 pub mod solver;
+#[cfg(feature = "ssr")]
+pub mod solves;
 mod views;
 
 pub use views::{TourChecks, TourPlannerPage};

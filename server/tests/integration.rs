@@ -31,3 +31,5 @@ mod server_functions;
 mod territory;
 #[path = "integration/tours.rs"]
 mod tours;
+#[path = "integration/tours_optimum.rs"]
+mod tours_optimum;

@@ -1,7 +1,8 @@
 //! An accepted plan becomes the tour's stops and dates, in one transaction; the
 //! constraints it was made under are kept, and the stops as they stand (after hand
 //! edits) are measured against them.
-use super::planner::{self, Matrix};
+use super::planner::Matrix;
+use super::schedule;
 use super::service::prepare;
 use crate::accounts::CurrentUser;
 use crate::db::{now, Db};
@@ -274,7 +275,7 @@ pub async fn check_tour(db: &Db, event_id: i64) -> Result<Vec<Breach>, AppError>
         Err(other) => return Err(other),
     };
     let index = |code: &str| prepared.places.iter().position(|place| place.code == code);
-    let mut days: Vec<planner::DayStops> = Vec::new();
+    let mut days: Vec<schedule::DayStops> = Vec::new();
     for (code, day, opens, closes) in &stops {
         let Some(place) = index(code) else { continue };
         let offset = start.days_until(*day).max(0) as u32;
@@ -287,7 +288,7 @@ pub async fn check_tour(db: &Db, event_id: i64) -> Result<Vec<Breach>, AppError>
     let mut draft = prepared.draft.clone();
     draft.start = start;
     breaches.extend(
-        planner::breaches(&draft, &prepared.places, matrix, &days)
+        schedule::breaches(&draft, &prepared.places, matrix, &days)
             .into_iter()
             .map(|(day, site, code)| Breach {
                 day: start.plus(i64::from(day)),

@@ -81,7 +81,7 @@ pub async fn start_tour_solve(event_id: i64, request: TourRequest) -> Result<i64
         async move {
             let user = organiser().await?;
             let state = crate::state::app_state()?;
-            super::service::start_solve(&state.db, &state.solver, &user, Some(event_id), &request)
+            super::solves::start_solve(&state.db, &state.solver, &user, Some(event_id), &request)
                 .await
         }
         .await,
@@ -94,7 +94,7 @@ pub async fn tour_solve_status(id: i64) -> Result<SolveStatus, AppError> {
         async move {
             let user = organiser().await?;
             let state = crate::state::app_state()?;
-            super::service::solve_status(&state.db, &user, id).await
+            super::solves::solve_status(&state.db, &user, id).await
         }
         .await,
     )
@@ -106,7 +106,7 @@ pub async fn stop_tour_solve(id: i64) -> Result<(), AppError> {
         async move {
             let user = organiser().await?;
             let state = crate::state::app_state()?;
-            super::service::stop_solve(&state.db, &user, id).await
+            super::solves::stop_solve(&state.db, &user, id).await
         }
         .await,
     )
