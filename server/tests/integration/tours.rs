@@ -178,6 +178,12 @@ async fn a_plan_is_solved_watched_accepted_and_published(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     app.sign_in("organisateur@souk.ma", DEMO_PASSWORD).await;
     let tour = create_tour(&app, 20, 24).await;
+    // The planner page renders on the server with every site to pick.
+    let page = app.get(&format!("/organiser/events/{tour}/route")).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.expect("html");
+    assert!(page.contains("data-testid=\"tour-planner\""));
+    assert!(page.contains("Souk d&#x27;Azrou") || page.contains("Souk d'Azrou"));
     let request = json!({
         "depot": "fes",
         "start": day(20),
