@@ -74,6 +74,18 @@ pub fn id_of(raw: &str, locale: Locale) -> Result<i64, ApiError> {
         .map_err(|_| ApiError::new(AppError::not_found(), locale))
 }
 
+/// Whether the caller is signed in as an organiser (or admin), who may see drafts.
+pub async fn viewer_is_organiser(
+    state: &AppState,
+    headers: &HeaderMap,
+    locale: Locale,
+) -> Result<bool, ApiError> {
+    Ok(user_from_headers(state, headers)
+        .await
+        .map_err(|e| ApiError::new(e, locale))?
+        .is_some_and(|user| app::markets::service::require_organiser(&user).is_ok()))
+}
+
 /// The caller's language: the language cookie, else `Accept-Language`, else French.
 pub fn request_locale(headers: &HeaderMap) -> Locale {
     let from_cookie = app::accounts::session::cookie_value(headers, LANGUAGE_COOKIE);

@@ -7,15 +7,17 @@ use crate::domain::markets::{ApplicationForm, EventForm, SiteForm, StandsForm, S
 use crate::error::AppError;
 use leptos::prelude::*;
 
+/// How notifications go out from this server (the tours room uses it too).
 #[cfg(feature = "ssr")]
-fn outbox(state: &crate::state::AppState) -> crate::notifications::service::Outbox {
+pub(crate) fn outbox(state: &crate::state::AppState) -> crate::notifications::service::Outbox {
     crate::notifications::service::Outbox {
         email: state.settings.email_enabled,
     }
 }
 
+/// The signed-in organiser or admin (the tours room uses it too).
 #[cfg(feature = "ssr")]
-async fn organiser() -> Result<crate::accounts::CurrentUser, AppError> {
+pub(crate) async fn organiser() -> Result<crate::accounts::CurrentUser, AppError> {
     use crate::domain::Role;
     crate::accounts::session::require_role(&[Role::Organiser, Role::Admin]).await
 }

@@ -197,9 +197,18 @@ pub async fn accepted_plan(
 /// plan: each day's driving, hours and return, days outside the plan, and must-visit
 /// sites no longer on it. Empty without an accepted plan.
 pub async fn check_tour(db: &Db, event_id: i64) -> Result<Vec<Breach>, AppError> {
-    let Some((mut request, _)) = accepted_plan(db, event_id).await? else {
-        return Ok(Vec::new());
-    };
+    match accepted_plan(db, event_id).await? {
+        Some((request, _)) => measure_stops(db, event_id, request).await,
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The tour's stops as they stand against the constraints of `request`.
+pub async fn measure_stops(
+    db: &Db,
+    event_id: i64,
+    mut request: TourRequest,
+) -> Result<Vec<Breach>, AppError> {
     let rows = sqlx::query(
         "SELECT s.code, e.day, e.opens_at, e.closes_at FROM event_stops e
          JOIN sites s ON s.id = e.site_id WHERE e.event_id = $1 ORDER BY e.day, e.opens_at",

@@ -20,10 +20,7 @@ pub struct TourPlanner {
 }
 
 #[cfg(feature = "ssr")]
-async fn organiser() -> Result<crate::accounts::CurrentUser, AppError> {
-    use crate::domain::Role;
-    crate::accounts::session::require_role(&[Role::Organiser, Role::Admin]).await
-}
+use crate::markets::api::{organiser, outbox};
 
 #[server]
 pub async fn load_tour_planner(event_id: i64) -> Result<TourPlanner, AppError> {
@@ -31,44 +28,7 @@ pub async fn load_tour_planner(event_id: i64) -> Result<TourPlanner, AppError> {
         async move {
             organiser().await?;
             let state = crate::state::app_state()?;
-            let db = &state.db;
-            let event = crate::markets::service::event_summary(db, event_id).await?;
-            let accepted = super::accept::accepted_plan(db, event_id).await?;
-            let (request, accepted) = match accepted {
-                Some((request, plan)) => (request, Some(plan)),
-                None => {
-                    let today = crate::domain::markets::Day::of_timestamp(crate::db::now());
-                    let start = event.starts_on.max(today);
-                    let days = (start.days_until(event.ends_on) + 1).clamp(1, 14) as u32;
-                    // The stops planned by hand, in their order, are the first candidates
-                    // (and the "own order" the plan is compared with).
-                    let mut sites: Vec<crate::domain::tours::SiteRequest> = Vec::new();
-                    for stop in crate::markets::service::stops(db, event_id).await? {
-                        if !sites.iter().any(|s| s.site == stop.site.code) {
-                            sites.push(crate::domain::tours::SiteRequest {
-                                site: stop.site.code,
-                                must_visit: true,
-                                ..Default::default()
-                            });
-                        }
-                    }
-                    let request = TourRequest {
-                        start: start.to_string(),
-                        days,
-                        sites,
-                        ..TourRequest::default()
-                    };
-                    (request, None)
-                }
-            };
-            Ok(TourPlanner {
-                sites: crate::markets::sites::list_sites(db, None).await?,
-                provinces: crate::territory::service::list_provinces(db).await?,
-                breaches: super::accept::check_tour(db, event_id).await?,
-                event,
-                request,
-                accepted,
-            })
+            super::service::planner(&state.db, event_id).await
         }
         .await,
     )
@@ -119,10 +79,7 @@ pub async fn accept_tour_plan(event_id: i64, solve_id: i64) -> Result<(), AppErr
         async move {
             let user = organiser().await?;
             let state = crate::state::app_state()?;
-            let outbox = crate::notifications::service::Outbox {
-                email: state.settings.email_enabled,
-            };
-            super::accept::accept_plan(&state.db, &user, outbox, event_id, solve_id).await
+            super::accept::accept_plan(&state.db, &user, outbox(&state), event_id, solve_id).await
         }
         .await,
     )

@@ -1,10 +1,12 @@
 //! Tour planning against the database: the places a problem names, checked and turned
 //! into the solver's numbers, and solving on the blocking pool one solve at a time.
+use super::accept::{accepted_plan, measure_stops};
+use super::api::TourPlanner;
 use super::planner::{self, candidate_field, Candidate, Matrix};
 use super::solver::Progress;
 use crate::db::{now, Db};
 use crate::domain::markets::Day;
-use crate::domain::tours::{site_field, PlanPlace, TourDraft, TourPlan, TourRequest};
+use crate::domain::tours::{site_field, PlanPlace, SiteRequest, TourDraft, TourPlan, TourRequest};
 use crate::domain::{ErrorCode, FieldErrors};
 use crate::error::AppError;
 use sqlx::any::AnyRow;
@@ -208,6 +210,20 @@ pub async fn solve_now(
         .acquire_owned()
         .await
         .map_err(|_| AppError::Internal)?;
+    plan_in_background(prepared, progress)
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "the tour solver panicked");
+            AppError::Internal
+        })?
+        .map_err(AppError::Invalid)
+}
+
+/// Plans on the blocking pool (the solver holds a thread for its whole search).
+pub fn plan_in_background(
+    prepared: Prepared,
+    progress: Arc<Progress>,
+) -> tokio::task::JoinHandle<Result<TourPlan, FieldErrors>> {
     tokio::task::spawn_blocking(move || {
         planner::plan(
             &prepared.draft,
@@ -217,10 +233,47 @@ pub async fn solve_now(
             progress,
         )
     })
-    .await
-    .map_err(|error| {
-        tracing::error!(%error, "the tour solver panicked");
-        AppError::Internal
-    })?
-    .map_err(AppError::Invalid)
+}
+
+/// What the route planner page starts from: the accepted plan and its constraints, or
+/// defaults fitted to the tour's dates with its hand-planned stops as the first
+/// candidates (in their order, the "own order" a plan is compared with).
+pub async fn planner(db: &Db, event_id: i64) -> Result<TourPlanner, AppError> {
+    let event = crate::markets::service::event_summary(db, event_id).await?;
+    let (request, accepted) = match accepted_plan(db, event_id).await? {
+        Some((request, plan)) => (request, Some(plan)),
+        None => {
+            let start = event.starts_on.max(Day::of_timestamp(now()));
+            let days = (start.days_until(event.ends_on) + 1).clamp(1, 14) as u32;
+            let mut sites: Vec<SiteRequest> = Vec::new();
+            for stop in crate::markets::service::stops(db, event_id).await? {
+                if !sites.iter().any(|s| s.site == stop.site.code) {
+                    sites.push(SiteRequest {
+                        site: stop.site.code,
+                        must_visit: true,
+                        ..SiteRequest::default()
+                    });
+                }
+            }
+            let request = TourRequest {
+                start: start.to_string(),
+                days,
+                sites,
+                ..TourRequest::default()
+            };
+            (request, None)
+        }
+    };
+    let breaches = match &accepted {
+        Some(_) => measure_stops(db, event_id, request.clone()).await?,
+        None => Vec::new(),
+    };
+    Ok(TourPlanner {
+        sites: crate::markets::sites::list_sites(db, None).await?,
+        provinces: crate::territory::service::list_provinces(db).await?,
+        event,
+        request,
+        accepted,
+        breaches,
+    })
 }

@@ -1,7 +1,6 @@
 //! Solves beside the request path: a `tour_solves` row per solve, its progress written
 //! there twice a second by the server running it, stop requests read back from it.
-use super::planner;
-use super::service::{prepare, Prepared, SolverSlots};
+use super::service::{plan_in_background, prepare, Prepared, SolverSlots};
 use super::solver::Progress;
 use crate::accounts::CurrentUser;
 use crate::db::{is_unique_violation, now, Db};
@@ -97,15 +96,7 @@ async fn run_solve(db: Db, slots: SolverSlots, id: i64, prepared: Prepared) {
         .execute(db.pool())
         .await;
     let watched = progress.clone();
-    let mut solving = tokio::task::spawn_blocking(move || {
-        planner::plan(
-            &prepared.draft,
-            &prepared.places,
-            &prepared.matrix,
-            &prepared.candidates,
-            watched,
-        )
-    });
+    let mut solving = plan_in_background(prepared, watched);
     let outcome = loop {
         tokio::select! {
             outcome = &mut solving => break outcome,

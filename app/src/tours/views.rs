@@ -121,6 +121,22 @@ fn Problems(data: TourPlanner, errors: FieldErrors) -> impl IntoView {
     }
 }
 
+/// An input bound to one field of the request (numbers are read back on change).
+fn bound_input(
+    request: RwSignal<TourRequest>,
+    id: &'static str,
+    kind: &'static str,
+    get: fn(&TourRequest) -> String,
+    set: fn(&mut TourRequest, &str),
+) -> impl IntoView {
+    let mode = (kind == "text").then_some("decimal");
+    view! {
+        <input id=id type=kind inputmode=mode dir="ltr"
+            prop:value=move || request.with(get)
+            on:change=move |ev| { let value = event_target_value(&ev); request.update(|r| set(r, &value)) } />
+    }
+}
+
 /// A number input bound to one field of the request.
 fn number_input(
     request: RwSignal<TourRequest>,
@@ -128,11 +144,7 @@ fn number_input(
     get: fn(&TourRequest) -> String,
     set: fn(&mut TourRequest, &str),
 ) -> impl IntoView {
-    view! {
-        <input id=id type="text" inputmode="decimal" dir="ltr"
-            prop:value=move || request.with(get)
-            on:change=move |ev| { let value = event_target_value(&ev); request.update(|r| set(r, &value)) } />
-    }
+    bound_input(request, id, "text", get, set)
 }
 
 #[component]
@@ -248,28 +260,23 @@ fn TourPlannerView(data: TourPlanner) -> impl IntoView {
                 </select>
                 <div class="field-row">
                     <div><label for="tour-start">{t!(i18n, tour_start)}</label>
-                        <input id="tour-start" type="date" prop:value=move || request.with(|r| r.start.clone())
-                            on:change=move |ev| { let v = event_target_value(&ev); request.update(|r| r.start = v) } /></div>
+                        {bound_input(request, "tour-start", "date", |r| r.start.clone(), |r, v| r.start = v.to_owned())}</div>
                     <div><label for="tour-days">{t!(i18n, tour_days)}</label>
                         {number_input(request, "tour-days", |r| r.days.to_string(), |r, v| r.days = v.trim().parse().unwrap_or(0))}</div>
                 </div>
                 <div class="field-row">
                     <div><label for="tour-opens">{t!(i18n, tour_opens_at)}</label>
-                        <input id="tour-opens" type="time" prop:value=move || request.with(|r| r.opens_at.clone())
-                            on:change=move |ev| { let v = event_target_value(&ev); request.update(|r| r.opens_at = v) } /></div>
+                        {bound_input(request, "tour-opens", "time", |r| r.opens_at.clone(), |r, v| r.opens_at = v.to_owned())}</div>
                     <div><label for="tour-closes">{t!(i18n, tour_closes_at)}</label>
-                        <input id="tour-closes" type="time" prop:value=move || request.with(|r| r.closes_at.clone())
-                            on:change=move |ev| { let v = event_target_value(&ev); request.update(|r| r.closes_at = v) } /></div>
+                        {bound_input(request, "tour-closes", "time", |r| r.closes_at.clone(), |r, v| r.closes_at = v.to_owned())}</div>
                     <div><label for="tour-market">{t!(i18n, tour_market_minutes)}</label>
                         {number_input(request, "tour-market", |r| r.market_minutes.to_string(), |r, v| r.market_minutes = v.trim().parse().unwrap_or(0))}</div>
                 </div>
                 <div class="field-row">
                     <div><label for="tour-drive-from">{t!(i18n, tour_drive_from)}</label>
-                        <input id="tour-drive-from" type="time" prop:value=move || request.with(|r| r.drive_from.clone())
-                            on:change=move |ev| { let v = event_target_value(&ev); request.update(|r| r.drive_from = v) } /></div>
+                        {bound_input(request, "tour-drive-from", "time", |r| r.drive_from.clone(), |r, v| r.drive_from = v.to_owned())}</div>
                     <div><label for="tour-drive-until">{t!(i18n, tour_drive_until)}</label>
-                        <input id="tour-drive-until" type="time" prop:value=move || request.with(|r| r.drive_until.clone())
-                            on:change=move |ev| { let v = event_target_value(&ev); request.update(|r| r.drive_until = v) } /></div>
+                        {bound_input(request, "tour-drive-until", "time", |r| r.drive_until.clone(), |r, v| r.drive_until = v.to_owned())}</div>
                     <div><label for="tour-limit">{t!(i18n, tour_driving_limit)}</label>
                         {number_input(request, "tour-limit", |r| r.driving_limit_minutes.to_string(), |r, v| r.driving_limit_minutes = v.trim().parse().unwrap_or(0))}</div>
                 </div>

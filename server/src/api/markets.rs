@@ -1,5 +1,5 @@
 //! `/api/v1/sites`, `/api/v1/events...`: the markets as JSON and as iCalendar.
-use super::{id_of, ApiError, RequestLocale};
+use super::{id_of, viewer_is_organiser, ApiError, RequestLocale};
 use app::accounts::session::user_from_headers;
 use app::domain::markets::{Day, EventStatus};
 use app::domain::ErrorCode;
@@ -169,10 +169,7 @@ pub async fn event_calendar(
     let event = service::event_summary(&state.db, id)
         .await
         .map_err(|e| ApiError::new(e, locale))?;
-    let organiser = user_from_headers(&state, &headers)
-        .await
-        .map_err(|e| ApiError::new(e, locale))?
-        .is_some_and(|user| service::require_organiser(&user).is_ok());
+    let organiser = viewer_is_organiser(&state, &headers, locale).await?;
     if event.status == EventStatus::Draft && !organiser {
         return Err(ApiError::new(AppError::not_found(), locale));
     }

@@ -1,6 +1,5 @@
 //! `/api/v1/tours/solve` and `/api/v1/events/{id}/route.gpx`: tour routing as JSON and GPX.
-use super::{id_of, ApiError, JsonBody, RequestLocale, SignedIn};
-use app::accounts::session::user_from_headers;
+use super::{id_of, viewer_is_organiser, ApiError, JsonBody, RequestLocale, SignedIn};
 use app::domain::markets::{EventKind, EventStatus};
 use app::domain::tours::{TourPlan, TourRequest};
 use app::error::AppError;
@@ -42,10 +41,7 @@ pub async fn route_gpx(
     let error = |e| ApiError::new(e, locale);
     let id = id_of(&id, locale)?;
     let event = service::event_summary(&state.db, id).await.map_err(error)?;
-    let organiser = user_from_headers(&state, &headers)
-        .await
-        .map_err(error)?
-        .is_some_and(|user| service::require_organiser(&user).is_ok());
+    let organiser = viewer_is_organiser(&state, &headers, locale).await?;
     if (event.status == EventStatus::Draft && !organiser) || event.kind != EventKind::Tour {
         return Err(error(AppError::not_found()));
     }
