@@ -119,6 +119,14 @@ impl Db {
         }
     }
 
+    /// The SQL function of the smaller of two values: SQLite's `MIN(a, b)`, PostgreSQL's `LEAST(a, b)`.
+    pub fn least(&self) -> &'static str {
+        match self.engine {
+            Engine::Sqlite => "MIN",
+            Engine::Postgres => "LEAST",
+        }
+    }
+
     pub async fn migrate(&self) -> Result<(), DbError> {
         let migrator = match self.engine {
             Engine::Sqlite => &SQLITE_MIGRATIONS,

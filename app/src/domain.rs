@@ -26,6 +26,7 @@ pub mod account;
 pub mod catalogue;
 pub mod error;
 pub mod markets;
+pub mod orders;
 pub mod search;
 pub mod territory;
 pub mod tours;

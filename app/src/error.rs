@@ -13,6 +13,10 @@ pub enum AppError {
     /// The request is refused as a whole (not signed in, not allowed, not found, ...).
     #[error("refused: {}", .0.as_str())]
     Refused(ErrorCode),
+    /// The request conflicts with the current state on named fields (the order lines
+    /// whose stock is short, say): 409, nothing was written.
+    #[error("conflict: {}", .0.as_str())]
+    Conflict(ErrorCode, FieldErrors),
     /// Something failed on the server; the detail is in the server's log.
     #[error("internal error")]
     Internal,
@@ -48,7 +52,7 @@ impl AppError {
     pub fn code(&self) -> ErrorCode {
         match self {
             Self::Invalid(_) => ErrorCode::Invalid,
-            Self::Refused(code) => *code,
+            Self::Refused(code) | Self::Conflict(code, _) => *code,
             Self::Internal | Self::Transport(_) => ErrorCode::Internal,
         }
     }
@@ -56,7 +60,7 @@ impl AppError {
     /// The error of one field, for a form to show beside it.
     pub fn field_error(&self, field: &str) -> Option<ErrorCode> {
         match self {
-            Self::Invalid(errors) => errors.get(field),
+            Self::Invalid(errors) | Self::Conflict(_, errors) => errors.get(field),
             _ => None,
         }
     }
@@ -64,6 +68,7 @@ impl AppError {
     pub fn status_code(&self) -> u16 {
         match self {
             Self::Invalid(_) => 422,
+            Self::Conflict(..) => 409,
             Self::Refused(code) => match code {
                 ErrorCode::Unauthenticated | ErrorCode::CredentialsWrong => 401,
                 ErrorCode::Forbidden | ErrorCode::CrossOrigin => 403,
@@ -84,7 +89,11 @@ impl AppError {
                 | ErrorCode::EventLocked
                 | ErrorCode::StopsMissing
                 | ErrorCode::TourRunning
-                | ErrorCode::StopsHaveApplicants => 409,
+                | ErrorCode::StopsHaveApplicants
+                | ErrorCode::OrderNotCancellable
+                | ErrorCode::PaymentPending => 409,
+                ErrorCode::CodeLocked => 429,
+                ErrorCode::PaymentProvider => 502,
                 ErrorCode::CooperativeUnverified => 403,
                 ErrorCode::CooperativeMissing => 403,
                 ErrorCode::FileTooLarge => 413,

@@ -11,6 +11,7 @@ mod home;
 pub mod inventory;
 pub mod markets;
 pub mod notifications;
+pub mod orders;
 pub mod territory;
 pub mod tours;
 pub mod ui;

@@ -19,6 +19,12 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// Whether notifications also go out by email (an SMTP server is configured).
     pub email_enabled: bool,
+    /// The address people reach Souk at (links in QR codes and payment redirects).
+    pub public_url: String,
+    /// How long an unpaid card checkout holds its stock, in seconds.
+    pub card_hold_secs: i64,
+    /// The platform's fee on card payments, in basis points (300 = 3 %).
+    pub platform_fee_bps: i64,
 }
 
 impl Default for Settings {
@@ -31,6 +37,9 @@ impl Default for Settings {
             login_window_secs: 15 * 60,
             data_dir: PathBuf::from("data"),
             email_enabled: false,
+            public_url: "http://127.0.0.1:3000".to_owned(),
+            card_hold_secs: 15 * 60,
+            platform_fee_bps: 300,
         }
     }
 }

@@ -3,6 +3,7 @@
 mod auth;
 mod catalogue;
 mod markets;
+mod orders;
 mod territory;
 mod tours;
 
@@ -61,6 +62,9 @@ pub fn routes() -> Router<AppState> {
         .route("/events/{id}/calendar.ics", get(markets::event_calendar))
         .route("/events/{id}/route.gpx", get(tours::route_gpx))
         .route("/tours/solve", post(tours::solve))
+        .route("/orders", post(orders::create))
+        .route("/orders/{id}", get(orders::get))
+        .route("/orders/{id}/cancel", post(orders::cancel))
         .fallback(not_found)
 }
 
@@ -132,7 +136,7 @@ impl IntoResponse for ApiError {
         let mut body = Map::new();
         body.insert("code".into(), json!(code.as_str()));
         body.insert("message".into(), json!(error_text(self.locale, code)));
-        if let AppError::Invalid(fields) = &self.error {
+        if let AppError::Invalid(fields) | AppError::Conflict(_, fields) = &self.error {
             let fields: Map<String, Value> = fields
                 .0
                 .iter()

@@ -25,6 +25,15 @@ pub struct Config {
     pub mail_from: String,
     /// How the outbox's sender polls and retries.
     pub outbox: crate::outbox::OutboxSettings,
+    /// The address people reach Souk at (`SOUK_PUBLIC_URL`); default `http://ADDR`.
+    pub public_url: Option<String>,
+    /// How long an unpaid card checkout holds its stock (`SOUK_CARD_HOLD_MINUTES`, 15).
+    pub card_hold_secs: i64,
+    /// The platform's fee on card payments in basis points (`SOUK_PLATFORM_FEE_BPS`, 300).
+    pub platform_fee_bps: i64,
+    /// How often the expiry job looks for expired holds and no-shows; None: never
+    /// (tests run it by hand).
+    pub jobs_poll: Option<std::time::Duration>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +67,10 @@ impl Config {
             smtp_url: None,
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
             outbox: crate::outbox::OutboxSettings::default(),
+            public_url: None,
+            card_hold_secs: 15 * 60,
+            platform_fee_bps: 300,
+            jobs_poll: Some(std::time::Duration::from_secs(15)),
         })
     }
 }

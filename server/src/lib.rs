@@ -1,6 +1,7 @@
 //! The `souk` server: builds the application from a `Config`, for `main` and tests alike.
 pub mod bench;
 pub mod config;
+pub mod jobs;
 pub mod outbox;
 pub mod seed;
 
@@ -56,6 +57,7 @@ pub struct Application {
     router: Router,
     state: AppState,
     mailer: Option<(outbox::Mailer, outbox::OutboxSettings)>,
+    jobs_poll: Option<std::time::Duration>,
 }
 
 impl Application {
@@ -81,6 +83,12 @@ impl Application {
             secure_cookies: config.secure_cookies,
             data_dir: config.data_dir.clone().into(),
             email_enabled: mailer.is_some(),
+            public_url: config
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{local_addr}")),
+            card_hold_secs: config.card_hold_secs,
+            platform_fee_bps: config.platform_fee_bps,
             ..Settings::default()
         };
         let state = AppState {
@@ -95,6 +103,7 @@ impl Application {
             router,
             state,
             mailer,
+            jobs_poll: config.jobs_poll,
         })
     }
 
@@ -116,14 +125,17 @@ impl Application {
         let sender = self
             .mailer
             .map(|(mailer, settings)| outbox::spawn(self.state.db.clone(), mailer, settings));
+        let jobs = self
+            .jobs_poll
+            .map(|poll| jobs::spawn(self.state.db.clone(), poll));
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
-        if let Some(sender) = sender {
-            sender.abort();
+        for task in sender.into_iter().chain(jobs) {
+            task.abort();
         }
         served?;
         self.state.db.close().await;

@@ -55,6 +55,18 @@ struct Global {
     /// The sender of notification emails
     #[arg(long, env = "SOUK_MAIL_FROM", default_value = souk::config::DEFAULT_MAIL_FROM, global = true)]
     mail_from: String,
+    /// The address people reach Souk at, for the links in pickup QR codes and payment
+    /// redirects (default http://ADDR)
+    #[arg(long, env = "SOUK_PUBLIC_URL", global = true)]
+    public_url: Option<String>,
+    /// How long an unpaid card checkout holds its stock, in minutes
+    #[arg(long, env = "SOUK_CARD_HOLD_MINUTES", default_value_t = 15, global = true,
+          value_parser = clap::value_parser!(i64).range(1..=1440))]
+    card_hold_minutes: i64,
+    /// The platform's fee on card payments, in basis points (300 = 3 %)
+    #[arg(long, env = "SOUK_PLATFORM_FEE_BPS", default_value_t = 300, global = true,
+          value_parser = clap::value_parser!(i64).range(0..=5000))]
+    platform_fee_bps: i64,
 }
 
 #[derive(Subcommand)]
@@ -175,6 +187,9 @@ async fn run(cli: Cli) -> Result<(), String> {
         data_dir: g.data_dir,
         smtp_url: g.smtp_url.filter(|url| !url.trim().is_empty()),
         mail_from: g.mail_from,
+        public_url: g.public_url.filter(|url| !url.trim().is_empty()),
+        card_hold_secs: g.card_hold_minutes * 60,
+        platform_fee_bps: g.platform_fee_bps,
         ..Config::new(
             &g.addr,
             &g.database_url,

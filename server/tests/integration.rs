@@ -21,6 +21,8 @@ mod inventory;
 mod markets;
 #[path = "integration/markets_pages.rs"]
 mod markets_pages;
+#[path = "integration/orders.rs"]
+mod orders;
 #[path = "integration/outbox.rs"]
 mod outbox;
 #[path = "integration/pages.rs"]

@@ -104,6 +104,11 @@ impl Day {
         Self((secs + 3600).div_euclid(86_400))
     }
 
+    /// The Unix timestamp of a time of this day (minutes after midnight) in Morocco (UTC+1).
+    pub fn at(self, minutes: i64) -> i64 {
+        self.0 * 86_400 + minutes * 60 - 3600
+    }
+
     pub fn ymd(self) -> (i64, i64, i64) {
         let z = self.0 + 719_468;
         let era = z.div_euclid(146_097);
@@ -635,6 +640,11 @@ mod tests {
         assert_eq!(day("2026-12-31").plus(1), day("2027-01-01"));
         assert_eq!(Day::of_timestamp(1_795_824_000), day("2026-11-28")); // 2026-11-28 00:00 UTC
         assert_eq!(Day::of_timestamp(1_795_906_800), day("2026-11-29")); // 23:00 UTC is midnight in Morocco
+        assert_eq!(day("2026-11-29").at(0), 1_795_906_800);
+        assert_eq!(
+            Day::of_timestamp(day("2026-11-29").at(14 * 60)),
+            day("2026-11-29")
+        );
     }
 
     #[test]

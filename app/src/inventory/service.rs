@@ -20,6 +20,20 @@ pub async fn record_movement(
     reason: &str,
     user_id: Option<i64>,
 ) -> Result<i64, AppError> {
+    record_order_movement(tx, product_id, kind, quantity, reason, user_id, None).await
+}
+
+/// `record_movement` for a change made by an order (a hold or its release), which the
+/// movement row names.
+pub async fn record_order_movement(
+    tx: &mut Transaction<'static, Any>,
+    product_id: i64,
+    kind: MovementKind,
+    quantity: i64,
+    reason: &str,
+    user_id: Option<i64>,
+    order_id: Option<i64>,
+) -> Result<i64, AppError> {
     let level = sqlx::query(
         "UPDATE products SET available = available + $1
          WHERE id = $2 AND available + $1 >= 0 RETURNING available",
@@ -32,8 +46,8 @@ pub async fn record_movement(
         return Err(AppError::conflict(ErrorCode::StockInsufficient));
     };
     sqlx::query(
-        "INSERT INTO stock_movements (product_id, kind, quantity, reason, user_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO stock_movements (product_id, kind, quantity, reason, user_id, created_at, order_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(product_id)
     .bind(kind.as_str())
@@ -41,6 +55,7 @@ pub async fn record_movement(
     .bind(reason)
     .bind(user_id)
     .bind(now())
+    .bind(order_id)
     .execute(&mut **tx)
     .await?;
     Ok(level.try_get("available")?)

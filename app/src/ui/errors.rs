@@ -85,6 +85,23 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         ErrorCode::TourRunning => td_string!(locale, errors.tour_running),
         ErrorCode::StopsHaveApplicants => td_string!(locale, errors.stops_have_applicants),
         ErrorCode::MustVisitMissing => td_string!(locale, errors.must_visit_missing),
+        ErrorCode::SignatureInvalid => td_string!(locale, errors.signature_invalid),
+        ErrorCode::PaymentProvider => td_string!(locale, errors.payment_provider),
+        ErrorCode::CardUnavailable => td_string!(locale, errors.card_unavailable),
+        ErrorCode::PaymentPending => td_string!(locale, errors.payment_pending),
+        ErrorCode::CodeLocked => td_string!(locale, errors.code_locked),
+        ErrorCode::CodeWrong => td_string!(locale, errors.code_wrong),
+        ErrorCode::OrderNotCancellable => td_string!(locale, errors.order_not_cancellable),
+        ErrorCode::ProductUnavailable => td_string!(locale, errors.product_unavailable),
+        ErrorCode::DeliveryNotOffered => td_string!(locale, errors.delivery_not_offered),
+        ErrorCode::CooperativeNotAtPickup => td_string!(locale, errors.cooperative_not_at_pickup),
+        ErrorCode::PickupClosed => td_string!(locale, errors.pickup_closed),
+        ErrorCode::IdempotencyKeyReused => td_string!(locale, errors.idempotency_key_reused),
+        ErrorCode::IdempotencyKeyRequired => td_string!(locale, errors.idempotency_key_required),
+        ErrorCode::AddressTooShort => td_string!(locale, errors.address_too_short),
+        ErrorCode::PickupRequired => td_string!(locale, errors.pickup_required),
+        ErrorCode::TooManyLines => td_string!(locale, errors.too_many_lines),
+        ErrorCode::CartEmpty => td_string!(locale, errors.cart_empty),
     }
 }
 

@@ -1,0 +1,123 @@
+//! The expiry job: unpaid card checkouts whose hold ran out, and pickup orders not
+//! collected by the end of their market, give their stock back. Several servers may run
+//! it at once: on PostgreSQL each claims rows under `FOR UPDATE SKIP LOCKED`, so they
+//! split the work; on SQLite the write transaction is exclusive. Either way each part
+//! moves by a conditional update, so its stock is released exactly once.
+use super::fulfil::move_part;
+use crate::db::{Db, Engine};
+use crate::domain::orders::PartStatus;
+use crate::error::AppError;
+use sqlx::Row;
+
+fn skip_locked(db: &Db, of: &str) -> String {
+    match db.engine() {
+        Engine::Postgres => format!(" FOR UPDATE OF {of} SKIP LOCKED"),
+        Engine::Sqlite => String::new(),
+    }
+}
+
+/// Expires up to `batch` card orders whose hold ended by `now`; returns how many.
+pub async fn expire_holds(db: &Db, now: i64, batch: i64) -> Result<usize, AppError> {
+    let mut tx = db.begin_write().await?;
+    let due = sqlx::query(&format!(
+        "SELECT o.id FROM orders o WHERE o.payment_status = 'pending' AND o.hold_expires_at <= $1
+         ORDER BY o.hold_expires_at LIMIT $2{}",
+        skip_locked(db, "o")
+    ))
+    .bind(now)
+    .bind(batch)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut expired = 0;
+    for row in &due {
+        let order_id: i64 = row.try_get("id")?;
+        let claimed = sqlx::query(
+            "UPDATE orders SET payment_status = 'expired', updated_at = $1
+             WHERE id = $2 AND payment_status = 'pending'",
+        )
+        .bind(now)
+        .bind(order_id)
+        .execute(&mut *tx)
+        .await?;
+        if claimed.rows_affected() != 1 {
+            continue;
+        }
+        let parts = sqlx::query("SELECT id FROM order_parts WHERE order_id = $1 ORDER BY id")
+            .bind(order_id)
+            .fetch_all(&mut *tx)
+            .await?;
+        for part in &parts {
+            move_part(
+                &mut tx,
+                part.try_get("id")?,
+                &[PartStatus::AwaitingPayment],
+                PartStatus::Expired,
+                "",
+                now,
+            )
+            .await?;
+        }
+        expired += 1;
+    }
+    tx.commit().await?;
+    if expired > 0 {
+        tracing::info!(expired, "unpaid card checkouts expired");
+    }
+    Ok(expired)
+}
+
+/// Marks up to `batch` uncollected pickup parts whose market ended by `now` as no-shows.
+pub async fn mark_no_shows(db: &Db, now: i64, batch: i64) -> Result<usize, AppError> {
+    let mut tx = db.begin_write().await?;
+    let due = sqlx::query(&format!(
+        "SELECT p.id FROM order_parts p JOIN orders o ON o.id = p.order_id
+         WHERE o.fulfilment = 'pickup' AND o.collect_by <= $1 AND p.status IN ('placed', 'ready')
+         ORDER BY p.id LIMIT $2{}",
+        skip_locked(db, "p")
+    ))
+    .bind(now)
+    .bind(batch)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut marked = 0;
+    for row in &due {
+        if move_part(
+            &mut tx,
+            row.try_get("id")?,
+            &[PartStatus::Placed, PartStatus::Ready],
+            PartStatus::NoShow,
+            "",
+            now,
+        )
+        .await?
+        {
+            marked += 1;
+        }
+    }
+    tx.commit().await?;
+    if marked > 0 {
+        tracing::info!(marked, "uncollected order parts marked as no-shows");
+    }
+    Ok(marked)
+}
+
+/// One pass of the job: everything due by `now`, in batches.
+pub async fn run_due(db: &Db, now: i64) -> Result<(usize, usize), AppError> {
+    const BATCH: i64 = 100;
+    let (mut expired, mut no_shows) = (0, 0);
+    loop {
+        let n = expire_holds(db, now, BATCH).await?;
+        expired += n;
+        if n < BATCH as usize {
+            break;
+        }
+    }
+    loop {
+        let n = mark_no_shows(db, now, BATCH).await?;
+        no_shows += n;
+        if n < BATCH as usize {
+            break;
+        }
+    }
+    Ok((expired, no_shows))
+}

@@ -1,0 +1,108 @@
+//! `/api/v1/orders`: placing (with an `Idempotency-Key`), reading and cancelling orders.
+use super::{id_of, ApiError, JsonBody, RequestLocale, SignedIn};
+use app::domain::orders::OrderForm;
+use app::domain::ErrorCode;
+use app::error::AppError;
+use app::orders::{fulfil, place, read, Order};
+use app::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+
+/// Places an order: 201 with the order; the same key and body again: 200 with the same
+/// order; stock short: 409 naming the lines; bad input: 422 naming the fields.
+pub async fn create(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    SignedIn(user): SignedIn,
+    headers: HeaderMap,
+    JsonBody(form): JsonBody<OrderForm>,
+) -> Result<Response, ApiError> {
+    let error = |e| ApiError::new(e, locale);
+    let key = place::parse_key(
+        headers
+            .get("idempotency-key")
+            .and_then(|value| value.to_str().ok()),
+    )
+    .map_err(error)?;
+    let placed = place::checkout(&state, &user, &key, &form)
+        .await
+        .map_err(error)?;
+    let order = read::order(
+        &state.db,
+        &state.settings.public_url,
+        &user,
+        placed.order_id,
+    )
+    .await
+    .map_err(error)?;
+    let status = if placed.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(order)).into_response())
+}
+
+/// An order, for its buyer or a cooperative with a part in it (its part only); 404 for
+/// anyone else.
+pub async fn get(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+) -> Result<Json<Order>, ApiError> {
+    let id = id_of(&id, locale)?;
+    read::order(&state.db, &state.settings.public_url, &user, id)
+        .await
+        .map(Json)
+        .map_err(|e| ApiError::new(e, locale))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CancelBody {
+    #[serde(default)]
+    reason: String,
+}
+
+/// Cancels: the buyer cancels the whole order before it is prepared; a cooperative
+/// cancels its own part with a `reason`. Both give the stock back.
+pub async fn cancel(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Order>, ApiError> {
+    let error = |e| ApiError::new(e, locale);
+    let id = id_of(&id, locale)?;
+    // The body is optional: a buyer sends none, a cooperative its reason.
+    let reason = if body.iter().all(u8::is_ascii_whitespace) {
+        String::new()
+    } else {
+        serde_json::from_slice::<CancelBody>(&body)
+            .map_err(|_| error(AppError::Refused(ErrorCode::Invalid)))?
+            .reason
+    };
+    let now = app::db::now();
+    let order = read::order(&state.db, &state.settings.public_url, &user, id)
+        .await
+        .map_err(error)?;
+    if order.mine {
+        fulfil::cancel_order(&state.db, &user, id, now)
+            .await
+            .map_err(error)?;
+    } else {
+        let part = order.parts.first().map(|p| p.id).unwrap_or_default();
+        fulfil::cancel_part(&state.db, &user, part, &reason, now)
+            .await
+            .map_err(error)?;
+    }
+    read::order(&state.db, &state.settings.public_url, &user, id)
+        .await
+        .map(Json)
+        .map_err(error)
+}
