@@ -12,6 +12,7 @@ pub mod inventory;
 pub mod markets;
 pub mod notifications;
 pub mod orders;
+pub mod payments;
 pub mod territory;
 pub mod tours;
 pub mod ui;

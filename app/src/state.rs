@@ -51,6 +51,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Tour solves running on this server (one at a time; the others queue).
     pub solver: crate::tours::service::SolverSlots,
+    /// The card payment provider, when its keys are set; cash only without it.
+    pub gateway: Option<crate::payments::gateway::Gateway>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

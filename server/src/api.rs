@@ -4,6 +4,7 @@ mod auth;
 mod catalogue;
 mod markets;
 mod orders;
+mod payments;
 mod territory;
 mod tours;
 
@@ -65,6 +66,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orders", post(orders::create))
         .route("/orders/{id}", get(orders::get))
         .route("/orders/{id}/cancel", post(orders::cancel))
+        .route("/stripe/webhook", post(payments::stripe_webhook))
         .fallback(not_found)
 }
 

@@ -34,6 +34,8 @@ pub struct Config {
     /// How often the expiry job looks for expired holds and no-shows; None: never
     /// (tests run it by hand).
     pub jobs_poll: Option<std::time::Duration>,
+    /// Card payments, when `STRIPE_SECRET_KEY` and `STRIPE_WEBHOOK_SECRET` are both set.
+    pub card: Option<app::payments::gateway::CardSettings>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +73,7 @@ impl Config {
             card_hold_secs: 15 * 60,
             platform_fee_bps: 300,
             jobs_poll: Some(std::time::Duration::from_secs(15)),
+            card: None,
         })
     }
 }

@@ -4,6 +4,7 @@ pub mod config;
 pub mod jobs;
 pub mod outbox;
 pub mod seed;
+pub mod stripe_mock;
 
 mod api;
 mod health;
@@ -37,6 +38,8 @@ pub enum StartError {
     Bind(SocketAddr, std::io::Error),
     #[error(transparent)]
     Mail(#[from] outbox::MailerError),
+    #[error("cannot set up card payments: {0}")]
+    Payments(String),
 }
 
 /// Connects to the database, creating, migrating and seeding it as needed.
@@ -91,7 +94,15 @@ impl Application {
             platform_fee_bps: config.platform_fee_bps,
             ..Settings::default()
         };
+        let gateway = match &config.card {
+            Some(card) => Some(
+                app::payments::gateway::Gateway::new(card)
+                    .map_err(|e| StartError::Payments(e.to_string()))?,
+            ),
+            None => None,
+        };
         let state = AppState {
+            gateway,
             solver: app::tours::service::SolverSlots::default(),
             db,
             settings: Arc::new(settings),
@@ -127,7 +138,7 @@ impl Application {
             .map(|(mailer, settings)| outbox::spawn(self.state.db.clone(), mailer, settings));
         let jobs = self
             .jobs_poll
-            .map(|poll| jobs::spawn(self.state.db.clone(), poll));
+            .map(|poll| jobs::spawn(self.state.db.clone(), self.state.gateway.clone(), poll));
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();

@@ -67,6 +67,20 @@ struct Global {
     #[arg(long, env = "SOUK_PLATFORM_FEE_BPS", default_value_t = 300, global = true,
           value_parser = clap::value_parser!(i64).range(0..=5000))]
     platform_fee_bps: i64,
+    /// Stripe's secret key: with the webhook secret, buyers can pay by card
+    #[arg(long, env = "STRIPE_SECRET_KEY", global = true, hide_env_values = true)]
+    stripe_secret_key: Option<String>,
+    /// The signing secret of Souk's Stripe webhook endpoint (/api/v1/stripe/webhook)
+    #[arg(
+        long,
+        env = "STRIPE_WEBHOOK_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    stripe_webhook_secret: Option<String>,
+    /// Another Stripe API base (a Stripe-compatible test server, e.g. `souk stripe-mock`)
+    #[arg(long, env = "STRIPE_API_BASE", global = true)]
+    stripe_api_base: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -106,6 +120,19 @@ enum Command {
     Tours {
         #[command(subcommand)]
         what: ToursCommand,
+    },
+    /// A Stripe-compatible test server on loopback (checkout sessions, refunds,
+    /// transfers, signed webhooks), to try card payments without Stripe
+    StripeMock {
+        /// Where it listens
+        #[arg(long, default_value = "127.0.0.1:12111")]
+        listen: String,
+        /// Souk's webhook endpoint
+        #[arg(long, default_value = "http://127.0.0.1:3000/api/v1/stripe/webhook")]
+        webhook: String,
+        /// The webhook signing secret (Souk's STRIPE_WEBHOOK_SECRET)
+        #[arg(long, env = "STRIPE_WEBHOOK_SECRET")]
+        secret: String,
     },
     /// Manage users
     User {
@@ -190,6 +217,18 @@ async fn run(cli: Cli) -> Result<(), String> {
         public_url: g.public_url.filter(|url| !url.trim().is_empty()),
         card_hold_secs: g.card_hold_minutes * 60,
         platform_fee_bps: g.platform_fee_bps,
+        card: match (g.stripe_secret_key, g.stripe_webhook_secret) {
+            (Some(secret_key), Some(webhook_secret))
+                if !secret_key.trim().is_empty() && !webhook_secret.trim().is_empty() =>
+            {
+                Some(app::payments::gateway::CardSettings {
+                    secret_key,
+                    webhook_secret,
+                    api_base: g.stripe_api_base.filter(|url| !url.trim().is_empty()),
+                })
+            }
+            _ => None,
+        },
         ..Config::new(
             &g.addr,
             &g.database_url,
@@ -258,6 +297,18 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Tours {
             what: ToursCommand::SolveSolomon { file, seconds },
         } => solve_solomon(&file, seconds),
+        Command::StripeMock {
+            listen,
+            webhook,
+            secret,
+        } => {
+            let mock = souk::stripe_mock::StripeMock::start(&listen, &webhook, &secret)
+                .await
+                .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+            println!("Stripe-compatible test server on {}", mock.base());
+            tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
+            Ok(())
+        }
         Command::Check {
             what: CheckCommand::Stock,
         } => {

@@ -27,6 +27,8 @@ mod orders;
 mod outbox;
 #[path = "integration/pages.rs"]
 mod pages;
+#[path = "integration/payments.rs"]
+mod payments;
 #[path = "integration/server_functions.rs"]
 mod server_functions;
 #[path = "integration/territory.rs"]

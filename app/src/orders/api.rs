@@ -22,7 +22,7 @@ pub async fn get_cart() -> Result<Cart, AppError> {
     crate::error::respond(
         async move {
             let (state, user) = signed_in().await?;
-            super::cart::cart(&state.db, &user, false).await
+            super::cart::cart(&state.db, &user, state.gateway.is_some()).await
         }
         .await,
     )
@@ -91,7 +91,9 @@ pub async fn cancel_my_order(id: i64) -> Result<(), AppError> {
     crate::error::respond(
         async move {
             let (state, user) = signed_in().await?;
-            super::fulfil::cancel_order(&state.db, &user, id, crate::db::now()).await
+            super::fulfil::cancel_order(&state.db, &user, id, crate::db::now()).await?;
+            crate::payments::after_cancel(&state, id).await;
+            Ok(())
         }
         .await,
     )
@@ -150,9 +152,11 @@ pub async fn cancel_order_part(part_id: i64, reason: String) -> Result<(), AppEr
     crate::error::respond(
         async move {
             let (state, user) = signed_in().await?;
-            super::fulfil::cancel_part(&state.db, &user, part_id, &reason, crate::db::now())
-                .await
-                .map(|_| ())
+            let order_id =
+                super::fulfil::cancel_part(&state.db, &user, part_id, &reason, crate::db::now())
+                    .await?;
+            crate::payments::after_cancel(&state, order_id).await;
+            Ok(())
         }
         .await,
     )

@@ -16,11 +16,52 @@ fn skip_locked(db: &Db, of: &str) -> String {
     }
 }
 
-/// Expires up to `batch` card orders whose hold ended by `now`; returns how many.
-pub async fn expire_holds(db: &Db, now: i64, batch: i64) -> Result<usize, AppError> {
+/// Expires an unpaid card order: its parts give their stock back. False (changing
+/// nothing) when it was not pending any more.
+pub async fn expire_order(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    order_id: i64,
+    now: i64,
+) -> Result<bool, AppError> {
+    let claimed = sqlx::query(
+        "UPDATE orders SET payment_status = 'expired', updated_at = $1
+         WHERE id = $2 AND payment_status = 'pending'",
+    )
+    .bind(now)
+    .bind(order_id)
+    .execute(&mut **tx)
+    .await?;
+    if claimed.rows_affected() != 1 {
+        return Ok(false);
+    }
+    let parts = sqlx::query("SELECT id FROM order_parts WHERE order_id = $1 ORDER BY id")
+        .bind(order_id)
+        .fetch_all(&mut **tx)
+        .await?;
+    for part in &parts {
+        move_part(
+            tx,
+            part.try_get("id")?,
+            &[PartStatus::AwaitingPayment],
+            PartStatus::Expired,
+            "",
+            now,
+        )
+        .await?;
+    }
+    Ok(true)
+}
+
+/// Expires up to `batch` card orders whose hold ended by `now`; returns them with their
+/// checkout session, which the provider should close too.
+pub async fn expire_holds(
+    db: &Db,
+    now: i64,
+    batch: i64,
+) -> Result<Vec<(i64, Option<String>)>, AppError> {
     let mut tx = db.begin_write().await?;
     let due = sqlx::query(&format!(
-        "SELECT o.id FROM orders o WHERE o.payment_status = 'pending' AND o.hold_expires_at <= $1
+        "SELECT o.id, o.checkout_id FROM orders o WHERE o.payment_status = 'pending' AND o.hold_expires_at <= $1
          ORDER BY o.hold_expires_at LIMIT $2{}",
         skip_locked(db, "o")
     ))
@@ -28,40 +69,16 @@ pub async fn expire_holds(db: &Db, now: i64, batch: i64) -> Result<usize, AppErr
     .bind(batch)
     .fetch_all(&mut *tx)
     .await?;
-    let mut expired = 0;
+    let mut expired = Vec::new();
     for row in &due {
         let order_id: i64 = row.try_get("id")?;
-        let claimed = sqlx::query(
-            "UPDATE orders SET payment_status = 'expired', updated_at = $1
-             WHERE id = $2 AND payment_status = 'pending'",
-        )
-        .bind(now)
-        .bind(order_id)
-        .execute(&mut *tx)
-        .await?;
-        if claimed.rows_affected() != 1 {
-            continue;
+        if expire_order(&mut tx, order_id, now).await? {
+            expired.push((order_id, row.try_get("checkout_id")?));
         }
-        let parts = sqlx::query("SELECT id FROM order_parts WHERE order_id = $1 ORDER BY id")
-            .bind(order_id)
-            .fetch_all(&mut *tx)
-            .await?;
-        for part in &parts {
-            move_part(
-                &mut tx,
-                part.try_get("id")?,
-                &[PartStatus::AwaitingPayment],
-                PartStatus::Expired,
-                "",
-                now,
-            )
-            .await?;
-        }
-        expired += 1;
     }
     tx.commit().await?;
-    if expired > 0 {
-        tracing::info!(expired, "unpaid card checkouts expired");
+    if !expired.is_empty() {
+        tracing::info!(expired = expired.len(), "unpaid card checkouts expired");
     }
     Ok(expired)
 }
@@ -101,14 +118,26 @@ pub async fn mark_no_shows(db: &Db, now: i64, batch: i64) -> Result<usize, AppEr
     Ok(marked)
 }
 
-/// One pass of the job: everything due by `now`, in batches.
-pub async fn run_due(db: &Db, now: i64) -> Result<(usize, usize), AppError> {
+/// One pass of the job: everything due by `now`, in batches; the checkouts of expired
+/// orders are closed at the provider, and owed refunds are sent.
+pub async fn run_due(
+    db: &Db,
+    gateway: Option<&crate::payments::gateway::Gateway>,
+    now: i64,
+) -> Result<(usize, usize), AppError> {
     const BATCH: i64 = 100;
     let (mut expired, mut no_shows) = (0, 0);
     loop {
-        let n = expire_holds(db, now, BATCH).await?;
-        expired += n;
-        if n < BATCH as usize {
+        let orders = expire_holds(db, now, BATCH).await?;
+        expired += orders.len();
+        if let Some(gateway) = gateway {
+            for (order_id, checkout) in orders.iter().filter_map(|(o, c)| Some((o, c.as_ref()?))) {
+                if let Err(error) = gateway.expire_checkout(checkout).await {
+                    tracing::warn!(order_id, %error, "cannot close an expired checkout");
+                }
+            }
+        }
+        if orders.len() < BATCH as usize {
             break;
         }
     }
@@ -118,6 +147,9 @@ pub async fn run_due(db: &Db, now: i64) -> Result<(usize, usize), AppError> {
         if n < BATCH as usize {
             break;
         }
+    }
+    if let Some(gateway) = gateway {
+        crate::payments::refunds::send_pending(db, gateway, now).await?;
     }
     Ok((expired, no_shows))
 }

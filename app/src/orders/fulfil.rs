@@ -65,8 +65,32 @@ pub async fn move_part(
     .await?;
     if to.releases_stock() {
         release_lines(tx, order_id, part_id, to).await?;
+        refund_if_paid(tx, order_id, part_id, now).await?;
     }
     Ok(true)
+}
+
+/// A released part of a paid order is refunded: its ledger entries are reversed and the
+/// refund is owed in this same transaction (sent after it commits).
+async fn refund_if_paid(
+    tx: &mut Transaction<'static, Any>,
+    order_id: i64,
+    part_id: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    let paid = sqlx::query(
+        "SELECT p.subtotal + p.delivery_fee AS amount FROM order_parts p JOIN orders o ON o.id = p.order_id
+         WHERE p.id = $1 AND o.payment_status = 'paid'",
+    )
+    .bind(part_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(row) = paid {
+        crate::payments::ledger::reverse_part(tx, part_id, now).await?;
+        crate::payments::refunds::owe(tx, order_id, Some(part_id), row.try_get("amount")?, now)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Gives a part's held stock back (its lines, one `released` movement each).

@@ -469,12 +469,16 @@ pub async fn checkout(
     let draft = form.parse().map_err(AppError::Invalid)?;
     let options = PlaceOptions {
         hold_secs: state.settings.card_hold_secs,
-        card_enabled: false,
+        card_enabled: state.gateway.is_some(),
     };
-    let placed = place_order(&state.db, options, buyer, key, &draft, crate::db::now()).await?;
+    let mut placed = place_order(&state.db, options, buyer, key, &draft, crate::db::now()).await?;
     if placed.created {
         let ids: Vec<i64> = draft.lines.iter().map(|(id, _)| *id).collect();
         super::cart::remove(&state.db, buyer, &ids).await?;
+    }
+    if let (PaymentMethod::Card, Some(gateway)) = (draft.payment, &state.gateway) {
+        let url = crate::payments::start_checkout(state, gateway, buyer, placed.order_id).await?;
+        placed.checkout_url = Some(url);
     }
     Ok(placed)
 }

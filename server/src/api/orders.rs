@@ -101,6 +101,7 @@ pub async fn cancel(
             .await
             .map_err(error)?;
     }
+    app::payments::after_cancel(&state, id).await;
     read::order(&state.db, &state.settings.public_url, &user, id)
         .await
         .map(Json)

@@ -1,0 +1,50 @@
+//! `/api/v1/stripe/webhook`: the payment provider's events, verified on the raw body.
+use super::{ApiError, RequestLocale};
+use app::domain::ErrorCode;
+use app::error::AppError;
+use app::payments::{refunds, signature, webhook};
+use app::state::AppState;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::Json;
+use serde_json::{json, Value};
+
+/// Verifies the `Stripe-Signature` (HMAC-SHA256, any `v1`, 300 s tolerance), then
+/// applies the event once. A bad or old signature is 400 and changes nothing; an event
+/// seen before or of a type Souk ignores is acknowledged (200) so Stripe stops sending it.
+pub async fn stripe_webhook(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let error = |e| ApiError::new(e, locale);
+    let Some(gateway) = &state.gateway else {
+        return Err(error(AppError::not_found()));
+    };
+    let now = app::db::now();
+    let header = headers
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok());
+    if let Err(reason) = signature::verify(header, &body, gateway.webhook_secret(), now) {
+        tracing::warn!(?reason, "webhook refused: signature");
+        return Err(error(AppError::Refused(ErrorCode::SignatureInvalid)));
+    }
+    let outcome = webhook::apply(&state.db, &body, state.settings.platform_fee_bps, now)
+        .await
+        .map_err(error)?;
+    // A refund owed by this event (a payment that came too late) goes out now; the
+    // expiry job retries it if the provider does not answer.
+    if outcome == webhook::Outcome::Applied {
+        let (db, gateway) = (state.db.clone(), gateway.clone());
+        tokio::spawn(async move {
+            if let Err(error) = refunds::send_pending(&db, &gateway, app::db::now()).await {
+                tracing::warn!(?error, "refunds not sent; retried by the job");
+            }
+        });
+    }
+    Ok(Json(
+        json!({ "received": true, "outcome": format!("{outcome:?}").to_lowercase() }),
+    ))
+}
