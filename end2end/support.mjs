@@ -33,11 +33,30 @@ async function waitUntilReady(base, child, deadlineMs) {
   throw new Error(`souk not ready at ${base} after ${deadlineMs} ms`);
 }
 
-export async function startSouk() {
+/**
+ * Starts Souk; with `{ stripe: true }` also the Stripe-compatible test server
+ * (`souk stripe-mock`) on loopback, and Souk pointed at it.
+ */
+export async function startSouk({ stripe = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'souk-e2e-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const logs = [];
+  let mock = null;
+  const stripeEnv = {};
+  if (stripe) {
+    const mockPort = await freePort();
+    const secret = 'whsec_e2e_journeys';
+    mock = spawn(join(root, 'target/release/souk'), ['stripe-mock', '--listen', `127.0.0.1:${mockPort}`,
+      '--webhook', `${base}/api/v1/stripe/webhook`, '--secret', secret], { stdio: ['ignore', 'pipe', 'pipe'] });
+    mock.stdout.on('data', (d) => logs.push(`stripe-mock: ${d}`));
+    mock.stderr.on('data', (d) => logs.push(`stripe-mock: ${d}`));
+    Object.assign(stripeEnv, {
+      STRIPE_SECRET_KEY: 'sk_test_e2e',
+      STRIPE_WEBHOOK_SECRET: secret,
+      STRIPE_API_BASE: `http://127.0.0.1:${mockPort}`,
+    });
+  }
   const child = spawn(join(root, 'target/release/souk'), ['serve'], {
     cwd: root,
     env: {
@@ -47,6 +66,7 @@ export async function startSouk() {
       SOUK_SITE_ROOT: join(root, 'target/site'),
       SOUK_DATA_DIR: join(dir, 'media'),
       RUST_LOG: 'warn',
+      ...stripeEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -70,6 +90,7 @@ export async function startSouk() {
     },
     async stop() {
       await browser.close();
+      mock?.kill('SIGTERM');
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
       rmSync(dir, { recursive: true, force: true });

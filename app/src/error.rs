@@ -91,7 +91,8 @@ impl AppError {
                 | ErrorCode::TourRunning
                 | ErrorCode::StopsHaveApplicants
                 | ErrorCode::OrderNotCancellable
-                | ErrorCode::PaymentPending => 409,
+                | ErrorCode::PaymentPending
+                | ErrorCode::NothingToSettle => 409,
                 ErrorCode::CodeLocked => 429,
                 ErrorCode::PaymentProvider => 502,
                 ErrorCode::CooperativeUnverified => 403,
@@ -127,6 +128,22 @@ impl From<sqlx::Error> for AppError {
         tracing::error!(%error, "database error");
         Self::Internal
     }
+}
+
+/// Whether the request is a plain HTML form post (the page's wasm has not arrived), which
+/// expects a page back rather than data.
+#[cfg(feature = "ssr")]
+pub fn is_plain_form_post() -> bool {
+    use leptos::prelude::use_context;
+    use_context::<axum::http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(axum::http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
+        .unwrap_or(false)
 }
 
 /// Gives a server function's error its HTTP status (422, 401, 403, ...) instead of the

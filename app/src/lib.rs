@@ -108,6 +108,14 @@ fn Page() -> impl IntoView {
                     <Route path=path!("/organiser/events/:id/route") view=tours::TourPlannerPage ssr=SsrMode::Async />
                     <Route path=path!("/organiser/sites") view=markets::SitesPage />
                     <Route path=path!("/notifications") view=notifications::NotificationsPage />
+                    <Route path=path!("/cart") view=orders::CartPage />
+                    <Route path=path!("/orders") view=orders::MyOrdersPage />
+                    <Route path=path!("/orders/:id") view=orders::OrderPage ssr=SsrMode::Async />
+                    <Route path=path!("/cooperative/orders") view=orders::CooperativeOrdersPage />
+                    <Route path=path!("/cooperative/orders/:id") view=orders::HandOverPage ssr=SsrMode::Async />
+                    <Route path=path!("/cooperative/delivery") view=orders::CooperativeDeliveryPage />
+                    <Route path=path!("/cooperative/payouts") view=payments::PayoutsPage />
+                    <Route path=path!("/organiser/payouts") view=payments::OrganiserPayoutsPage />
                 </Routes>
             </ErrorBoundary>
         </main>

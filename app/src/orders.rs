@@ -7,6 +7,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod cart;
 #[cfg(feature = "ssr")]
+pub mod delivery;
+#[cfg(feature = "ssr")]
 pub mod expiry;
 #[cfg(feature = "ssr")]
 pub mod fulfil;
@@ -16,6 +18,11 @@ pub mod place;
 pub mod qr;
 #[cfg(feature = "ssr")]
 pub mod read;
+pub mod views;
+
+pub use views::{
+    CartPage, CooperativeDeliveryPage, CooperativeOrdersPage, HandOverPage, MyOrdersPage, OrderPage,
+};
 
 /// A line of an order as it was bought.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -208,6 +215,9 @@ pub struct Cart {
     pub pickups: Vec<PickupOption>,
     pub delivery_fees: Vec<DeliveryFee>,
     pub card_enabled: bool,
+    /// A fresh idempotency key for this checkout page: a double click or a retried
+    /// submit finds the first order.
+    pub checkout_key: String,
 }
 
 /// The answer to a placed order: where it is and, for a card payment, where to pay.

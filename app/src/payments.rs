@@ -1,5 +1,6 @@
 //! Payments: card checkouts through the provider, its webhook, refunds, and the
 //! settlement ledger with payout statements per cooperative. Cash needs none of it.
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod gateway;
 #[cfg(feature = "ssr")]
@@ -7,7 +8,66 @@ pub mod ledger;
 #[cfg(feature = "ssr")]
 pub mod refunds;
 #[cfg(feature = "ssr")]
+pub mod settlements;
+#[cfg(feature = "ssr")]
 pub mod signature;
+mod views;
+
+pub use views::{OrganiserPayoutsPage, PayoutsPage};
+
+use serde::{Deserialize, Serialize};
+
+/// One row of the settlement ledger: a sale (+), the platform's fee (-), a refund (-) or
+/// the fee given back (+).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatementEntry {
+    pub at: i64,
+    pub order_id: i64,
+    pub kind: String,
+    pub amount: i64,
+    pub payout_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Payout {
+    pub id: i64,
+    pub period_from: String,
+    pub period_to: String,
+    pub amount: i64,
+    pub method: String,
+    pub status: String,
+    pub reference: String,
+    pub settled_at: Option<i64>,
+}
+
+/// A cooperative's payout statement for a period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Statement {
+    pub cooperative_id: i64,
+    pub cooperative_fr: String,
+    pub cooperative_ar: String,
+    pub stripe_account: bool,
+    pub from: String,
+    pub to: String,
+    pub entries: Vec<StatementEntry>,
+    pub sales: i64,
+    pub fees: i64,
+    pub refunds: i64,
+    pub net: i64,
+    /// Owed and not yet paid out, whatever the period.
+    pub unsettled: i64,
+    pub payouts: Vec<Payout>,
+}
+
+/// What a cooperative is owed, for the organiser's payouts page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Balance {
+    pub cooperative_id: i64,
+    pub name_fr: String,
+    pub name_ar: String,
+    pub stripe_account: bool,
+    pub unsettled: i64,
+}
 #[cfg(feature = "ssr")]
 pub mod webhook;
 

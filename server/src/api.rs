@@ -67,6 +67,10 @@ pub fn routes() -> Router<AppState> {
         .route("/orders/{id}", get(orders::get))
         .route("/orders/{id}/cancel", post(orders::cancel))
         .route("/stripe/webhook", post(payments::stripe_webhook))
+        .route(
+            "/cooperatives/{id}/statement.csv",
+            get(payments::statement_csv),
+        )
         .fallback(not_found)
 }
 

@@ -155,6 +155,16 @@ enum BenchCommand {
         #[arg(long, default_value_t = 50)]
         rounds: usize,
     },
+    /// Order placements per second through HTTP, next to a raw-SQL reserve loop, on the
+    /// current database (a database `souk serve` has seeded; it adds bench buyers)
+    Orders {
+        /// How many orders (each of one unit, all on one product)
+        #[arg(long, default_value_t = 2000)]
+        orders: usize,
+        /// How many requests (and raw transactions) in flight at once
+        #[arg(long, default_value_t = 32)]
+        concurrency: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -294,6 +304,26 @@ async fn run(cli: Cli) -> Result<(), String> {
             db.migrate().await.map_err(|e| e.to_string())?;
             souk::bench::search_latency(&db, rounds).await
         }
+        Command::Bench {
+            what:
+                BenchCommand::Orders {
+                    orders,
+                    concurrency,
+                },
+        } => {
+            let config = Config {
+                seed_demo: true,
+                ..config
+            };
+            souk::bench::orders::run(
+                config,
+                souk::bench::orders::OrdersBench {
+                    orders,
+                    concurrency,
+                },
+            )
+            .await
+        }
         Command::Tours {
             what: ToursCommand::SolveSolomon { file, seconds },
         } => solve_solomon(&file, seconds),
@@ -322,8 +352,17 @@ async fn run(cli: Cli) -> Result<(), String> {
             let (products, movements) = app::inventory::service::ledger_size(&db)
                 .await
                 .map_err(|e| e.to_string())?;
-            if mismatches.is_empty() {
-                println!("stock ok: {products} products, {movements} movements, every level equals its ledger");
+            let holds = app::orders::read::check_holds(&db)
+                .await
+                .map_err(|e| e.to_string())?;
+            for h in &holds {
+                println!(
+                    "order {} product {}: its movements sum to {} but its part should hold {}",
+                    h.order_id, h.product_id, h.moved, h.expected
+                );
+            }
+            if mismatches.is_empty() && holds.is_empty() {
+                println!("stock ok: {products} products, {movements} movements, every level equals its ledger and every order's holds match its parts");
                 Ok(())
             } else {
                 for m in &mismatches {

@@ -249,6 +249,7 @@ fn ProductView(product: ProductDetail, categories: Vec<Category>) -> impl IntoVi
             <div class="gallery">{photos}</div>
             <p class="price big">{price_text(locale, c.price_centimes)} " / " {unit_text(locale, c.unit, c.unit_net)}</p>
             <p data-testid="availability">{if c.available > 0 { t!(i18n, available_count, n = c.available).into_any() } else { t!(i18n, out_of_stock).into_any() }}</p>
+            <crate::orders::views::AddToCart product_id=c.id available=c.available />
             <dl class="facts">
                 <dt>{t!(i18n, cooperative)}</dt>
                 <dd><a href=format!("/cooperatives/{}", c.cooperative_id)>{localized(locale, &c.cooperative_fr, &c.cooperative_ar, &c.cooperative_fr).to_owned()}</a></dd>

@@ -101,6 +101,7 @@ pub enum ErrorCode {
     CardUnavailable,
     PaymentProvider,
     SignatureInvalid,
+    NothingToSettle,
 }
 
 impl ErrorCode {
@@ -201,6 +202,7 @@ impl ErrorCode {
             Self::CardUnavailable => "card_unavailable",
             Self::PaymentProvider => "payment_provider",
             Self::SignatureInvalid => "signature_invalid",
+            Self::NothingToSettle => "nothing_to_settle",
         }
     }
 }

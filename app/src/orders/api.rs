@@ -1,6 +1,5 @@
 //! Server functions of the orders room: authenticate, call the service, answer.
 use super::{Cart, Order, OrderList, PackingList, PartList, Placed};
-use crate::domain::orders::OrderForm;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -50,15 +49,53 @@ pub async fn set_cart_quantity(product_id: i64, quantity: i64) -> Result<(), App
     )
 }
 
-/// Places the order of the checkout form; `key` is made once per checkout page, so a
-/// double click or a retry finds the first order.
-#[server(input = leptos::server_fn::codec::Json)]
-pub async fn place_order(form: OrderForm, key: String) -> Result<Placed, AppError> {
+/// Places the order of the cart: `pickup` is `event:ID` (a salon) or `stop:ID` (a tour
+/// stop). `key` is made once per checkout page, so a double click or a retry finds the
+/// first order. A plain form post (no wasm yet) is sent on to the order or the payment.
+#[server]
+pub async fn checkout_cart(
+    fulfilment: String,
+    pickup: String,
+    province: String,
+    address: String,
+    payment: String,
+    key: String,
+) -> Result<Placed, AppError> {
     crate::error::respond(
         async move {
             let (state, user) = signed_in().await?;
             let key = super::place::parse_key(Some(&key))?;
-            super::place::checkout(&state, &user, &key, &form).await
+            let cart = super::cart::cart(&state.db, &user, state.gateway.is_some()).await?;
+            let (event_id, stop_id) = match pickup.split_once(':') {
+                Some(("event", id)) => (id.parse().ok(), None),
+                Some(("stop", id)) => (None, id.parse().ok()),
+                _ => (None, None),
+            };
+            let form = crate::domain::orders::OrderForm {
+                lines: cart
+                    .lines
+                    .iter()
+                    .map(|l| crate::domain::orders::LineForm {
+                        product_id: l.product_id,
+                        quantity: l.quantity,
+                    })
+                    .collect(),
+                fulfilment,
+                event_id,
+                stop_id,
+                province,
+                address,
+                payment,
+            };
+            let placed = super::place::checkout(&state, &user, &key, &form).await?;
+            let next = placed
+                .checkout_url
+                .clone()
+                .unwrap_or_else(|| format!("/orders/{}", placed.order_id));
+            if crate::error::is_plain_form_post() {
+                leptos_axum::redirect(&next);
+            }
+            Ok(placed)
         }
         .await,
     )
@@ -157,6 +194,30 @@ pub async fn cancel_order_part(part_id: i64, reason: String) -> Result<(), AppEr
                     .await?;
             crate::payments::after_cancel(&state, order_id).await;
             Ok(())
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn my_delivery_fees() -> Result<Vec<super::DeliveryFee>, AppError> {
+    crate::error::respond(
+        async move {
+            let (state, cooperative) = member().await?;
+            super::delivery::fees(&state.db, cooperative).await
+        }
+        .await,
+    )
+}
+
+/// Sets a cooperative's delivery fee to a province (in MAD); an empty fee stops delivery there.
+#[server]
+pub async fn save_delivery_fee(province: String, fee: String) -> Result<(), AppError> {
+    crate::error::respond(
+        async move {
+            let (state, user) = signed_in().await?;
+            let member = crate::cooperatives::service::writing_member(&state.db, &user).await?;
+            super::delivery::save(&state.db, member.cooperative_id, &province, &fee).await
         }
         .await,
     )

@@ -137,11 +137,18 @@ pub async fn cart(db: &Db, user: &CurrentUser, card_enabled: bool) -> Result<Car
             });
         }
     }
+    let checkout_key = {
+        use argon2::password_hash::rand_core::{OsRng, RngCore};
+        let mut bytes = [0u8; 16];
+        OsRng.fill_bytes(&mut bytes);
+        format!("checkout-{}", hex::encode(bytes))
+    };
     Ok(Cart {
         lines,
         pickups,
         delivery_fees,
         card_enabled,
+        checkout_key,
     })
 }
 

@@ -85,6 +85,7 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         ErrorCode::TourRunning => td_string!(locale, errors.tour_running),
         ErrorCode::StopsHaveApplicants => td_string!(locale, errors.stops_have_applicants),
         ErrorCode::MustVisitMissing => td_string!(locale, errors.must_visit_missing),
+        ErrorCode::NothingToSettle => td_string!(locale, errors.nothing_to_settle),
         ErrorCode::SignatureInvalid => td_string!(locale, errors.signature_invalid),
         ErrorCode::PaymentProvider => td_string!(locale, errors.payment_provider),
         ErrorCode::CardUnavailable => td_string!(locale, errors.card_unavailable),

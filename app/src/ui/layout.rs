@@ -61,18 +61,23 @@ fn SignedInLinks(user: CurrentUser) -> impl IntoView {
         view! {
             <li><a href="/cooperative" data-testid="nav-my-cooperative">{t!(i18n, nav_my_cooperative)}</a></li>
             <li><a href="/cooperative/markets" data-testid="nav-applications">{t!(i18n, nav_applications)}</a></li>
+            <li><a href="/cooperative/orders" data-testid="nav-cooperative-orders">{t!(i18n, nav_cooperative_orders)}</a></li>
+            <li><a href="/cooperative/payouts">{t!(i18n, nav_payouts)}</a></li>
         }
     });
     let organiser = matches!(user.role, Role::Organiser | Role::Admin).then(|| {
         view! {
             <li><a href="/organiser/events" data-testid="nav-events">{t!(i18n, nav_events)}</a></li>
             <li><a href="/organiser/sites">{t!(i18n, nav_sites)}</a></li>
+            <li><a href="/organiser/payouts">{t!(i18n, nav_payouts)}</a></li>
         }
     });
     view! {
         {admin}
         {cooperative}
         {organiser}
+        <li><a href="/cart" data-testid="nav-cart">{t!(i18n, nav_cart)}</a></li>
+        <li><a href="/orders" data-testid="nav-orders">{t!(i18n, nav_orders)}</a></li>
         <li><a href="/notifications" data-testid="nav-notifications">{t!(i18n, nav_notifications)}</a></li>
         <li><a href="/account">{t!(i18n, nav_account)}</a></li>
         <li>

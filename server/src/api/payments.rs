@@ -1,5 +1,5 @@
 //! `/api/v1/stripe/webhook`: the payment provider's events, verified on the raw body.
-use super::{ApiError, RequestLocale};
+use super::{ApiError, RequestLocale, SignedIn};
 use app::domain::ErrorCode;
 use app::error::AppError;
 use app::payments::{refunds, signature, webhook};
@@ -47,4 +47,53 @@ pub async fn stripe_webhook(
     Ok(Json(
         json!({ "received": true, "outcome": format!("{outcome:?}").to_lowercase() }),
     ))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PeriodQuery {
+    from: String,
+    to: String,
+}
+
+/// A cooperative's payout statement as CSV, for its members and for organisers.
+pub async fn statement_csv(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    SignedIn(user): SignedIn,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    axum::extract::Query(period): axum::extract::Query<PeriodQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    use app::domain::markets::Day;
+    use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+    use axum::response::IntoResponse;
+    let error = |e| ApiError::new(e, locale);
+    let id = super::id_of(&id, locale)?;
+    let organiser = app::markets::service::require_organiser(&user).is_ok();
+    if !organiser {
+        let member = app::cooperatives::service::membership(&state.db, &user)
+            .await
+            .map_err(error)?;
+        if member.cooperative_id != id {
+            return Err(error(AppError::not_found()));
+        }
+    }
+    let day = |raw: &str, field: &str| {
+        Day::parse(raw).map_err(|code| ApiError::new(AppError::field(field, code), locale))
+    };
+    let (from, to) = (day(&period.from, "from")?, day(&period.to, "to")?);
+    let statement = app::payments::settlements::statement(&state.db, id, from, to)
+        .await
+        .map_err(error)?;
+    Ok((
+        [
+            (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"souk-releve-{id}-{from}-{to}.csv\""),
+            ),
+        ],
+        app::payments::settlements::statement_csv(&statement),
+    )
+        .into_response())
 }

@@ -16,6 +16,7 @@ on_both_engines!(
     a_card_payment_is_applied_once_however_often_its_webhook_comes,
     forged_replayed_and_unknown_webhooks_change_nothing,
     a_payment_after_the_hold_expired_is_refunded_and_stock_stays_right,
+    settlements_pay_out_what_card_payments_owe_once,
 );
 
 const SECRET: &str = "whsec_souk_test";
@@ -343,5 +344,127 @@ async fn a_payment_after_the_hold_expired_is_refunded_and_stock_stays_right(engi
     );
     assert_eq!(available(&app, product).await, 0);
     assert_ledger_holds(&app).await;
+    app.stop().await;
+}
+
+async fn settlements_pay_out_what_card_payments_owe_once(engine: Engine) {
+    let (app, mock) = card_app(engine).await;
+    let product = product_with_stock(&app, SEFROU, 10).await;
+    let (token, _) = buyers(&app, 1).await.remove(0);
+    let (id, session) = card_order(&app, &token, "card-00005", product, 2).await;
+    assert_eq!(mock.pay(&session).await, StatusCode::OK);
+    let owed: i64 = ledger(&app, id).await.iter().map(|(_, a)| a).sum();
+    assert!(owed > 0);
+    let cooperative: i64 =
+        sqlx::query("SELECT id FROM cooperatives WHERE registration_number = $1")
+            .bind(SEFROU)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("cooperative")
+            .get("id");
+    let today = app::domain::markets::Day::of_timestamp(app::db::now()).to_string();
+    let csv_path =
+        format!("/api/v1/cooperatives/{cooperative}/statement.csv?from={today}&to={today}");
+
+    // The cooperative reads its statement; a buyer may not.
+    app.set_session_token(Some(token));
+    assert_eq!(app.get(&csv_path).await.status(), StatusCode::FORBIDDEN);
+    app.sign_in("cooperative@souk.ma", crate::support::DEMO_PASSWORD)
+        .await;
+    let csv = app.get(&csv_path).await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    let csv = csv.text().await.expect("csv");
+    let mut rows = csv.lines();
+    assert_eq!(rows.next(), Some("date,order,kind,amount_mad,payout"));
+    let rows: Vec<&str> = rows.collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    assert!(rows[0].starts_with(&format!("{today},{id},sale,")), "{csv}");
+    let cents = |row: &str| -> i64 {
+        let amount = row.split(',').nth(3).expect("amount");
+        let negative = amount.starts_with('-');
+        let value: i64 = amount
+            .trim_start_matches('-')
+            .replace('.', "")
+            .parse()
+            .expect("number");
+        if negative {
+            -value
+        } else {
+            value
+        }
+    };
+    assert_eq!(rows.iter().map(|r| cents(r)).sum::<i64>(), owed);
+
+    // An organiser records the bank transfer; a second click finds nothing left to pay.
+    app.sign_in("organisateur@souk.ma", crate::support::DEMO_PASSWORD)
+        .await;
+    use leptos::server_fn::ServerFn;
+    let path = app::payments::api::SettlePayout::PATH;
+    let coop = cooperative.to_string();
+    let no_reference = app
+        .call_server_fn(
+            path,
+            &[("cooperative_id", &coop), ("to", &today), ("reference", "")],
+        )
+        .await;
+    assert_eq!(no_reference.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let form = [
+        ("cooperative_id", coop.as_str()),
+        ("to", today.as_str()),
+        ("reference", "VIR-2026-118"),
+    ];
+    let (first, second) = tokio::join!(
+        app.call_server_fn(path, &form),
+        app.call_server_fn(path, &form)
+    );
+    let mut statuses = [first.status(), second.status()];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT]);
+    let paid: Vec<(i64, String, String)> =
+        sqlx::query("SELECT amount, method, reference FROM payouts WHERE status = 'settled'")
+            .fetch_all(app.db.pool())
+            .await
+            .expect("payouts")
+            .iter()
+            .map(|r| (r.get("amount"), r.get("method"), r.get("reference")))
+            .collect();
+    assert_eq!(paid, [(owed, "bank".to_owned(), "VIR-2026-118".to_owned())]);
+
+    // With a Stripe Connect account, the next payout is a transfer in MAD.
+    sqlx::query("UPDATE cooperatives SET stripe_account = 'acct_test_sefrou' WHERE id = $1")
+        .bind(cooperative)
+        .execute(app.db.pool())
+        .await
+        .expect("account");
+    let (second_token, _) = buyers(&app, 1).await.remove(0);
+    let (next, session) = card_order(&app, &second_token, "card-00006", product, 1).await;
+    assert_eq!(mock.pay(&session).await, StatusCode::OK);
+    let owed_next: i64 = ledger(&app, next).await.iter().map(|(_, a)| a).sum();
+    let transfer = app
+        .call_server_fn(
+            path,
+            &[("cooperative_id", &coop), ("to", &today), ("reference", "")],
+        )
+        .await;
+    assert_eq!(transfer.status(), StatusCode::OK);
+    let (_, params) = mock
+        .requests()
+        .into_iter()
+        .rev()
+        .find(|(path, _)| path == "/v1/transfers")
+        .expect("a transfer");
+    assert_eq!(
+        param(&params, "amount"),
+        Some(owed_next.to_string().as_str())
+    );
+    assert_eq!(param(&params, "currency"), Some("mad"));
+    assert_eq!(param(&params, "destination"), Some("acct_test_sefrou"));
+    let unpaid: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM settlement_entries WHERE payout_id IS NULL")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("count")
+            .get("n");
+    assert_eq!(unpaid, 0);
     app.stop().await;
 }

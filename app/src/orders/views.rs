@@ -1,0 +1,434 @@
+//! The buyer's side: the cart and its checkout, an order with its pickup code and
+//! timeline, and the list of orders. The cooperative's side is in `views/cooperative.rs`.
+use super::api::{get_cart, get_order, my_orders, CancelMyOrder, CheckoutCart, SetCartQuantity};
+use super::{Cart, Order};
+use crate::domain::orders::{Fulfilment, PartStatus, PaymentStatus};
+use crate::domain::ErrorCode;
+use crate::i18n::*;
+use crate::inventory::timestamp_text;
+use crate::ui::errors::{ErrorNotice, FormError, NotFound};
+use crate::ui::forms::{action_field_error, action_form_error, on_success, Field};
+use crate::ui::localized;
+use crate::ui::money::price_text;
+use crate::ui::pagination::{page_from_query, Pagination};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+mod cooperative;
+pub use cooperative::{CooperativeDeliveryPage, CooperativeOrdersPage, HandOverPage};
+
+pub fn part_status_text(locale: Locale, status: PartStatus) -> &'static str {
+    match status {
+        PartStatus::AwaitingPayment => td_string!(locale, part_awaiting_payment),
+        PartStatus::Placed => td_string!(locale, part_placed),
+        PartStatus::Ready => td_string!(locale, part_ready),
+        PartStatus::HandedOver => td_string!(locale, part_handed_over),
+        PartStatus::Shipped => td_string!(locale, part_shipped),
+        PartStatus::Delivered => td_string!(locale, part_delivered),
+        PartStatus::Cancelled => td_string!(locale, part_cancelled),
+        PartStatus::Expired => td_string!(locale, part_expired),
+        PartStatus::NoShow => td_string!(locale, part_no_show),
+    }
+}
+
+pub fn payment_status_text(locale: Locale, status: PaymentStatus) -> &'static str {
+    match status {
+        PaymentStatus::Cash => td_string!(locale, payment_cash_due),
+        PaymentStatus::Pending => td_string!(locale, payment_pending_text),
+        PaymentStatus::Paid => td_string!(locale, payment_paid),
+        PaymentStatus::Expired => td_string!(locale, payment_expired),
+        PaymentStatus::Refunded => td_string!(locale, payment_refunded),
+    }
+}
+
+/// A step of the timeline: a part's status, or an order event (paid, refunded, ...).
+fn step_text(locale: Locale, status: &str) -> &'static str {
+    match PartStatus::from_code(status) {
+        Some(status) => part_status_text(locale, status),
+        None => match status {
+            "paid" => td_string!(locale, payment_paid),
+            "refunded" => td_string!(locale, payment_refunded),
+            "late_payment" => td_string!(locale, step_late_payment),
+            "payment_failed" => td_string!(locale, step_payment_failed),
+            _ => td_string!(locale, step_other),
+        },
+    }
+}
+
+#[component]
+pub fn CartPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let update = ServerAction::<SetCartQuantity>::new();
+    let cart = Resource::new(move || update.version().get(), |_| get_cart());
+    view! {
+        <h1>{t!(i18n, cart_title)}</h1>
+        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match cart.await {
+                    Ok(cart) if cart.lines.is_empty() => view! {
+                        <p class="empty" data-testid="cart-empty">{t!(i18n, cart_empty_text)} " " <a href="/products">{t!(i18n, nav_products)}</a></p>
+                    }.into_any(),
+                    Ok(cart) => view! { <CartLines cart=cart.clone() update /> <Checkout cart /> }.into_any(),
+                    Err(error) if error.code() == ErrorCode::Unauthenticated => view! {
+                        <p>{t!(i18n, cart_sign_in)} " " <a href="/login">{t!(i18n, nav_login)}</a></p>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CartLines(cart: Cart, update: ServerAction<SetCartQuantity>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let subtotal: i64 = cart.lines.iter().map(|l| l.unit_price * l.quantity).sum();
+    view! {
+        <FormError error=action_form_error(update) />
+        <table class="table" data-testid="cart-lines">
+            <thead><tr><th>{t!(i18n, product)}</th><th>{t!(i18n, cooperative)}</th><th>{t!(i18n, price)}</th><th>{t!(i18n, quantity)}</th><th>{t!(i18n, total)}</th></tr></thead>
+            <tbody>
+                {cart.lines.into_iter().map(|line| {
+                    let short = line.quantity > line.available;
+                    view! {
+                        <tr data-testid="cart-line">
+                            <td><a href=format!("/products/{}", line.product_id)>{localized(locale, &line.name_fr, &line.name_ar, &line.name_en).to_owned()}</a>
+                                {short.then(|| view! { <p class="field-error">{t!(i18n, cart_line_short, n = line.available)}</p> })}
+                            </td>
+                            <td>{localized(locale, &line.cooperative_fr, &line.cooperative_ar, &line.cooperative_fr).to_owned()}</td>
+                            <td dir="ltr">{price_text(locale, line.unit_price)}</td>
+                            <td>
+                                <ActionForm action=update attr:class="inline-form">
+                                    <input type="hidden" name="product_id" value=line.product_id />
+                                    <label class="visually-hidden" for=format!("qty-{}", line.product_id)>{t!(i18n, quantity)}</label>
+                                    <input id=format!("qty-{}", line.product_id) name="quantity" type="number" min="0" max="1000" value=line.quantity inputmode="numeric" />
+                                    <button type="submit" class="link-button">{t!(i18n, update_quantity)}</button>
+                                </ActionForm>
+                                <ActionForm action=update attr:class="inline-form">
+                                    <input type="hidden" name="product_id" value=line.product_id />
+                                    <input type="hidden" name="quantity" value="0" />
+                                    <button type="submit" class="link-button">{t!(i18n, remove)}</button>
+                                </ActionForm>
+                            </td>
+                            <td dir="ltr">{price_text(locale, line.unit_price * line.quantity)}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        <p class="price big">{t!(i18n, subtotal)} " : " <span dir="ltr" data-testid="cart-subtotal">{price_text(locale, subtotal)}</span></p>
+    }
+}
+
+#[component]
+fn Checkout(cart: Cart) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let place = ServerAction::<CheckoutCart>::new();
+    let (fulfilment, set_fulfilment) = signal("pickup".to_owned());
+    // With the wasm, go on to the order (or to the card payment) once it is placed.
+    Effect::new(move |_| {
+        if let Some(Ok(placed)) = place.value().get() {
+            let next = placed
+                .checkout_url
+                .unwrap_or_else(|| format!("/orders/{}", placed.order_id));
+            #[cfg(feature = "hydrate")]
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().set_href(&next);
+            }
+            let _ = next;
+        }
+    });
+    let cooperatives: Vec<i64> = {
+        let mut ids: Vec<i64> = cart.lines.iter().map(|l| l.cooperative_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    let pickups: Vec<(String, String)> = cart
+        .pickups
+        .iter()
+        .map(|p| {
+            let value = match p.stop_id {
+                Some(stop) => format!("stop:{stop}"),
+                None => format!("event:{}", p.event_id),
+            };
+            let label = localized(locale, &p.label_fr, &p.label_ar, &p.label_fr);
+            let all = cooperatives.iter().all(|c| p.cooperatives.contains(c));
+            let suffix = if all {
+                String::new()
+            } else {
+                format!(" — {}", td_string!(locale, pickup_partial))
+            };
+            (value, format!("{} · {label}{suffix}", p.day))
+        })
+        .collect();
+    let provinces: Vec<String> = {
+        let mut codes: Vec<String> = cart
+            .delivery_fees
+            .iter()
+            .map(|f| f.province_code.clone())
+            .collect();
+        codes.sort();
+        codes.dedup();
+        codes
+    };
+    let fee_rows = cart.delivery_fees.clone();
+    let line_errors = move || {
+        place.value().get().and_then(|r| r.err()).map(|error| {
+            let fields = match &error {
+                crate::error::AppError::Invalid(f) | crate::error::AppError::Conflict(_, f) => f.0.clone(),
+                _ => Vec::new(),
+            };
+            fields
+                .into_iter()
+                .filter(|(field, _)| field.starts_with("line:"))
+                .map(|(field, code)| view! {
+                    <li>{format!("#{} ", field.trim_start_matches("line:"))}{crate::ui::errors::error_text(i18n.get_locale(), code)}</li>
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <section class="card" data-testid="checkout">
+            <h2>{t!(i18n, checkout_title)}</h2>
+            <FormError error=action_form_error(place) />
+            <ul class="field-error">{line_errors}</ul>
+            <ActionForm action=place attr:novalidate=true attr:data-testid="checkout-form">
+                <input type="hidden" name="key" value=cart.checkout_key.clone() />
+                <fieldset>
+                    <legend>{t!(i18n, fulfilment_label)}</legend>
+                    <label><input type="radio" name="fulfilment" value="pickup" checked=true on:change=move |_| set_fulfilment.set("pickup".into()) data-testid="fulfilment-pickup" />" "{t!(i18n, fulfilment_pickup)}</label>
+                    <label><input type="radio" name="fulfilment" value="delivery" on:change=move |_| set_fulfilment.set("delivery".into()) data-testid="fulfilment-delivery" />" "{t!(i18n, fulfilment_delivery)}</label>
+                </fieldset>
+                <div class:hidden=move || fulfilment.get() != "pickup">
+                    {if pickups.is_empty() {
+                        view! { <p class="empty">{t!(i18n, pickup_none)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <crate::ui::forms::Select name="pickup" id="checkout-pickup" options=pickups empty=td_string!(locale, choose).to_owned() error=action_field_error(place, "pickup")>
+                                {t!(i18n, pickup_label)}
+                            </crate::ui::forms::Select>
+                        }.into_any()
+                    }}
+                </div>
+                <div class:hidden=move || fulfilment.get() != "delivery">
+                    {if provinces.is_empty() {
+                        view! { <p class="empty">{t!(i18n, delivery_none)}</p> <input type="hidden" name="province" value="" /> }.into_any()
+                    } else {
+                        let options = provinces.iter().map(|code| {
+                            let fees: i64 = fee_rows.iter().filter(|f| &f.province_code == code).map(|f| f.fee).sum();
+                            (code.clone(), format!("{code} — {}", price_text(locale, fees)))
+                        }).collect::<Vec<_>>();
+                        view! {
+                            <crate::ui::forms::Select name="province" id="checkout-province" options empty=td_string!(locale, choose).to_owned() error=action_field_error(place, "province")>
+                                {t!(i18n, delivery_province)}
+                            </crate::ui::forms::Select>
+                        }.into_any()
+                    }}
+                    <Field name="address" id="checkout-address" autocomplete="street-address" maxlength=300 error=action_field_error(place, "address")>{t!(i18n, address)}</Field>
+                </div>
+                <fieldset>
+                    <legend>{t!(i18n, payment_label)}</legend>
+                    <label><input type="radio" name="payment" value="cash" checked=true data-testid="payment-cash" />" "{t!(i18n, payment_cash)}</label>
+                    {cart.card_enabled.then(|| view! {
+                        <label><input type="radio" name="payment" value="card" data-testid="payment-card" />" "{t!(i18n, payment_card)}</label>
+                    })}
+                    {move || action_field_error(place, "payment").get().map(|code| view! { <p class="field-error">{crate::ui::errors::error_text(i18n.get_locale(), code)}</p> })}
+                </fieldset>
+                <button type="submit" class="button primary" data-testid="place-order" disabled=move || place.pending().get()>{t!(i18n, place_order)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+fn order_id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    }
+}
+
+#[component]
+pub fn OrderPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = order_id_param();
+    let cancel = ServerAction::<CancelMyOrder>::new();
+    let order = Resource::new(
+        move || (id(), cancel.version().get()),
+        |(id, _)| get_order(id),
+    );
+    let query = use_query_map();
+    let paid_return = move || query.read().get("paid").is_some();
+    view! {
+        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match order.await {
+                    Ok(order) => view! {
+                        {(paid_return() && order.payment_status == PaymentStatus::Pending).then(|| view! {
+                            <p class="notice" role="status">{t!(i18n, payment_confirming)}</p>
+                        })}
+                        <OrderView order cancel />
+                    }.into_any(),
+                    Err(error) if error.code() == ErrorCode::NotFound => view! { <NotFound /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn OrderView(order: Order, cancel: ServerAction<CancelMyOrder>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let cancellable = order.mine
+        && order.parts.iter().any(|p| !p.status.is_final())
+        && order
+            .parts
+            .iter()
+            .all(|p| p.status.is_final() || p.status.buyer_may_cancel());
+    let place = order.pickup.clone().map(|p| {
+        view! {
+            <p data-testid="pickup-place">
+                <strong>{t!(i18n, pickup_label)}</strong> " : "
+                <a href=format!("/markets/{}", p.event_id)>{localized(locale, &p.site_fr, &p.site_ar, &p.site_fr).to_owned()}</a>
+                " — " {localized(locale, &p.event_fr, &p.event_ar, &p.event_fr).to_owned()}
+                " · " <span dir="ltr">{format!("{} {}–{}", p.day, crate::domain::markets::time_text(p.opens_at), crate::domain::markets::time_text(p.closes_at))}</span>
+            </p>
+        }
+    });
+    view! {
+        <article class="card order" data-testid="order">
+            <h1>{t!(i18n, order_title, id = order.id)}</h1>
+            <p>
+                <span data-testid="payment-status">{payment_status_text(locale, order.payment_status)}</span>
+                {(order.refunded > 0).then(|| view! { " · " {t!(i18n, refunded_amount)} " " <span dir="ltr">{price_text(locale, order.refunded)}</span> })}
+            </p>
+            {order.checkout_url.clone().map(|url| view! {
+                <p><a class="button primary" href=url data-testid="pay-card">{t!(i18n, pay_by_card)}</a></p>
+            })}
+            {place}
+            {(order.fulfilment == Fulfilment::Delivery).then(|| view! {
+                <p><strong>{t!(i18n, fulfilment_delivery)}</strong> " : " {order.address.clone()} " (" {order.province.clone().unwrap_or_default()} ")"</p>
+            })}
+            {order.pickup_code.clone().map(|code| view! {
+                <section class="pickup-code" data-testid="pickup">
+                    <h2>{t!(i18n, pickup_code_title)}</h2>
+                    <p class="code" dir="ltr" data-testid="pickup-code">{code}</p>
+                    <div class="qr" inner_html=order.pickup_qr.clone().unwrap_or_default() data-testid="pickup-qr"></div>
+                    <p class="hint">{t!(i18n, pickup_code_hint)}</p>
+                </section>
+            })}
+            {order.parts.iter().map(|part| view! {
+                <section class="order-part" data-testid="order-part">
+                    <h2>{localized(locale, &part.cooperative_fr, &part.cooperative_ar, &part.cooperative_fr).to_owned()}
+                        " — " <span data-testid="part-status">{part_status_text(locale, part.status)}</span></h2>
+                    {(!part.cancel_reason.is_empty()).then(|| view! { <p>{t!(i18n, cancel_reason_label)} " : " {part.cancel_reason.clone()}</p> })}
+                    <table class="table">
+                        <tbody>
+                            {part.lines.iter().map(|l| view! {
+                                <tr>
+                                    <td>{localized(locale, &l.name_fr, &l.name_ar, &l.name_en).to_owned()}</td>
+                                    <td dir="ltr">{format!("{} × {}", l.quantity, price_text(locale, l.unit_price))}</td>
+                                    <td dir="ltr">{price_text(locale, l.total)}</td>
+                                </tr>
+                            }).collect_view()}
+                            {(part.delivery_fee > 0).then(|| view! {
+                                <tr><td>{t!(i18n, delivery_fee)}</td><td></td><td dir="ltr">{price_text(locale, part.delivery_fee)}</td></tr>
+                            })}
+                        </tbody>
+                    </table>
+                </section>
+            }).collect_view()}
+            <dl class="totals">
+                <dt>{t!(i18n, subtotal)}</dt><dd dir="ltr">{price_text(locale, order.subtotal)}</dd>
+                <dt>{t!(i18n, delivery_fee)}</dt><dd dir="ltr">{price_text(locale, order.fees)}</dd>
+                <dt>{t!(i18n, total)}</dt><dd dir="ltr" data-testid="order-total">{price_text(locale, order.total)}</dd>
+            </dl>
+            <section>
+                <h2>{t!(i18n, timeline_title)}</h2>
+                <ol class="timeline" data-testid="timeline">
+                    {order.history.iter().map(|step| view! {
+                        <li><span dir="ltr">{timestamp_text(step.at)}</span> " — " {step_text(locale, &step.status)}
+                            {(!step.note.is_empty() && step.status != "refunded").then(|| format!(" ({})", step.note))}</li>
+                    }).collect_view()}
+                </ol>
+            </section>
+            {cancellable.then(|| view! {
+                <details class="danger-zone">
+                    <summary>{t!(i18n, cancel_order)}</summary>
+                    <p>{t!(i18n, cancel_order_confirm_text)}</p>
+                    <FormError error=action_form_error(cancel) />
+                    <ActionForm action=cancel>
+                        <input type="hidden" name="id" value=order.id />
+                        <button type="submit" class="button danger" data-testid="confirm-cancel">{t!(i18n, cancel_order_confirm)}</button>
+                    </ActionForm>
+                </details>
+            })}
+        </article>
+    }
+}
+
+#[component]
+pub fn MyOrdersPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let page = page_from_query();
+    let orders = Resource::new(page, my_orders);
+    view! {
+        <h1>{t!(i18n, my_orders_title)}</h1>
+        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                let locale = i18n.get_locale_untracked();
+                match orders.await {
+                    Ok(list) if list.items.is_empty() => view! { <p class="empty">{t!(i18n, my_orders_empty)}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <table class="table" data-testid="my-orders">
+                            <thead><tr><th>{t!(i18n, order)}</th><th>{t!(i18n, date)}</th><th>{t!(i18n, status)}</th><th>{t!(i18n, total)}</th></tr></thead>
+                            <tbody>
+                                {list.items.iter().map(|o| view! {
+                                    <tr>
+                                        <td><a href=format!("/orders/{}", o.id)>{format!("#{}", o.id)}</a></td>
+                                        <td dir="ltr">{timestamp_text(o.created_at)}</td>
+                                        <td>{o.statuses.iter().map(|s| part_status_text(locale, *s)).collect::<Vec<_>>().join(", ")}
+                                            " · " {payment_status_text(locale, o.payment_status)}</td>
+                                        <td dir="ltr">{price_text(locale, o.total)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        <Pagination page=list.page per_page=list.per_page total=list.total href=|p| format!("/orders?page={p}") />
+                    }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The add-to-cart form of a product page.
+#[component]
+pub fn AddToCart(product_id: i64, available: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let add = ServerAction::<super::api::AddToCart>::new();
+    let (added, set_added) = signal(false);
+    on_success(add, Callback::new(move |_| set_added.set(true)));
+    view! {
+        {(available > 0).then(|| view! {
+            <ActionForm action=add attr:class="add-to-cart" attr:data-testid="add-to-cart">
+                <input type="hidden" name="product_id" value=product_id />
+                <label for="add-quantity">{t!(i18n, quantity)}</label>
+                <input id="add-quantity" name="quantity" type="number" min="1" max=available.min(1000) value="1" inputmode="numeric" />
+                <button type="submit" class="button primary">{t!(i18n, add_to_cart)}</button>
+            </ActionForm>
+        })}
+        <FormError error=action_form_error(add) />
+        {move || action_field_error(add, "quantity").get().map(|code| view! { <p class="field-error">{crate::ui::errors::error_text(i18n.get_locale(), code)}</p> })}
+        {move || added.get().then(|| view! { <p class="notice" role="status" data-testid="added">{t!(i18n, added_to_cart)} " " <a href="/cart">{t!(i18n, see_cart)}</a></p> })}
+    }
+}
