@@ -75,14 +75,20 @@ fn lock(mock: &Mock) -> std::sync::MutexGuard<'_, Books> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn stripe_error(status: StatusCode, message: &str, param: &str) -> Response {
-    (
-        status,
-        Json(
-            json!({"error": {"type": "invalid_request_error", "message": message, "param": param}}),
-        ),
-    )
-        .into_response()
+/// A refusal as Stripe writes it: `{"error": {"type", "message", "param"}}`.
+struct Refusal(StatusCode, String, String);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let Self(status, message, param) = self;
+        let error =
+            json!({"error": {"type": "invalid_request_error", "message": message, "param": param}});
+        (status, Json(error)).into_response()
+    }
+}
+
+fn stripe_error(status: StatusCode, message: &str, param: &str) -> Refusal {
+    Refusal(status, message.to_owned(), param.to_owned())
 }
 
 fn param<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
@@ -237,7 +243,7 @@ fn admit(
     headers: &HeaderMap,
     path: &str,
     params: &Params,
-) -> Result<Option<Value>, Response> {
+) -> Result<Option<Value>, Refusal> {
     let authorised = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -264,7 +270,7 @@ fn remember(mock: &Mock, headers: &HeaderMap, path: &str, answer: &Value) {
 }
 
 /// The line items of a checkout, checked: MAD, a positive unit amount, a name, a quantity.
-fn line_items(params: &Params) -> Result<(Vec<Value>, i64), Response> {
+fn line_items(params: &Params) -> Result<(Vec<Value>, i64), Refusal> {
     let mut items = Vec::new();
     let mut total = 0i64;
     for i in 0.. {
@@ -317,13 +323,14 @@ async fn create_session(
     let path = "/v1/checkout/sessions";
     let earlier = match admit(&mock, &headers, path, &params) {
         Ok(earlier) => earlier,
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.into_response(),
     };
     if let Some(answer) = earlier {
         return Json(answer).into_response();
     }
     if param(&params, "mode") != Some("payment") {
-        return stripe_error(StatusCode::BAD_REQUEST, "mode must be payment", "mode");
+        return stripe_error(StatusCode::BAD_REQUEST, "mode must be payment", "mode")
+            .into_response();
     }
     let (Some(success_url), Some(cancel_url)) =
         (param(&params, "success_url"), param(&params, "cancel_url"))
@@ -332,7 +339,8 @@ async fn create_session(
             StatusCode::BAD_REQUEST,
             "success_url and cancel_url are required",
             "success_url",
-        );
+        )
+        .into_response();
     };
     let created = now();
     let expires_at = param(&params, "expires_at").and_then(|v| v.parse::<i64>().ok());
@@ -342,12 +350,13 @@ async fn create_session(
                 StatusCode::BAD_REQUEST,
                 "expires_at must be between 30 minutes and 24 hours from now",
                 "expires_at",
-            );
+            )
+            .into_response();
         }
     }
     let (items, total) = match line_items(&params) {
         Ok(lines) => lines,
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.into_response(),
     };
     let id = next_id(&mock, "cs");
     let metadata: serde_json::Map<String, Value> = params
@@ -402,7 +411,7 @@ async fn expire_session(
     Form(params): Form<Params>,
 ) -> Response {
     if let Err(refusal) = admit(&mock, &headers, "/v1/checkout/sessions/expire", &params) {
-        return refusal;
+        return refusal.into_response();
     }
     let expired = {
         let mut books = lock(&mock);
@@ -428,7 +437,7 @@ async fn expire_session(
             emit(&mock, "checkout.session.expired", session.clone()).await;
             Json(session).into_response()
         }
-        Err(refusal) => refusal,
+        Err(refusal) => refusal.into_response(),
     }
 }
 
@@ -525,7 +534,7 @@ async fn create_refund(
     match admit(&mock, &headers, path, &params) {
         Ok(Some(answer)) => return Json(answer).into_response(),
         Ok(None) => {}
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.into_response(),
     }
     let intent = param(&params, "payment_intent")
         .unwrap_or_default()
@@ -538,7 +547,8 @@ async fn create_refund(
                 StatusCode::BAD_REQUEST,
                 "No such payment_intent",
                 "payment_intent",
-            );
+            )
+            .into_response();
         };
         let asked = asked.unwrap_or(*amount - *refunded);
         if asked <= 0 || asked > *amount - *refunded {
@@ -546,7 +556,8 @@ async fn create_refund(
                 StatusCode::BAD_REQUEST,
                 "Refund amount is greater than unrefunded amount on charge",
                 "amount",
-            );
+            )
+            .into_response();
         }
         *refunded += asked;
         (asked, *amount, *refunded)
@@ -584,22 +595,25 @@ async fn create_transfer(
     match admit(&mock, &headers, path, &params) {
         Ok(Some(answer)) => return Json(answer).into_response(),
         Ok(None) => {}
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.into_response(),
     }
     let amount = param(&params, "amount").and_then(|v| v.parse::<i64>().ok());
     let destination = param(&params, "destination").unwrap_or_default();
     if param(&params, "currency") != Some("mad") {
-        return stripe_error(StatusCode::BAD_REQUEST, "Souk pays out in MAD", "currency");
+        return stripe_error(StatusCode::BAD_REQUEST, "Souk pays out in MAD", "currency")
+            .into_response();
     }
     let Some(amount) = amount.filter(|a| *a > 0) else {
-        return stripe_error(StatusCode::BAD_REQUEST, "amount must be positive", "amount");
+        return stripe_error(StatusCode::BAD_REQUEST, "amount must be positive", "amount")
+            .into_response();
     };
     if !destination.starts_with("acct_") {
         return stripe_error(
             StatusCode::BAD_REQUEST,
             "No such destination",
             "destination",
-        );
+        )
+        .into_response();
     }
     let transfer = json!({
         "id": next_id(&mock, "tr"),
