@@ -20,6 +20,7 @@ on_both_engines!(
     expired_holds_give_their_stock_back_once_with_two_workers,
     a_cooperative_prepares_and_hands_over_with_the_pickup_code,
     cancelling_and_no_shows_give_the_stock_back,
+    a_delivery_order_adds_each_cooperatives_fee_and_is_shipped_then_delivered,
 );
 
 static NEXT_BUYER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -686,6 +687,93 @@ async fn cancelling_and_no_shows_give_the_stock_back(engine: Engine) {
         .expect("part")
         .get("status");
     assert_eq!(status, "no_show");
+    assert_ledger_holds(&app).await;
+    app.stop().await;
+}
+
+async fn a_delivery_order_adds_each_cooperatives_fee_and_is_shipped_then_delivered(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let product = product_with_stock(&app, SEFROU, 10).await;
+    let (token, _) = buyers(&app, 1).await.remove(0);
+    // The cooperative delivers to Taza for 35 MAD (set through its server function).
+    as_cooperative(&app).await;
+    use app::orders::api::SaveDeliveryFee;
+    let bad = app
+        .call_server_fn(
+            SaveDeliveryFee::PATH,
+            &[("province", "taza"), ("fee", "trente")],
+        )
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let saved = app
+        .call_server_fn(
+            SaveDeliveryFee::PATH,
+            &[("province", "taza"), ("fee", "35")],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::OK);
+    let body = json!({"lines": [{"product_id": product, "quantity": 2}], "fulfilment": "delivery",
+                      "province": "taza", "address": "12 rue des Potiers, Taza"});
+    let (status, order) = order_as(
+        &reqwest::Client::new(),
+        &app.base,
+        &token,
+        "deliver-0001",
+        &body,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{order}");
+    assert_eq!(order["fees"], 3500);
+    assert_eq!(order["parts"][0]["delivery_fee"], 3500);
+    assert_eq!(
+        order["total"].as_i64(),
+        Some(order["subtotal"].as_i64().expect("subtotal") + 3500)
+    );
+    assert_eq!(
+        order["pickup_code"],
+        Value::Null,
+        "a delivery has no pickup code"
+    );
+    // Elsewhere it does not deliver.
+    let mut elsewhere = body.clone();
+    elsewhere["province"] = json!("boulemane");
+    let (status, refused) = order_as(
+        &reqwest::Client::new(),
+        &app.base,
+        &token,
+        "deliver-0002",
+        &elsewhere,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused["error"]["fields"][format!("line:{product}")]["code"],
+        "delivery_not_offered"
+    );
+    // Shipped, then delivered; a hand-over by code is not a delivery's move.
+    let id = order["id"].as_i64().expect("id");
+    let part = part_of(&app, id).await.to_string();
+    let code = app
+        .call_server_fn(
+            HandOverPart::PATH,
+            &[("part_id", &part), ("code", "ABCDEF")],
+        )
+        .await;
+    assert_eq!(code.status(), StatusCode::CONFLICT);
+    for (to, expected) in [
+        ("delivered", StatusCode::CONFLICT),
+        ("shipped", StatusCode::OK),
+        ("delivered", StatusCode::OK),
+    ] {
+        let moved = app
+            .call_server_fn(AdvanceOrderPart::PATH, &[("part_id", &part), ("to", to)])
+            .await;
+        assert_eq!(moved.status(), expected, "{to}");
+    }
+    app.set_session_token(Some(token));
+    let seen = json_of(app.get(&format!("/api/v1/orders/{id}")).await).await;
+    assert_eq!(seen["parts"][0]["status"], "delivered");
+    assert_eq!(available(&app, product).await, 8);
     assert_ledger_holds(&app).await;
     app.stop().await;
 }

@@ -85,7 +85,7 @@ fn PartRow(
                     <ActionForm action=actions.hand_over attr:class="inline-form" attr:data-testid="hand-over-form">
                         <input type="hidden" name="part_id" value=id />
                         <label for=format!("code-{id}")>{t!(i18n, pickup_code_title)}</label>
-                        <input id=format!("code-{id}") name="code" autocomplete="off" maxlength="12" value=code.clone().unwrap_or_default() dir="ltr" />
+                        <input id=format!("code-{id}") name="code" autocomplete="off" maxlength="12" prop:value=code.clone().unwrap_or_default() dir="ltr" />
                         <button type="submit" class="button primary">{t!(i18n, hand_over)}</button>
                     </ActionForm>
                 })}
