@@ -13,6 +13,12 @@ pub mod expiry;
 #[cfg(feature = "ssr")]
 pub mod fulfil;
 #[cfg(feature = "ssr")]
+pub mod holds;
+#[cfg(feature = "ssr")]
+pub mod packing;
+#[cfg(feature = "ssr")]
+pub mod pickup;
+#[cfg(feature = "ssr")]
 pub mod place;
 #[cfg(feature = "ssr")]
 pub mod qr;

@@ -352,7 +352,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             let (products, movements) = app::inventory::service::ledger_size(&db)
                 .await
                 .map_err(|e| e.to_string())?;
-            let holds = app::orders::read::check_holds(&db)
+            let holds = app::orders::holds::check_holds(&db)
                 .await
                 .map_err(|e| e.to_string())?;
             for h in &holds {

@@ -152,7 +152,7 @@ pub async fn packing_lists() -> Result<Vec<PackingList>, AppError> {
     crate::error::respond(
         async move {
             let (state, cooperative) = member().await?;
-            super::read::packing_lists(&state.db, cooperative).await
+            super::packing::packing_lists(&state.db, cooperative).await
         }
         .await,
     )

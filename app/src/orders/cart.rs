@@ -1,7 +1,7 @@
 //! The cart on the server (one per user, the same on every device), and what checkout
 //! can offer for it: the coming salons and stops where its cooperatives take part, and
 //! their delivery fees.
-use super::place::PARTICIPANTS;
+use super::pickup::PARTICIPANTS;
 use super::{Cart, CartLine, DeliveryFee, PickupOption};
 use crate::accounts::CurrentUser;
 use crate::db::{now, Db};

@@ -1,8 +1,8 @@
 //! Reading orders: a buyer's own, a cooperative's parts, and its packing list per stop.
 //! Each read is scoped to the viewer in SQL: another buyer's order is not found.
 use super::{
-    Order, OrderLine, OrderList, OrderPart, OrderStep, OrderSummary, PackingItem, PackingList,
-    PartList, PartSummary, PickupPlace,
+    Order, OrderLine, OrderList, OrderPart, OrderStep, OrderSummary, PartList, PartSummary,
+    PickupPlace,
 };
 use crate::accounts::CurrentUser;
 use crate::cooperatives::service::membership;
@@ -49,7 +49,7 @@ async fn lines_of(db: &Db, part_id: i64) -> Result<Vec<OrderLine>, AppError> {
 }
 
 /// The salon or stop of a pickup order.
-async fn pickup_place(
+pub(super) async fn pickup_place(
     db: &Db,
     event_id: i64,
     stop_id: Option<i64>,
@@ -265,19 +265,19 @@ pub async fn my_orders(
     })
 }
 
-const PART_COLUMNS: &str =
+pub(super) const PART_COLUMNS: &str =
     "p.id AS part_id, p.order_id, p.status, p.subtotal + p.delivery_fee AS part_total,
     o.fulfilment, o.payment, o.payment_status, o.created_at, u.display_name,
     COALESCE(st.day, e.starts_on, '') AS day,
     COALESCE(ss.name_fr, es.name_fr, pr.name_fr, '') AS place";
 
-const PART_JOINS: &str = "FROM order_parts p JOIN orders o ON o.id = p.order_id
+pub(super) const PART_JOINS: &str = "FROM order_parts p JOIN orders o ON o.id = p.order_id
     JOIN users u ON u.id = o.buyer_id
     LEFT JOIN event_stops st ON st.id = o.stop_id LEFT JOIN sites ss ON ss.id = st.site_id
     LEFT JOIN events e ON e.id = o.event_id LEFT JOIN sites es ON es.id = e.site_id
     LEFT JOIN provinces pr ON pr.id = o.province_id";
 
-async fn part_summary(db: &Db, r: &AnyRow) -> Result<PartSummary, AppError> {
+pub(super) async fn part_summary(db: &Db, r: &AnyRow) -> Result<PartSummary, AppError> {
     let part_id: i64 = r.try_get("part_id")?;
     let fulfilment: String = r.try_get("fulfilment")?;
     let payment: String = r.try_get("payment")?;
@@ -340,122 +340,4 @@ pub async fn cooperative_parts(
         per_page,
         total,
     })
-}
-
-/// What a cooperative must bring to each coming salon or stop: the products of the
-/// orders placed (paid or cash) and not yet handed over there, summed by product,
-/// with those orders. Unpaid card checkouts are left out: they may still expire.
-pub async fn packing_lists(db: &Db, cooperative_id: i64) -> Result<Vec<PackingList>, AppError> {
-    let points = sqlx::query(
-        "SELECT o.event_id, COALESCE(o.stop_id, 0) AS stop_id, MIN(o.collect_by) AS collect_by
-         FROM order_parts p JOIN orders o ON o.id = p.order_id
-         WHERE p.cooperative_id = $1 AND o.fulfilment = 'pickup' AND p.status IN ('placed', 'ready')
-         GROUP BY o.event_id, COALESCE(o.stop_id, 0) ORDER BY MIN(o.collect_by)",
-    )
-    .bind(cooperative_id)
-    .fetch_all(db.pool())
-    .await?;
-    let mut lists = Vec::new();
-    for point in &points {
-        let event_id: i64 = point.try_get("event_id")?;
-        let stop_id: i64 = point.try_get("stop_id")?;
-        let stop = (stop_id != 0).then_some(stop_id);
-        let Some(place) = pickup_place(db, event_id, stop).await? else {
-            continue;
-        };
-        let items = sqlx::query(
-            "SELECT l.product_id, MIN(l.name_fr) AS name_fr, MIN(l.name_ar) AS name_ar,
-                    MIN(l.name_en) AS name_en, MIN(l.unit) AS unit,
-                    CAST(SUM(l.quantity) AS BIGINT) AS quantity, COUNT(*) AS orders
-             FROM order_lines l JOIN order_parts p ON p.id = l.part_id JOIN orders o ON o.id = p.order_id
-             WHERE p.cooperative_id = $1 AND o.event_id = $2 AND COALESCE(o.stop_id, 0) = $3
-               AND p.status IN ('placed', 'ready')
-             GROUP BY l.product_id ORDER BY MIN(l.name_fr)",
-        )
-        .bind(cooperative_id)
-        .bind(event_id)
-        .bind(stop_id)
-        .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(PackingItem {
-                product_id: r.try_get("product_id")?,
-                name_fr: r.try_get("name_fr")?,
-                name_ar: r.try_get("name_ar")?,
-                name_en: r.try_get("name_en")?,
-                unit: r.try_get("unit")?,
-                quantity: r.try_get("quantity")?,
-                orders: r.try_get("orders")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-        let rows = sqlx::query(&format!(
-            "SELECT {PART_COLUMNS} {PART_JOINS}
-             WHERE p.cooperative_id = $1 AND o.event_id = $2 AND COALESCE(o.stop_id, 0) = $3
-               AND p.status IN ('placed', 'ready') ORDER BY p.id"
-        ))
-        .bind(cooperative_id)
-        .bind(event_id)
-        .bind(stop_id)
-        .fetch_all(db.pool())
-        .await?;
-        let mut orders = Vec::new();
-        for r in &rows {
-            orders.push(part_summary(db, r).await?);
-        }
-        lists.push(PackingList {
-            event_id,
-            stop_id: stop,
-            event_fr: place.event_fr,
-            event_ar: place.event_ar,
-            site_fr: place.site_fr,
-            site_ar: place.site_ar,
-            day: place.day,
-            items,
-            orders,
-        });
-    }
-    Ok(lists)
-}
-
-/// An order line whose stock movements disagree with its part's status.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HoldMismatch {
-    pub order_id: i64,
-    pub product_id: i64,
-    /// What the part should have taken from stock: the quantity while it holds or has
-    /// sold it, nothing once cancelled, expired or a no-show.
-    pub expected: i64,
-    pub moved: i64,
-}
-
-/// Every order line's movements (holds minus releases) against its part's status: a
-/// release that happened twice, or never, shows here (`souk check stock`).
-pub async fn check_holds(db: &Db) -> Result<Vec<HoldMismatch>, AppError> {
-    let rows = sqlx::query(
-        "SELECT p.order_id, l.product_id, l.quantity, p.status,
-                CAST(COALESCE((SELECT SUM(m.quantity) FROM stock_movements m
-                      WHERE m.order_id = p.order_id AND m.product_id = l.product_id), 0) AS BIGINT) AS moved
-         FROM order_lines l JOIN order_parts p ON p.id = l.part_id ORDER BY p.order_id, l.product_id",
-    )
-    .fetch_all(db.pool())
-    .await?;
-    let mut mismatches = Vec::new();
-    for r in &rows {
-        let status: String = r.try_get("status")?;
-        let quantity: i64 = r.try_get("quantity")?;
-        let released = PartStatus::from_code(&status).is_some_and(PartStatus::releases_stock);
-        let expected = if released { 0 } else { -quantity };
-        let moved: i64 = r.try_get("moved")?;
-        if moved != expected {
-            mismatches.push(HoldMismatch {
-                order_id: r.try_get("order_id")?,
-                product_id: r.try_get("product_id")?,
-                expected,
-                moved,
-            });
-        }
-    }
-    Ok(mismatches)
 }

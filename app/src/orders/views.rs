@@ -1,21 +1,22 @@
 //! The buyer's side: the cart and its checkout, an order with its pickup code and
 //! timeline, and the list of orders. The cooperative's side is in `views/cooperative.rs`.
-use super::api::{get_cart, get_order, my_orders, CancelMyOrder, CheckoutCart, SetCartQuantity};
+use super::api::{get_cart, get_order, CancelMyOrder, CheckoutCart, SetCartQuantity};
 use super::{Cart, Order};
 use crate::domain::orders::{Fulfilment, PartStatus, PaymentStatus};
 use crate::domain::ErrorCode;
 use crate::i18n::*;
 use crate::inventory::timestamp_text;
 use crate::ui::errors::{ErrorNotice, FormError, NotFound};
-use crate::ui::forms::{action_field_error, action_form_error, on_success, Field};
+use crate::ui::forms::{action_field_error, action_form_error, Field};
 use crate::ui::localized;
 use crate::ui::money::price_text;
-use crate::ui::pagination::{page_from_query, Pagination};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 mod cooperative;
+mod mine;
 pub use cooperative::{CooperativeDeliveryPage, CooperativeOrdersPage, HandOverPage};
+pub use mine::{AddToCart, MyOrdersPage};
 
 pub fn part_status_text(locale: Locale, status: PartStatus) -> &'static str {
     match status {
@@ -372,63 +373,5 @@ fn OrderView(order: Order, cancel: ServerAction<CancelMyOrder>) -> impl IntoView
                 </details>
             })}
         </article>
-    }
-}
-
-#[component]
-pub fn MyOrdersPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let page = page_from_query();
-    let orders = Resource::new(page, my_orders);
-    view! {
-        <h1>{t!(i18n, my_orders_title)}</h1>
-        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
-            {move || Suspend::new(async move {
-                let locale = i18n.get_locale_untracked();
-                match orders.await {
-                    Ok(list) if list.items.is_empty() => view! { <p class="empty">{t!(i18n, my_orders_empty)}</p> }.into_any(),
-                    Ok(list) => view! {
-                        <table class="table" data-testid="my-orders">
-                            <thead><tr><th>{t!(i18n, order)}</th><th>{t!(i18n, date)}</th><th>{t!(i18n, status)}</th><th>{t!(i18n, total)}</th></tr></thead>
-                            <tbody>
-                                {list.items.iter().map(|o| view! {
-                                    <tr>
-                                        <td><a href=format!("/orders/{}", o.id)>{format!("#{}", o.id)}</a></td>
-                                        <td dir="ltr">{timestamp_text(o.created_at)}</td>
-                                        <td>{o.statuses.iter().map(|s| part_status_text(locale, *s)).collect::<Vec<_>>().join(", ")}
-                                            " · " {payment_status_text(locale, o.payment_status)}</td>
-                                        <td dir="ltr">{price_text(locale, o.total)}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                        <Pagination page=list.page per_page=list.per_page total=list.total href=|p| format!("/orders?page={p}") />
-                    }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
-
-/// The add-to-cart form of a product page.
-#[component]
-pub fn AddToCart(product_id: i64, available: i64) -> impl IntoView {
-    let i18n = use_i18n();
-    let add = ServerAction::<super::api::AddToCart>::new();
-    let (added, set_added) = signal(false);
-    on_success(add, Callback::new(move |_| set_added.set(true)));
-    view! {
-        {(available > 0).then(|| view! {
-            <ActionForm action=add attr:class="add-to-cart" attr:data-testid="add-to-cart">
-                <input type="hidden" name="product_id" value=product_id />
-                <label for="add-quantity">{t!(i18n, quantity)}</label>
-                <input id="add-quantity" name="quantity" type="number" min="1" max=available.min(1000) value="1" inputmode="numeric" />
-                <button type="submit" class="button primary">{t!(i18n, add_to_cart)}</button>
-            </ActionForm>
-        })}
-        <FormError error=action_form_error(add) />
-        {move || action_field_error(add, "quantity").get().map(|code| view! { <p class="field-error">{crate::ui::errors::error_text(i18n.get_locale(), code)}</p> })}
-        {move || added.get().then(|| view! { <p class="notice" role="status" data-testid="added">{t!(i18n, added_to_cart)} " " <a href="/cart">{t!(i18n, see_cart)}</a></p> })}
     }
 }

@@ -188,7 +188,7 @@ pub async fn run(config: Config, bench: OrdersBench) -> Result<(), String> {
     let mismatches = app::inventory::service::check_stock(&db)
         .await
         .map_err(|e| format!("{e:?}"))?;
-    let holds = app::orders::read::check_holds(&db)
+    let holds = app::orders::holds::check_holds(&db)
         .await
         .map_err(|e| format!("{e:?}"))?;
     let engine = format!("{:?}", db.engine()).to_lowercase();

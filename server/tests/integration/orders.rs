@@ -156,7 +156,7 @@ pub async fn assert_ledger_holds(app: &TestApp) {
         .await
         .expect("check");
     assert!(mismatches.is_empty(), "stock ledger: {mismatches:?}");
-    let holds = app::orders::read::check_holds(&app.db)
+    let holds = app::orders::holds::check_holds(&app.db)
         .await
         .expect("holds check");
     assert!(holds.is_empty(), "order holds: {holds:?}");
