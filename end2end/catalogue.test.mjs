@@ -78,6 +78,7 @@ describe('The catalogue in Chromium', () => {
 
     // …and by filters: honey from Sefrou, in stock.
     await open(buyer, souk.base, '/products');
+    await buyer.getByTestId('filters-toggle').click();
     await buyer.getByLabel('Catégorie').selectOption('honey');
     await buyer.getByLabel('Province', { exact: true }).selectOption('sefrou');
     await buyer.getByLabel('Seulement en stock').check();

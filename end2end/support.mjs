@@ -110,12 +110,21 @@ export function day(days) {
   return d.toISOString().slice(0, 10);
 }
 
-/** Signs in with a demo account through the form and waits for the page it leads to. */
-export async function signIn(page, base, email, next) {
-  await open(page, base, `/login?next=${encodeURIComponent(next)}`);
+/** Opens a path in a page without JavaScript: the HTML as the server sent it. */
+export async function openPlain(page, base, path) {
+  await page.goto(`${base}${path}`);
+  await page.locator('main[data-hydrated]').waitFor({ state: 'attached' });
+}
+
+/**
+ * Signs in with a demo account through the form and waits for the page it leads to
+ * (and, unless `{ script: false }`, for its islands).
+ */
+export async function signIn(page, base, email, next, { script = true } = {}) {
+  await (script ? open : openPlain)(page, base, `/login?next=${encodeURIComponent(next)}`);
   await page.getByLabel('Adresse e-mail').fill(email);
   await page.getByLabel('Mot de passe').fill('souk-demo-2026');
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.waitForURL(`${base}${next}`);
-  await page.waitForSelector('main[data-hydrated="true"]');
+  if (script) await page.waitForSelector('main[data-hydrated="true"]');
 }

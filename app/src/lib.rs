@@ -27,9 +27,9 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 use crate::accounts::{AccountPage, AdminUsersPage, LoginPage, RegisterPage, UserSession};
 use crate::i18n::*;
 use crate::ui::errors::{ErrorPage, NotFound};
-use crate::ui::layout::{Footer, Header};
+use crate::ui::layout::{Footer, Header, PageReady};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use leptos_router::SsrMode;
@@ -47,7 +47,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#7a3e1d" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HashedStylesheet options=options.clone() id="souk" />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -62,7 +63,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <I18nContextProvider cookie_name=LANGUAGE_COOKIE>
-            <Stylesheet id="souk" href="/pkg/souk.css" />
             <Title text="Souk" />
             <Router>
                 <Page />
@@ -74,12 +74,9 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Page() -> impl IntoView {
     UserSession::provide();
-    // Effects run only in the browser: this marks the page as hydrated (tests wait on it).
-    let (hydrated, set_hydrated) = signal(false);
-    Effect::new(move |_| set_hydrated.set(true));
     view! {
         <Header />
-        <main id="main" tabindex="-1" data-hydrated=move || hydrated.get().to_string()>
+        <main id="main" tabindex="-1" data-hydrated="false">
             <ErrorBoundary fallback=|errors| view! { <ErrorPage errors /> }>
                 // Pages that can be a 404 render whole before answering, so the status is right.
                 <Routes fallback=|| view! { <NotFound /> }>
@@ -120,6 +117,7 @@ fn Page() -> impl IntoView {
             </ErrorBoundary>
         </main>
         <Footer />
+        <PageReady />
     }
 }
 
@@ -127,5 +125,5 @@ fn Page() -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
 }

@@ -3,6 +3,7 @@
 #[cfg(feature = "ssr")]
 pub mod accept;
 pub mod api;
+pub mod form;
 #[cfg(feature = "ssr")]
 pub mod gpx;
 #[cfg(feature = "ssr")]

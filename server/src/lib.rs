@@ -7,6 +7,7 @@ pub mod seed;
 pub mod stripe_mock;
 
 mod api;
+mod caching;
 mod health;
 mod language;
 mod media;
@@ -76,10 +77,17 @@ impl Application {
         let local_addr = listener
             .local_addr()
             .map_err(|e| StartError::Bind(config.addr, e))?;
+        // A release build by cargo-leptos leaves `hash.txt` (the assets' hashed names)
+        // beside the binary; test binaries and plain cargo builds have none.
+        let hashed = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").exists()))
+            .unwrap_or(false);
         let leptos_options = LeptosOptions::builder()
             .output_name("souk")
             .site_root(config.site_root.as_str())
             .site_pkg_dir("pkg")
+            .hash_files(hashed)
             .site_addr(local_addr)
             .build();
         let settings = Settings {
@@ -196,10 +204,15 @@ fn router(state: AppState) -> Router {
             _,
         >(context, app::shell))
         .layer(axum::middleware::from_fn(middleware::complete_page_renders))
+        .layer(axum::middleware::from_fn(middleware::mark_form_success))
         .layer(axum::middleware::from_fn(
             middleware::server_fn_error_status,
         ))
         .layer(axum::middleware::from_fn(middleware::refuse_cross_origin))
+        .layer(axum::middleware::from_fn(caching::cache_headers))
+        // Pages and JSON compressed per request; assets are served precompressed (a
+        // response that already has a `Content-Encoding` is left as it is).
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn(middleware::trace_request))
         .with_state(state)
 }

@@ -115,6 +115,73 @@ pub async fn trace_request(request: Request, next: Next) -> Response {
     response
 }
 
+/// The query key that tells a page which server function a plain form post just ran
+/// successfully (`?__ok=/api/...`), as `__err` tells it which one was refused.
+pub const FORM_OK_KEY: &str = "__ok";
+
+/// After a plain HTML form post to a server function, Leptos sends the browser back to
+/// the page it came from. When it succeeded, this adds `__ok=<the function's path>` to
+/// that address so the page can say so ("Enregistré") without any script; earlier marks
+/// are dropped either way, so a notice never outlives the next post.
+pub async fn mark_form_success(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let plain_form_post = request.method() == Method::POST
+        && path.starts_with("/api/")
+        && !path.starts_with("/api/v1/")
+        && request
+            .headers()
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"));
+    let referer = request
+        .headers()
+        .get(REFERER)
+        .and_then(|v| v.to_str().ok())
+        .map(without_form_marks);
+    let mut response = next.run(request).await;
+    if !plain_form_post || !response.status().is_redirection() {
+        return response;
+    }
+    let Some(location) = response
+        .headers()
+        .get(axum::http::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+    else {
+        return response;
+    };
+    let refused = location.contains("__err=");
+    let cleaned = without_form_marks(&location);
+    let marked = if !refused && referer.as_deref() == Some(cleaned.as_str()) {
+        let separator = if cleaned.contains('?') { '&' } else { '?' };
+        format!("{cleaned}{separator}{FORM_OK_KEY}={path}")
+    } else {
+        cleaned
+    };
+    if let Ok(value) = axum::http::HeaderValue::from_str(&marked) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::LOCATION, value);
+    }
+    response
+}
+
+/// An address without an earlier `__ok` mark.
+fn without_form_marks(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_owned();
+    };
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| !pair.starts_with("__ok=") && !pair.is_empty())
+        .collect();
+    if kept.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    }
+}
+
 /// A server function whose arguments could not be read never ran `error::respond`, so
 /// its refusal (`{"Refused":"invalid"}`) would go out as a 500: give it the status of the
 /// error it carries.
@@ -187,6 +254,19 @@ mod tests {
             2,
             "rendered once more after the stall"
         );
+    }
+
+    #[test]
+    fn earlier_success_marks_are_dropped_and_other_keys_kept() {
+        assert_eq!(
+            without_form_marks("http://h/cart?__ok=/api/a"),
+            "http://h/cart"
+        );
+        assert_eq!(
+            without_form_marks("http://h/p?page=2&__ok=/api/a&q=miel"),
+            "http://h/p?page=2&q=miel"
+        );
+        assert_eq!(without_form_marks("http://h/p"), "http://h/p");
     }
 
     #[test]

@@ -164,7 +164,8 @@ pub fn AdminUsersPage() -> impl IntoView {
         move || (page(), create.version().get()),
         |(page, _)| list_users(page),
     );
-    let created = move || matches!(create.value().get(), Some(Ok(_)));
+    let created = crate::ui::forms::succeeded(create);
+    let created = move || created.get();
     let create_error = Signal::derive(move || create.value().get().and_then(|r| r.err()));
     let field = move |name: &'static str| {
         Signal::derive(move || create_error.get().and_then(|e| e.field_error(name)))

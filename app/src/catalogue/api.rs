@@ -141,6 +141,22 @@ pub async fn delete_photo(product_id: i64, photo_id: i64) -> Result<(), AppError
     )
 }
 
+/// After a plain form post, the import page shows the report it is sent back with
+/// (`?report=`, at most 50 problems: the rest are counted).
+#[cfg(feature = "ssr")]
+fn show_report_after_post(report: &ImportReport) {
+    if crate::error::is_plain_form_post() {
+        let mut shown = report.clone();
+        shown.problems.truncate(50);
+        if let Ok(json) = serde_json::to_string(&shown) {
+            leptos_axum::redirect(&format!(
+                "/cooperative/import?report={}",
+                crate::ui::encode_query_value(&json)
+            ));
+        }
+    }
+}
+
 /// Checks a CSV file for a cooperative and reports what importing it would do.
 #[server]
 pub async fn preview_import(cooperative_id: i64, csv: String) -> Result<ImportReport, AppError> {
@@ -148,7 +164,9 @@ pub async fn preview_import(cooperative_id: i64, csv: String) -> Result<ImportRe
         async move {
             let user = crate::accounts::session::require_user().await?;
             let state = crate::state::app_state()?;
-            super::csv::import(&state.db, &user, cooperative_id, &csv, false).await
+            let report = super::csv::import(&state.db, &user, cooperative_id, &csv, false).await?;
+            show_report_after_post(&report);
+            Ok(report)
         }
         .await,
     )
@@ -170,6 +188,7 @@ pub async fn apply_import(cooperative_id: i64, csv: String) -> Result<ImportRepo
                 updated = report.updated,
                 "CSV import"
             );
+            show_report_after_post(&report);
             Ok(report)
         }
         .await,

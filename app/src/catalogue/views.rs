@@ -155,20 +155,29 @@ pub fn CataloguePage() -> impl IntoView {
                     let sorts = Sort::ALL.iter().map(|s| (s.as_str().to_owned(), sort_label(locale, *s).to_owned())).collect();
                     let none = Signal::derive(|| None);
                     let any = td_string!(locale, any).to_owned();
+                    let filtered = [&q.province, &q.category, &q.label, &q.min_price, &q.max_price, &q.in_stock, &q.sort]
+                        .iter().any(|v| !v.is_empty());
                     view! {
                         <form method="get" action="/products" class="filters" role="search" data-testid="catalogue-filters">
                             <Field name="q" id="search-q" kind="search" value=q.q.clone() error=none>{t!(i18n, search_label)}</Field>
-                            <Select name="province" id="filter-province" options=provinces selected=q.province.clone() empty=any.clone() error=none>{t!(i18n, province)}</Select>
-                            <Select name="category" id="filter-category" options=categories selected=q.category.clone() empty=any.clone() error=none>{t!(i18n, category)}</Select>
-                            <Select name="label" id="filter-label" options=signs selected=q.label.clone() empty=any error=none>{t!(i18n, quality_sign)}</Select>
-                            <Field name="min_price" id="filter-min" inputmode="decimal" value=q.min_price.clone() error=none>{t!(i18n, min_price)}</Field>
-                            <Field name="max_price" id="filter-max" inputmode="decimal" value=q.max_price.clone() error=none>{t!(i18n, max_price)}</Field>
-                            <Select name="sort" id="filter-sort" options=sorts selected=q.sort.clone() error=none>{t!(i18n, sort)}</Select>
-                            <div class="field checkbox">
-                                <input type="checkbox" id="filter-stock" name="in_stock" value="1" checked=!q.in_stock.is_empty() />
-                                <label for="filter-stock">{t!(i18n, only_in_stock)}</label>
-                            </div>
-                            {(!q.cooperative.is_empty()).then(|| view! { <input type="hidden" name="cooperative" value=q.cooperative.clone() /> })}
+                            // On a phone the results come right after the search: the other
+                            // filters fold into a disclosure, open when one of them is set.
+                            <details class="filter-more" open=filtered>
+                                <summary data-testid="filters-toggle">{t!(i18n, filters_label)}</summary>
+                                <div class="filter-fields">
+                                <Select name="province" id="filter-province" options=provinces selected=q.province.clone() empty=any.clone() error=none>{t!(i18n, province)}</Select>
+                                <Select name="category" id="filter-category" options=categories selected=q.category.clone() empty=any.clone() error=none>{t!(i18n, category)}</Select>
+                                <Select name="label" id="filter-label" options=signs selected=q.label.clone() empty=any error=none>{t!(i18n, quality_sign)}</Select>
+                                <Field name="min_price" id="filter-min" inputmode="decimal" value=q.min_price.clone() error=none>{t!(i18n, min_price)}</Field>
+                                <Field name="max_price" id="filter-max" inputmode="decimal" value=q.max_price.clone() error=none>{t!(i18n, max_price)}</Field>
+                                <Select name="sort" id="filter-sort" options=sorts selected=q.sort.clone() error=none>{t!(i18n, sort)}</Select>
+                                <div class="field checkbox">
+                                    <input type="checkbox" id="filter-stock" name="in_stock" value="1" checked=!q.in_stock.is_empty() />
+                                    <label for="filter-stock">{t!(i18n, only_in_stock)}</label>
+                                </div>
+                                {(!q.cooperative.is_empty()).then(|| view! { <input type="hidden" name="cooperative" value=q.cooperative.clone() /> })}
+                                </div>
+                            </details>
                             <button type="submit">{t!(i18n, search_submit)}</button>
                         </form>
                     }
@@ -415,7 +424,8 @@ fn EditProduct(
     )
     .to_owned();
     let photos = product.photos;
-    let saved = move || matches!(update.value().get(), Some(Ok(())));
+    let saved = crate::ui::forms::succeeded(update);
+    let saved = move || saved.get();
     let query = use_query_map();
     let photo_error = move || {
         query
@@ -540,22 +550,29 @@ fn ProductFields(
     }
 }
 
-/// `/cooperative/import`: paste or choose a CSV file, see the report, apply it.
+/// `/cooperative/import`: paste or choose a CSV file, check it, apply it. One plain form
+/// with two buttons (check, apply); applying writes every row or, if any is wrong, none.
 #[component]
 pub fn ImportPage() -> impl IntoView {
     let i18n = use_i18n();
     let cooperative = Resource::new(|| (), |_| my_cooperative());
     let preview = ServerAction::<PreviewImport>::new();
     let apply = ServerAction::<ApplyImport>::new();
+    let query = leptos_router::hooks::use_query_map();
     let last = Signal::derive(move || {
-        let applied = apply.value().get();
-        if apply.version().get() > 0 {
-            applied
-        } else {
-            preview.value().get()
-        }
+        let refused = apply
+            .value()
+            .get()
+            .or_else(|| preview.value().get())
+            .filter(Result::is_err);
+        refused.or_else(|| {
+            query
+                .read()
+                .get("report")
+                .and_then(|json| report_from_query(&json))
+                .map(Ok)
+        })
     });
-    let (text, set_text) = signal(String::new());
     view! {
         <section class="card">
             <h1>{t!(i18n, import_title)}</h1>
@@ -565,27 +582,21 @@ pub fn ImportPage() -> impl IntoView {
                 {move || Suspend::new(async move { match cooperative.await {
                     Ok(Some(c)) => {
                         let id = c.summary.id;
+                        let label = td_string!(i18n.get_locale_untracked(), choose_file).to_owned();
                         view! {
-                            <div class="field">
-                                <label for="csv-file">{t!(i18n, choose_file)}</label>
-                                <input id="csv-file" type="file" accept=".csv,text/csv" on:change=move |ev| read_file_into(ev, set_text) />
-                            </div>
-                            <ActionForm action=preview attr:data-testid="import-form">
+                            <CsvFilePicker label />
+                            <form method="post" action={<PreviewImport as leptos::server_fn::ServerFn>::url()} data-testid="import-form">
                                 <input type="hidden" name="cooperative_id" value=id />
                                 <div class="field">
                                     <label for="csv-text">{t!(i18n, csv_content)}</label>
-                                    <textarea id="csv-text" name="csv" rows="10" dir="ltr" prop:value=text on:input=move |ev| set_text.set(event_target_value(&ev))></textarea>
+                                    <textarea id="csv-text" name="csv" rows="10" dir="ltr"></textarea>
                                 </div>
-                                <button type="submit" disabled=move || preview.pending().get()>{t!(i18n, preview_import)}</button>
-                            </ActionForm>
+                                <div class="actions">
+                                    <button type="submit">{t!(i18n, preview_import)}</button>
+                                    <button type="submit" class="secondary" formaction={<ApplyImport as leptos::server_fn::ServerFn>::url()} data-testid="apply-import">{t!(i18n, apply_import)}</button>
+                                </div>
+                            </form>
                             <ImportResult report=last />
-                            <Show when=move || matches!(preview.value().get(), Some(Ok(ref r)) if r.problems.is_empty() && !r.applied)>
-                                <ActionForm action=apply attr:data-testid="apply-form">
-                                    <input type="hidden" name="cooperative_id" value=id />
-                                    <input type="hidden" name="csv" prop:value=text />
-                                    <button type="submit" disabled=move || apply.pending().get()>{t!(i18n, apply_import)}</button>
-                                </ActionForm>
-                            </Show>
                         }.into_any()
                     }
                     Ok(None) => view! { <p class="form-error" role="alert">{t!(i18n, errors.cooperative_missing)}</p> }.into_any(),
@@ -596,9 +607,34 @@ pub fn ImportPage() -> impl IntoView {
     }
 }
 
-/// Reads the chosen file's text into the form (in the browser; the text can be pasted too).
+/// The report a plain form post was sent back with (pages render on the server).
+fn report_from_query(json: &str) -> Option<ImportReport> {
+    #[cfg(feature = "ssr")]
+    return serde_json::from_str(json).ok();
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = json;
+        None
+    }
+}
+
+/// Reads a chosen CSV file into the import form's text (`#csv-text`). Without script the
+/// text is pasted; the island only saves copying it by hand.
+#[island]
+fn CsvFilePicker(label: String) -> impl IntoView {
+    let (live, set_live) = signal(false);
+    Effect::new(move |_| set_live.set(true));
+    view! {
+        <div class="field" hidden=move || !live.get()>
+            <label for="csv-file">{label}</label>
+            <input id="csv-file" type="file" accept=".csv,text/csv" on:change=read_file_into />
+        </div>
+    }
+}
+
+/// Reads the chosen file's text into the form's text area.
 #[allow(unused_variables)]
-fn read_file_into(ev: leptos::ev::Event, set_text: WriteSignal<String>) {
+fn read_file_into(ev: leptos::ev::Event) {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
@@ -610,7 +646,12 @@ fn read_file_into(ev: leptos::ev::Event, set_text: WriteSignal<String>) {
         if let Some(file) = file {
             leptos::task::spawn_local(async move {
                 if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                    set_text.set(text.as_string().unwrap_or_default());
+                    let area = document()
+                        .get_element_by_id("csv-text")
+                        .and_then(|el| el.dyn_into::<web_sys::HtmlTextAreaElement>().ok());
+                    if let Some(area) = area {
+                        area.set_value(&text.as_string().unwrap_or_default());
+                    }
                 }
             });
         }

@@ -333,7 +333,8 @@ fn ProfileForm(
             )
         })
         .collect();
-    let saved = move || matches!(save.value().get(), Some(Ok(_)));
+    let saved = crate::ui::forms::succeeded(save);
+    let saved = move || saved.get();
     view! {
         <section class="card">
             <h2>{title}</h2>

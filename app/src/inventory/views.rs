@@ -47,7 +47,16 @@ pub fn StockPanel(product_id: i64, threshold: i64) -> impl IntoView {
     let i18n = use_i18n();
     let receive = ServerAction::<ReceiveStock>::new();
     let adjust = ServerAction::<AdjustStock>::new();
-    let (page, set_page) = signal(1u32);
+    // The history's page is in the address (`?movements=N`), so its links work as HTML.
+    let query = leptos_router::hooks::use_query_map();
+    let page = Signal::derive(move || {
+        query
+            .read()
+            .get("movements")
+            .and_then(|p| p.parse::<u32>().ok())
+            .unwrap_or(1)
+            .clamp(1, 100_000)
+    });
     // A recorded movement empties its form, ready for the next one.
     let receive_form = NodeRef::<leptos::html::Form>::new();
     let adjust_form = NodeRef::<leptos::html::Form>::new();
@@ -99,9 +108,9 @@ pub fn StockPanel(product_id: i64, threshold: i64) -> impl IntoView {
                                     </table>
                                     {(last > 1).then(|| view! {
                                         <nav class="pagination">
-                                            <button type="button" class="link-button" disabled=move || page.get() <= 1 on:click=move |_| set_page.update(|p| *p = p.saturating_sub(1).max(1))>{t!(i18n, previous)}</button>
+                                            {(page.get_untracked() > 1).then(|| view! { <a href=format!("?movements={}", page.get_untracked() - 1)>{t!(i18n, previous)}</a> })}
                                             <span>{move || format!("{} / {last}", page.get())}</span>
-                                            <button type="button" class="link-button" disabled=move || page.get() >= last on:click=move |_| set_page.update(|p| *p += 1)>{t!(i18n, next)}</button>
+                                            {(page.get_untracked() < last).then(|| view! { <a href=format!("?movements={}", page.get_untracked() + 1)>{t!(i18n, next)}</a> })}
                                         </nav>
                                     })}
                                 }.into_any()

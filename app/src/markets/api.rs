@@ -105,6 +105,7 @@ pub async fn save_event(id: i64, form: EventForm) -> Result<i64, AppError> {
             if id == 0 {
                 let id = super::lifecycle::create_event(&state.db, &user, &draft).await?;
                 tracing::info!(event_id = id, organiser_id = user.id, "event created");
+                leptos_axum::redirect(&format!("/organiser/events/{id}"));
                 Ok(id)
             } else {
                 super::lifecycle::update_event(&state.db, &user, outbox(&state), id, &draft)

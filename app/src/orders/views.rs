@@ -85,6 +85,24 @@ fn CartLines(cart: Cart, update: ServerAction<SetCartQuantity>) -> impl IntoView
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let subtotal: i64 = cart.lines.iter().map(|l| l.unit_price * l.quantity).sum();
+    // A refused checkout names its short lines: each message is shown beside its line.
+    let refused = ServerAction::<CheckoutCart>::new()
+        .value()
+        .get_untracked()
+        .and_then(|r| r.err());
+    let line_error = move |product_id: i64| {
+        let fields = match &refused {
+            Some(crate::error::AppError::Invalid(f) | crate::error::AppError::Conflict(_, f)) => {
+                f.0.clone()
+            }
+            _ => Vec::new(),
+        };
+        let key = format!("line:{product_id}");
+        fields
+            .into_iter()
+            .find(|(field, _)| *field == key)
+            .map(|(_, code)| code)
+    };
     view! {
         <FormError error=action_form_error(update) />
         <table class="table" data-testid="cart-lines">
@@ -96,6 +114,9 @@ fn CartLines(cart: Cart, update: ServerAction<SetCartQuantity>) -> impl IntoView
                         <tr data-testid="cart-line">
                             <td><a href=format!("/products/{}", line.product_id)>{localized(locale, &line.name_fr, &line.name_ar, &line.name_en).to_owned()}</a>
                                 {short.then(|| view! { <p class="field-error">{t!(i18n, cart_line_short, n = line.available)}</p> })}
+                                {line_error(line.product_id).map(|code| view! {
+                                    <p class="field-error" role="alert" data-testid="line-error">{crate::ui::errors::error_text(locale, code)}</p>
+                                })}
                             </td>
                             <td>{localized(locale, &line.cooperative_fr, &line.cooperative_ar, &line.cooperative_fr).to_owned()}</td>
                             <td dir="ltr">{price_text(locale, line.unit_price)}</td>
@@ -127,20 +148,6 @@ fn Checkout(cart: Cart) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let place = ServerAction::<CheckoutCart>::new();
-    let (fulfilment, set_fulfilment) = signal("pickup".to_owned());
-    // With the wasm, go on to the order (or to the card payment) once it is placed.
-    Effect::new(move |_| {
-        if let Some(Ok(placed)) = place.value().get() {
-            let next = placed
-                .checkout_url
-                .unwrap_or_else(|| format!("/orders/{}", placed.order_id));
-            #[cfg(feature = "hydrate")]
-            if let Some(window) = web_sys::window() {
-                let _ = window.location().set_href(&next);
-            }
-            let _ = next;
-        }
-    });
     let cooperatives: Vec<i64> = {
         let mut ids: Vec<i64> = cart.lines.iter().map(|l| l.cooperative_id).collect();
         ids.sort_unstable();
@@ -195,15 +202,16 @@ fn Checkout(cart: Cart) -> impl IntoView {
         <section class="card" data-testid="checkout">
             <h2>{t!(i18n, checkout_title)}</h2>
             <FormError error=action_form_error(place) />
-            <ul class="field-error">{line_errors}</ul>
-            <ActionForm action=place attr:novalidate=true attr:data-testid="checkout-form">
+            <ul class="field-error" data-testid="line-errors">{line_errors}</ul>
+            // Pickup or delivery shows its own fields by CSS (`:has(:checked)`), with no script.
+            <ActionForm action=place attr:novalidate=true attr:class="checkout-form" attr:data-testid="checkout-form">
                 <input type="hidden" name="key" value=cart.checkout_key.clone() />
                 <fieldset>
                     <legend>{t!(i18n, fulfilment_label)}</legend>
-                    <label><input type="radio" name="fulfilment" value="pickup" checked=true on:change=move |_| set_fulfilment.set("pickup".into()) data-testid="fulfilment-pickup" />" "{t!(i18n, fulfilment_pickup)}</label>
-                    <label><input type="radio" name="fulfilment" value="delivery" on:change=move |_| set_fulfilment.set("delivery".into()) data-testid="fulfilment-delivery" />" "{t!(i18n, fulfilment_delivery)}</label>
+                    <label><input type="radio" name="fulfilment" value="pickup" checked=true data-testid="fulfilment-pickup" />" "{t!(i18n, fulfilment_pickup)}</label>
+                    <label><input type="radio" name="fulfilment" value="delivery" data-testid="fulfilment-delivery" />" "{t!(i18n, fulfilment_delivery)}</label>
                 </fieldset>
-                <div class:hidden=move || fulfilment.get() != "pickup">
+                <div class="pickup-fields">
                     {if pickups.is_empty() {
                         view! { <p class="empty">{t!(i18n, pickup_none)}</p> }.into_any()
                     } else {
@@ -214,7 +222,7 @@ fn Checkout(cart: Cart) -> impl IntoView {
                         }.into_any()
                     }}
                 </div>
-                <div class:hidden=move || fulfilment.get() != "delivery">
+                <div class="delivery-fields">
                     {if provinces.is_empty() {
                         view! { <p class="empty">{t!(i18n, delivery_none)}</p> <input type="hidden" name="province" value="" /> }.into_any()
                     } else {

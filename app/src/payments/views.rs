@@ -130,7 +130,7 @@ pub fn OrganiserPayoutsPage() -> impl IntoView {
         <h1>{t!(i18n, organiser_payouts_title)}</h1>
         <FormError error=action_form_error(settle) />
         {move || action_field_error(settle, "reference").get().map(|code| view! { <p class="form-error" role="alert">{crate::ui::errors::error_text(i18n.get_locale(), code)}</p> })}
-        {move || matches!(settle.value().get(), Some(Ok(_))).then(|| view! { <p class="notice" role="status" data-testid="settled">{t!(i18n, settled_done)}</p> })}
+        {move || crate::ui::forms::succeeded(settle).get().then(|| view! { <p class="notice" role="status" data-testid="settled">{t!(i18n, settled_done)}</p> })}
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new({
                 let today = today.clone();

@@ -1,6 +1,6 @@
 //! The provinces as buyers see them: a filterable list, and one page per province.
 use super::api::{get_province, list_provinces};
-use crate::domain::{ProvinceKind, ProvinceSummary};
+use crate::domain::ProvinceKind;
 use crate::i18n::*;
 use crate::ui::errors::ErrorNotice;
 use crate::ui::localized;
@@ -14,48 +14,79 @@ fn kind_label(locale: Locale, kind: ProvinceKind) -> &'static str {
     }
 }
 
-/// Every prefecture and province with its seat, and a filter that works once hydrated.
+/// One province of the filterable list, with its words already in the page's language.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ProvinceItem {
+    pub href: String,
+    pub name: String,
+    pub detail: String,
+    /// Every name the filter matches, in lower case (French, Arabic, English, seats).
+    pub words: String,
+}
+
+impl ProvinceItem {
+    fn matches(&self, filter: &str) -> bool {
+        let needle = filter.trim().to_lowercase();
+        needle.is_empty() || self.words.contains(&needle)
+    }
+}
+
+/// Every prefecture and province with its seat. The filter is a plain search form
+/// (`?q=`) that the `ProvinceFilter` island answers as the person types.
 #[component]
 pub fn ProvinceList() -> impl IntoView {
     let i18n = use_i18n();
     let provinces = Resource::new(|| (), |_| list_provinces());
-    let (filter, set_filter) = signal(String::new());
-    let matches = move |p: &ProvinceSummary| {
-        let needle = filter.get().trim().to_lowercase();
-        needle.is_empty()
-            || [&p.name_fr, &p.name_ar, &p.name_en, &p.seat_fr, &p.seat_ar]
-                .iter()
-                .any(|n| n.to_lowercase().contains(&needle))
-    };
+    let query = leptos_router::hooks::use_query_map();
     view! {
-        <div class="field filter">
-            <label for="province-filter">{t!(i18n, filter_provinces)}</label>
-            <input id="province-filter" type="search" data-testid="province-filter"
-                on:input=move |ev| set_filter.set(event_target_value(&ev)) prop:value=filter />
-        </div>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move { match provinces.await {
                 Ok(provinces) => {
-                    let shown = move || provinces.iter().filter(|p| matches(p)).cloned().collect::<Vec<_>>();
-                    view! {
-                    <ul class="province-list" data-testid="province-list">
-                        <For each=shown key=|p| p.code.clone() let:p>
-                            <li>
-                                <a href=format!("/provinces/{}", p.code)>
-                                    <strong>{move || localized(i18n.get_locale(), &p.name_fr, &p.name_ar, &p.name_en).to_owned()}</strong>
-                                </a>
-                                <span class="muted">
-                                    {move || kind_label(i18n.get_locale(), p.kind)} " · " {t!(i18n, seat)} " : "
-                                    {move || localized(i18n.get_locale(), &p.seat_fr, &p.seat_ar, &p.seat_fr).to_owned()}
-                                </span>
-                            </li>
-                        </For>
-                    </ul>
-                }.into_any()
+                    let locale = i18n.get_locale_untracked();
+                    let items = provinces.iter().map(|p| ProvinceItem {
+                        href: format!("/provinces/{}", p.code),
+                        name: localized(locale, &p.name_fr, &p.name_ar, &p.name_en).to_owned(),
+                        detail: format!("{} · {} : {}", kind_label(locale, p.kind), td_string!(locale, seat),
+                            localized(locale, &p.seat_fr, &p.seat_ar, &p.seat_fr)),
+                        words: [&p.name_fr, &p.name_ar, &p.name_en, &p.seat_fr, &p.seat_ar]
+                            .iter().map(|n| n.to_lowercase()).collect::<Vec<_>>().join(" "),
+                    }).collect::<Vec<_>>();
+                    let label = td_string!(locale, filter_provinces).to_owned();
+                    let filter = query.read_untracked().get("q").unwrap_or_default();
+                    view! { <ProvinceFilter label filter items /> }.into_any()
                 }
                 Err(error) => view! { <ErrorNotice error /> }.into_any(),
             } })}
         </Suspense>
+    }
+}
+
+/// The province list filtered as the person types (a plain `GET ?q=` without script).
+#[island]
+fn ProvinceFilter(label: String, filter: String, items: Vec<ProvinceItem>) -> impl IntoView {
+    let (filter, set_filter) = signal(filter);
+    let shown = move || {
+        let filter = filter.get();
+        items
+            .iter()
+            .filter(|p| p.matches(&filter))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <form method="get" class="field filter" role="search">
+            <label for="province-filter">{label}</label>
+            <input id="province-filter" name="q" type="search" data-testid="province-filter"
+                on:input=move |ev| set_filter.set(event_target_value(&ev)) prop:value=filter />
+        </form>
+        <ul class="province-list" data-testid="province-list">
+            <For each=shown key=|p| p.href.clone() let:p>
+                <li>
+                    <a href=p.href><strong>{p.name}</strong></a>
+                    <span class="muted">{p.detail}</span>
+                </li>
+            </For>
+        </ul>
     }
 }
 

@@ -34,6 +34,91 @@ pub async fn load_tour_planner(event_id: i64) -> Result<TourPlanner, AppError> {
     )
 }
 
+/// The planner page: the tour, and when `solve` is given that solve's progress or plan
+/// with the request it was asked with (so the form shows what was asked).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlannerPage {
+    pub planner: TourPlanner,
+    pub solve: Option<SolveStatus>,
+}
+
+#[server]
+pub async fn load_planner_page(
+    event_id: i64,
+    solve: Option<i64>,
+    draft: Option<String>,
+) -> Result<PlannerPage, AppError> {
+    crate::error::respond(
+        async move {
+            let user = organiser().await?;
+            let state = crate::state::app_state()?;
+            let mut planner = super::service::planner(&state.db, event_id).await?;
+            let solve = match solve {
+                Some(id) => {
+                    let (status, request) =
+                        super::solves::solve_with_request(&state.db, &user, id).await?;
+                    planner.request = request;
+                    Some(status)
+                }
+                None => None,
+            };
+            // A refused form comes back with what was typed.
+            if let Some(request) = draft.and_then(|json| serde_json::from_str(&json).ok()) {
+                planner.request = request;
+            }
+            Ok(PlannerPage { planner, solve })
+        }
+        .await,
+    )
+}
+
+/// The planner's plain form: starts solving and goes to the solve's page, or comes back
+/// with the refusal beside what was typed.
+#[server]
+pub async fn start_planner_solve(
+    event_id: i64,
+    form: super::form::PlannerForm,
+) -> Result<i64, AppError> {
+    crate::error::respond(
+        async move {
+            let user = organiser().await?;
+            let state = crate::state::app_state()?;
+            let request = form.into_request();
+            let started = super::solves::start_solve(
+                &state.db,
+                &state.solver,
+                &user,
+                Some(event_id),
+                &request,
+            )
+            .await;
+            let page = format!("/organiser/events/{event_id}/route");
+            match &started {
+                Ok(id) => leptos_axum::redirect(&format!("{page}?solve={id}")),
+                Err(error) if crate::error::is_plain_form_post() => {
+                    let draft = serde_json::to_string(&request).unwrap_or_default();
+                    let back = format!(
+                        "http://souk.local{page}?draft={}",
+                        crate::ui::encode_query_value(&draft)
+                    );
+                    if let Ok(url) = leptos::server_fn::error::ServerFnUrlError::new(
+                        <StartPlannerSolve as leptos::server_fn::ServerFn>::PATH,
+                        error.clone(),
+                    )
+                    .to_url(&back)
+                    {
+                        let url = url.to_string();
+                        leptos_axum::redirect(url.trim_start_matches("http://souk.local"));
+                    }
+                }
+                Err(_) => {}
+            }
+            started
+        }
+        .await,
+    )
+}
+
 /// Starts solving (beside the request); answers the solve's id to poll.
 #[server(input = Json)]
 pub async fn start_tour_solve(event_id: i64, request: TourRequest) -> Result<i64, AppError> {

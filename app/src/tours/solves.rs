@@ -210,6 +210,21 @@ pub async fn solve_status(db: &Db, user: &CurrentUser, id: i64) -> Result<SolveS
     })
 }
 
+/// A solve's status and the request it was asked with.
+pub async fn solve_with_request(
+    db: &Db,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<(SolveStatus, TourRequest), AppError> {
+    let status = solve_status(db, user, id).await?;
+    let json: String = sqlx::query_scalar("SELECT request FROM tour_solves WHERE id = $1")
+        .bind(id)
+        .fetch_one(db.pool())
+        .await?;
+    let request = serde_json::from_str(&json).map_err(|_| AppError::Internal)?;
+    Ok((status, request))
+}
+
 /// Asks the server running a solve to stop it and keep the best plan so far.
 pub async fn stop_solve(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError> {
     require_organiser(user)?;

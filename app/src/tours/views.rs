@@ -1,11 +1,9 @@
 //! The route planner of a tour: pick sites on the map or in the list, set the
 //! constraints, solve with live progress, read the dated itinerary, accept it.
-use super::api::{
-    load_tour_planner, start_tour_solve, stop_tour_solve, tour_breaches, tour_solve_status,
-    TourPlanner,
-};
+use super::api::TourPlanner;
+use super::api::{load_planner_page, tour_breaches, StartPlannerSolve, StopTourSolve};
 use crate::domain::markets::Day;
-use crate::domain::tours::{SiteRequest, SolveStatus, TourRequest};
+use crate::domain::tours::{SolveStatus, TourRequest};
 use crate::domain::{ErrorCode, FieldErrors};
 use crate::error::AppError;
 use crate::i18n::*;
@@ -14,45 +12,44 @@ use crate::ui::errors::{error_text, ErrorNotice, NotFound};
 use crate::ui::localized;
 use crate::ui::map::{MapMarker, RegionMap};
 use leptos::prelude::*;
-use std::time::Duration;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_query_map;
 
 mod itinerary;
 
-use itinerary::{Itinerary, PlanMap, SolveProgress};
+use itinerary::{Itinerary, PlanMap, SitePicker, SolveWatch};
 
+/// `/organiser/events/{id}/route[?solve=N]`: the planner's form, and a solve's progress
+/// or plan. Everything is a plain form; islands only watch the solve and let a click on
+/// the map tick a site.
 #[component]
 pub fn TourPlannerPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = event_id_param();
-    let data = Resource::new(id, load_tour_planner);
+    let query = use_query_map();
+    let solve = move || {
+        query
+            .read()
+            .get("solve")
+            .and_then(|s| s.parse::<i64>().ok())
+    };
+    let draft = move || query.read().get("draft");
+    let data = Resource::new(
+        move || (id(), solve(), draft()),
+        |(id, solve, draft)| load_planner_page(id, solve, draft),
+    );
+    let start = ServerAction::<StartPlannerSolve>::new();
     view! {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(data) => view! { <TourPlannerView data /> }.into_any(),
+                    Ok(page) => view! { <TourPlannerView data=page.planner solve=page.solve start /> }.into_any(),
                     Err(error) if error.code() == ErrorCode::NotFound => view! { <NotFound /> }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
         </Suspense>
     }
-}
-
-/// Asks for the solve's progress every half second until it is finished.
-fn poll(id: i64, solve: RwSignal<Option<SolveStatus>>) {
-    leptos::task::spawn_local(async move {
-        let wait = match tour_solve_status(id).await {
-            Ok(status) => {
-                let finished = status.state.is_finished();
-                solve.set(Some(status));
-                (!finished).then_some(500)
-            }
-            Err(_) => Some(2000),
-        };
-        if let Some(ms) = wait {
-            set_timeout(move || poll(id, solve), Duration::from_millis(ms));
-        }
-    });
 }
 
 /// The name of a field, a site, a province or a pair, for an error line.
@@ -121,103 +118,38 @@ fn Problems(data: TourPlanner, errors: FieldErrors) -> impl IntoView {
     }
 }
 
-/// An input bound to one field of the request (numbers are read back on change).
-fn bound_input(
-    request: RwSignal<TourRequest>,
-    id: &'static str,
-    kind: &'static str,
-    get: fn(&TourRequest) -> String,
-    set: fn(&mut TourRequest, &str),
-) -> impl IntoView {
+/// One labelled text input of the form, named `form[NAME]`.
+fn input(id: &'static str, name: &'static str, kind: &'static str, value: String) -> impl IntoView {
     let mode = (kind == "text").then_some("decimal");
-    view! {
-        <input id=id type=kind inputmode=mode dir="ltr"
-            prop:value=move || request.with(get)
-            on:change=move |ev| { let value = event_target_value(&ev); request.update(|r| set(r, &value)) } />
-    }
-}
-
-/// A number input bound to one field of the request.
-fn number_input(
-    request: RwSignal<TourRequest>,
-    id: &'static str,
-    get: fn(&TourRequest) -> String,
-    set: fn(&mut TourRequest, &str),
-) -> impl IntoView {
-    bound_input(request, id, "text", get, set)
+    view! { <input id=id name=format!("form[{name}]") type=kind inputmode=mode dir="ltr" value=value /> }
 }
 
 #[component]
-fn TourPlannerView(data: TourPlanner) -> impl IntoView {
+fn TourPlannerView(
+    data: TourPlanner,
+    solve: Option<SolveStatus>,
+    start: ServerAction<StartPlannerSolve>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let event_id = data.event.id;
-    let request = RwSignal::new(data.request.clone());
-    let solve: RwSignal<Option<SolveStatus>> = RwSignal::new(None);
-    let failure: RwSignal<Option<AppError>> = RwSignal::new(None);
-    let data = StoredValue::new(data);
+    let r: TourRequest = data.request.clone();
+    let chosen = |code: &str| r.sites.iter().find(|s| s.site == code);
+    let days: Vec<String> = Day::parse(&r.start)
+        .map(|start| {
+            (0..r.days.min(14))
+                .map(|d| start.plus(i64::from(d)).to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let running = solve.as_ref().is_some_and(|s| !s.state.is_finished());
+    let plan = solve.as_ref().and_then(|s| s.plan.clone());
+    let refused = start.value().get_untracked().and_then(|r| r.err());
 
-    let start = move |_| {
-        failure.set(None);
-        solve.set(None);
-        let problem = request.get_untracked();
-        leptos::task::spawn_local(async move {
-            match start_tour_solve(event_id, problem).await {
-                Ok(id) => poll(id, solve),
-                Err(error) => failure.set(Some(error)),
-            }
-        });
-    };
-    let stop = move |_| {
-        if let Some(id) = solve.with_untracked(|s| s.as_ref().map(|s| s.id)) {
-            leptos::task::spawn_local(async move {
-                let _ = stop_tour_solve(id).await;
-            });
-        }
-    };
-    let running = move || solve.with(|s| s.as_ref().is_some_and(|s| !s.state.is_finished()));
-    let chosen = move |code: &str| request.with(|r| r.sites.iter().any(|s| s.site == code));
-    let toggle = move |code: String| {
-        request.update(|r| {
-            if let Some(at) = r.sites.iter().position(|s| s.site == code) {
-                r.sites.remove(at);
-            } else {
-                r.sites.push(SiteRequest {
-                    site: code,
-                    ..SiteRequest::default()
-                });
-            }
-        })
-    };
-    let edit = move |code: String, change: Box<dyn Fn(&mut SiteRequest)>| {
-        request.update(|r| {
-            if let Some(site) = r.sites.iter_mut().find(|s| s.site == code) {
-                change(site);
-            }
-        })
-    };
-    let days = move || {
-        request.with(|r| {
-            Day::parse(&r.start)
-                .map(|start| {
-                    (0..r.days.min(14))
-                        .map(|d| start.plus(i64::from(d)).to_string())
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-    };
-    let pick = Callback::new(move |index: usize| {
-        let code = data.with_value(|d| d.sites.get(index).map(|s| s.code.clone()));
-        if let Some(code) = code {
-            toggle(code);
-        }
-    });
-    let plan = move || solve.with(|s| s.as_ref().and_then(|s| s.plan.clone()));
-
-    let picking_map = move || {
-        let (provinces, markers) = data.with_value(|d| {
-            let markers: Vec<MapMarker> = d
+    let map = match plan.clone() {
+        Some(plan) => view! { <PlanMap plan provinces=data.provinces.clone() /> }.into_any(),
+        None => {
+            let markers: Vec<MapMarker> = data
                 .sites
                 .iter()
                 .map(|site| MapMarker {
@@ -227,164 +159,189 @@ fn TourPlannerView(data: TourPlanner) -> impl IntoView {
                         .to_owned(),
                     href: format!("#site-{}", site.code),
                     number: None,
-                    pale: !chosen(&site.code),
+                    pale: chosen(&site.code).is_none(),
                 })
                 .collect();
-            (d.provinces.clone(), markers)
-        });
-        view! { <RegionMap provinces markers on_pick=pick /> }
+            view! { <RegionMap provinces=data.provinces.clone() markers /> <SitePicker /> }
+                .into_any()
+        }
     };
+    let depot_options = data
+        .provinces
+        .iter()
+        .map(|p| {
+            (
+                p.code.clone(),
+                localized(locale, &p.seat_fr, &p.seat_ar, &p.seat_fr).to_owned(),
+            )
+        })
+        .chain(data.sites.iter().map(|s| {
+            (
+                s.code.clone(),
+                localized(locale, &s.name_fr, &s.name_ar, &s.name_fr).to_owned(),
+            )
+        }))
+        .map(|(code, label)| {
+            let selected = code == r.depot;
+            view! { <option value=code selected=selected>{label}</option> }
+        })
+        .collect_view();
+    let rows = data.provinces.iter().map(|province| {
+        let any = r.provinces.contains(&province.code);
+        let sites = data.sites.iter().filter(|s| s.province_code == province.code).map(|site| {
+            let asked = chosen(&site.code);
+            let code = site.code.clone();
+            let field = move |name: &str| format!("form[sites][{code}][{name}]");
+            let fixed = asked.and_then(|s| s.day.clone()).unwrap_or_default();
+            let day_options = days.iter().map(|d| { let selected = *d == fixed; view! { <option value=d.clone() selected=selected>{d.clone()}</option> } }).collect_view();
+            view! {
+                <tr id=format!("site-{}", site.code)>
+                    <td><label class="inline"><input type="checkbox" id=format!("visit-{}", site.code) name=field("visit") checked=asked.is_some() data-testid=format!("site-{}", site.code) />
+                        {localized(locale, &site.name_fr, &site.name_ar, &site.name_fr).to_owned()}</label></td>
+                    <td><input type="checkbox" name=field("must") aria-label=td_string!(locale, tour_must) checked=asked.is_some_and(|s| s.must_visit) /></td>
+                    <td><select name=field("day") aria-label=td_string!(locale, tour_fixed_day)>
+                        <option value="">{t!(i18n, tour_any_day)}</option>
+                        {day_options}
+                    </select></td>
+                    <td><input type="text" name=field("load_kg") inputmode="numeric" dir="ltr" size="6" aria-label=td_string!(locale, tour_load)
+                        value=asked.map(|s| s.load_kg.to_string()).unwrap_or_default() /></td>
+                </tr>
+            }
+        }).collect_view();
+        view! {
+            <tr class="province-row">
+                <th colspan="4">
+                    {localized(locale, &province.name_fr, &province.name_ar, &province.name_en).to_owned()}
+                    <label class="inline"><input type="checkbox" name=format!("form[provinces][{}]", province.code) checked=any data-testid=format!("province-{}", province.code) />
+                        {t!(i18n, tour_one_in_province)}</label>
+                </th>
+            </tr>
+            {sites}
+        }
+    }).collect_view();
+    let problems = match refused {
+        Some(AppError::Invalid(errors)) => {
+            Some(view! { <Problems data=data.clone() errors /> }.into_any())
+        }
+        Some(error) => Some(view! { <ErrorNotice error /> }.into_any()),
+        None => None,
+    };
+    let solve_view = solve.clone().map(|status| {
+        let failed = (!status.errors.0.is_empty())
+            .then(|| view! { <section class="card"><Problems data=data.clone() errors=status.errors.clone() /></section> });
+        let itinerary = status.plan.clone().filter(|_| status.errors.0.is_empty()).map(|plan| view! {
+            <Itinerary plan solve_id=Some(status.id) event_id stops=data.event.stop_count />
+        });
+        view! { {failed} {itinerary} }
+    });
+    let accepted = solve
+        .is_none()
+        .then(|| data.accepted.clone())
+        .flatten()
+        .map(|plan| {
+            view! {
+                <Itinerary plan solve_id=None event_id stops=0 />
+            }
+        });
 
-    view! {
-        <section class="card" data-testid="tour-planner" data-event-id=event_id>
-            <p><a href=format!("/organiser/events/{event_id}")>{t!(i18n, tour_back)}</a></p>
-            <h1>{t!(i18n, tour_title)} " — " {data.with_value(|d| localized(locale, &d.event.name_fr, &d.event.name_ar, &d.event.name_fr).to_owned())}</h1>
-            <p class="hint">{t!(i18n, tour_intro)}</p>
-            <TourBreachList breaches=data.with_value(|d| d.breaches.clone()) />
-        </section>
-        <div class="tour-grid">
+    let constraints = view! {
             <section class="card tour-constraints">
                 <h2>{t!(i18n, tour_constraints)}</h2>
                 <label for="tour-depot">{t!(i18n, tour_depot)}</label>
-                <select id="tour-depot" on:change=move |ev| { let v = event_target_value(&ev); request.update(|r| r.depot = v) }>
-                    {data.with_value(|d| d.provinces.clone()).into_iter().map(|p| {
-                        let code = p.code.clone();
-                        let selected = move || request.with(|r| r.depot == code);
-                        view! { <option value=p.code.clone() selected=selected>{localized(locale, &p.seat_fr, &p.seat_ar, &p.seat_fr).to_owned()}</option> }
-                    }).collect_view()}
-                    {data.with_value(|d| d.sites.clone()).into_iter().map(|s| {
-                        let code = s.code.clone();
-                        let selected = move || request.with(|r| r.depot == code);
-                        view! { <option value=s.code.clone() selected=selected>{localized(locale, &s.name_fr, &s.name_ar, &s.name_fr).to_owned()}</option> }
-                    }).collect_view()}
-                </select>
+                <select id="tour-depot" name="form[depot]">{depot_options}</select>
                 <div class="field-row">
-                    <div><label for="tour-start">{t!(i18n, tour_start)}</label>
-                        {bound_input(request, "tour-start", "date", |r| r.start.clone(), |r, v| r.start = v.to_owned())}</div>
-                    <div><label for="tour-days">{t!(i18n, tour_days)}</label>
-                        {number_input(request, "tour-days", |r| r.days.to_string(), |r, v| r.days = v.trim().parse().unwrap_or(0))}</div>
+                    <div><label for="tour-start">{t!(i18n, tour_start)}</label>{input("tour-start", "start", "date", r.start.clone())}</div>
+                    <div><label for="tour-days">{t!(i18n, tour_days)}</label>{input("tour-days", "days", "text", r.days.to_string())}</div>
                 </div>
                 <div class="field-row">
-                    <div><label for="tour-opens">{t!(i18n, tour_opens_at)}</label>
-                        {bound_input(request, "tour-opens", "time", |r| r.opens_at.clone(), |r, v| r.opens_at = v.to_owned())}</div>
-                    <div><label for="tour-closes">{t!(i18n, tour_closes_at)}</label>
-                        {bound_input(request, "tour-closes", "time", |r| r.closes_at.clone(), |r, v| r.closes_at = v.to_owned())}</div>
-                    <div><label for="tour-market">{t!(i18n, tour_market_minutes)}</label>
-                        {number_input(request, "tour-market", |r| r.market_minutes.to_string(), |r, v| r.market_minutes = v.trim().parse().unwrap_or(0))}</div>
+                    <div><label for="tour-opens">{t!(i18n, tour_opens_at)}</label>{input("tour-opens", "opens_at", "time", r.opens_at.clone())}</div>
+                    <div><label for="tour-closes">{t!(i18n, tour_closes_at)}</label>{input("tour-closes", "closes_at", "time", r.closes_at.clone())}</div>
+                    <div><label for="tour-market">{t!(i18n, tour_market_minutes)}</label>{input("tour-market", "market_minutes", "text", r.market_minutes.to_string())}</div>
                 </div>
                 <div class="field-row">
-                    <div><label for="tour-drive-from">{t!(i18n, tour_drive_from)}</label>
-                        {bound_input(request, "tour-drive-from", "time", |r| r.drive_from.clone(), |r, v| r.drive_from = v.to_owned())}</div>
-                    <div><label for="tour-drive-until">{t!(i18n, tour_drive_until)}</label>
-                        {bound_input(request, "tour-drive-until", "time", |r| r.drive_until.clone(), |r, v| r.drive_until = v.to_owned())}</div>
-                    <div><label for="tour-limit">{t!(i18n, tour_driving_limit)}</label>
-                        {number_input(request, "tour-limit", |r| r.driving_limit_minutes.to_string(), |r, v| r.driving_limit_minutes = v.trim().parse().unwrap_or(0))}</div>
+                    <div><label for="tour-drive-from">{t!(i18n, tour_drive_from)}</label>{input("tour-drive-from", "drive_from", "time", r.drive_from.clone())}</div>
+                    <div><label for="tour-drive-until">{t!(i18n, tour_drive_until)}</label>{input("tour-drive-until", "drive_until", "time", r.drive_until.clone())}</div>
+                    <div><label for="tour-limit">{t!(i18n, tour_driving_limit)}</label>{input("tour-limit", "driving_limit_minutes", "text", r.driving_limit_minutes.to_string())}</div>
                 </div>
                 <div class="field-row">
-                    <div><label for="tour-vehicles">{t!(i18n, tour_vehicles)}</label>
-                        {number_input(request, "tour-vehicles", |r| r.vehicles.to_string(), |r, v| r.vehicles = v.trim().parse().unwrap_or(0))}</div>
-                    <div><label for="tour-capacity">{t!(i18n, tour_capacity)}</label>
-                        {number_input(request, "tour-capacity", |r| r.capacity_kg.to_string(), |r, v| r.capacity_kg = v.trim().parse().unwrap_or(0))}</div>
+                    <div><label for="tour-vehicles">{t!(i18n, tour_vehicles)}</label>{input("tour-vehicles", "vehicles", "text", r.vehicles.to_string())}</div>
+                    <div><label for="tour-capacity">{t!(i18n, tour_capacity)}</label>{input("tour-capacity", "capacity_kg", "text", r.capacity_kg.to_string())}</div>
                 </div>
                 <details>
                     <summary>{t!(i18n, tour_distances)}</summary>
                     <div class="field-row">
-                        <div><label for="tour-factor">{t!(i18n, tour_road_factor)}</label>
-                            {number_input(request, "tour-factor", |r| r.road_factor.to_string(), |r, v| r.road_factor = v.trim().replace(',', ".").parse().unwrap_or(0.0))}</div>
-                        <div><label for="tour-speed">{t!(i18n, tour_speed)}</label>
-                            {number_input(request, "tour-speed", |r| r.speed_kmh.to_string(), |r, v| r.speed_kmh = v.trim().replace(',', ".").parse().unwrap_or(0.0))}</div>
-                        <div><label for="tour-seconds">{t!(i18n, tour_seconds)}</label>
-                            {number_input(request, "tour-seconds", |r| r.seconds.to_string(), |r, v| r.seconds = v.trim().parse().unwrap_or(0))}</div>
+                        <div><label for="tour-factor">{t!(i18n, tour_road_factor)}</label>{input("tour-factor", "road_factor", "text", r.road_factor.to_string())}</div>
+                        <div><label for="tour-speed">{t!(i18n, tour_speed)}</label>{input("tour-speed", "speed_kmh", "text", r.speed_kmh.to_string())}</div>
+                        <div><label for="tour-seconds">{t!(i18n, tour_seconds)}</label>{input("tour-seconds", "seconds", "text", r.seconds.to_string())}</div>
                     </div>
                     <label for="tour-matrix">{t!(i18n, tour_matrix)}</label>
-                    <textarea id="tour-matrix" rows="4" dir="ltr" placeholder="from,to,km,minutes"
-                        prop:value=move || request.with(|r| r.matrix_csv.clone())
-                        on:change=move |ev| { let v = event_target_value(&ev); request.update(|r| r.matrix_csv = v) }></textarea>
+                    <textarea id="tour-matrix" name="form[matrix_csv]" rows="4" dir="ltr" placeholder="from,to,km,minutes">{r.matrix_csv.clone()}</textarea>
                 </details>
             </section>
-            <section class="card tour-map">
-                <h2>{t!(i18n, tour_pick)}</h2>
-                {move || match plan() {
-                    Some(plan) => view! { <PlanMap plan provinces=data.with_value(|d| d.provinces.clone()) /> }.into_any(),
-                    None => picking_map().into_any(),
-                }}
-            </section>
-        </div>
+    }.into_any();
+    let sites_section = view! {
         <section class="card">
             <h2>{t!(i18n, tour_sites)}</h2>
             <table class="tour-sites" data-testid="tour-sites">
                 <thead><tr><th>{t!(i18n, tour_visit)}</th><th>{t!(i18n, tour_must)}</th><th>{t!(i18n, tour_fixed_day)}</th><th>{t!(i18n, tour_load)}</th></tr></thead>
-                <tbody>
-                    {data.with_value(|d| d.provinces.clone()).into_iter().map(|province| {
-                        let code = province.code.clone();
-                        let any_code = code.clone();
-                        let any = move || request.with(|r| r.provinces.contains(&any_code));
-                        let toggle_any = move |_| { let code = code.clone(); request.update(|r| {
-                            if let Some(at) = r.provinces.iter().position(|p| *p == code) { r.provinces.remove(at); } else { r.provinces.push(code); }
-                        }) };
-                        let sites: Vec<_> = data.with_value(|d| d.sites.iter().filter(|s| s.province_code == province.code).cloned().collect());
-                        view! {
-                            <tr class="province-row">
-                                <th colspan="4">
-                                    {localized(locale, &province.name_fr, &province.name_ar, &province.name_en).to_owned()}
-                                    <label class="inline"><input type="checkbox" prop:checked=any on:change=toggle_any data-testid=format!("province-{}", province.code) />
-                                        {t!(i18n, tour_one_in_province)}</label>
-                                </th>
-                            </tr>
-                            {sites.into_iter().map(|site| {
-                                let code = site.code.clone();
-                                let (c1, c2, c3, c4, c5) = (code.clone(), code.clone(), code.clone(), code.clone(), code.clone());
-                                let visit = move || chosen(&c1);
-                                let must = move || request.with(|r| r.sites.iter().any(|s| s.site == c2 && s.must_visit));
-                                let load = move || request.with(|r| r.sites.iter().find(|s| s.site == c3).map(|s| s.load_kg.to_string()).unwrap_or_default());
-                                let fixed = move || request.with(|r| r.sites.iter().find(|s| s.site == c4).and_then(|s| s.day.clone()).unwrap_or_default());
-                                let c6 = code.clone();
-                                let visit_for_must = move || !chosen(&c6);
-                                let (c7, c8) = (code.clone(), code.clone());
-                                let visit_for_fields = move || !chosen(&c7);
-                                let visit_for_load = move || !chosen(&c8);
-                                view! {
-                                    <tr id=format!("site-{}", site.code)>
-                                        <td><label class="inline"><input type="checkbox" prop:checked=visit on:change=move |_| toggle(c5.clone()) data-testid=format!("site-{}", site.code) />
-                                            {localized(locale, &site.name_fr, &site.name_ar, &site.name_fr).to_owned()}</label></td>
-                                        <td><input type="checkbox" aria-label=td_string!(locale, tour_must) prop:checked=must prop:disabled=visit_for_must
-                                            on:change={ let code = code.clone(); move |ev| { let on = event_target_checked(&ev); edit(code.clone(), Box::new(move |s| s.must_visit = on)) } } /></td>
-                                        <td><select aria-label=td_string!(locale, tour_fixed_day) prop:disabled=visit_for_fields
-                                            on:change={ let code = code.clone(); move |ev| { let v = event_target_value(&ev); edit(code.clone(), Box::new(move |s| s.day = Some(v.clone()).filter(|v| !v.is_empty()))) } }>
-                                            <option value="">{t!(i18n, tour_any_day)}</option>
-                                            {move || days().into_iter().map(|d| { let selected = fixed() == d; view! { <option value=d.clone() selected=selected>{d.clone()}</option> } }).collect_view()}
-                                        </select></td>
-                                        <td><input type="text" inputmode="numeric" dir="ltr" size="6" aria-label=td_string!(locale, tour_load) prop:value=load prop:disabled=visit_for_load
-                                            on:change={ let code = code.clone(); move |ev| { let v = event_target_value(&ev).trim().parse().unwrap_or(0); edit(code.clone(), Box::new(move |s| s.load_kg = v)) } } /></td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        }
-                    }).collect_view()}
-                </tbody>
+                <tbody>{rows}</tbody>
             </table>
             <div class="actions">
-                <button type="button" on:click=start prop:disabled=running data-testid="solve">{t!(i18n, tour_solve)}</button>
-                {move || running().then(|| view! { <button type="button" class="secondary" on:click=stop data-testid="stop-solve">{t!(i18n, tour_stop)}</button> })}
+                <button type="submit" disabled=running data-testid="solve">{t!(i18n, tour_solve)}</button>
             </div>
-            {move || failure.get().map(|error| match error {
-                AppError::Invalid(errors) => view! { <Problems data=data.get_value() errors /> }.into_any(),
-                error => view! { <ErrorNotice error /> }.into_any(),
-            })}
-            {move || solve.get().map(|status| view! { <SolveProgress status /> })}
+            {problems}
         </section>
-        {move || solve.with(Option::is_none).then(|| data.with_value(|d| d.accepted.clone()).map(|plan| view! {
-            <Itinerary plan solve_id=None event_id stops=0 />
-        }))}
-        {move || solve.get().and_then(|status| {
-            if !status.errors.0.is_empty() {
-                Some(view! { <section class="card"><Problems data=data.get_value() errors=status.errors.clone() /></section> }.into_any())
-            } else {
-                status.plan.clone().map(|plan| view! {
-                    <Itinerary plan solve_id=Some(status.id) event_id stops=data.with_value(|d| d.event.stop_count) />
-                }.into_any())
-            }
+    }.into_any();
+    let solve_view = solve_view.map(IntoAny::into_any);
+    let accepted = accepted.map(IntoAny::into_any);
+
+    view! {
+        <section class="card" data-testid="tour-planner" data-event-id=event_id>
+            <p><a href=format!("/organiser/events/{event_id}")>{t!(i18n, tour_back)}</a></p>
+            <h1>{t!(i18n, tour_title)} " — " {localized(locale, &data.event.name_fr, &data.event.name_ar, &data.event.name_fr).to_owned()}</h1>
+            <p class="hint">{t!(i18n, tour_intro)}</p>
+            <TourBreachList breaches=data.breaches.clone() />
+        </section>
+        <form method="post" action=StartPlannerSolve::url() novalidate=true data-testid="planner-form">
+        <input type="hidden" name="event_id" value=event_id />
+        <div class="tour-grid">
+            {constraints}
+            <section class="card tour-map">
+                <h2>{t!(i18n, tour_pick)}</h2>
+                {map}
+            </section>
+        </div>
+        {sites_section}
+        </form>
+        {solve.clone().map(|status| {
+            let id = status.id;
+            view! {
+                <section class="card">
+                    <SolveWatch status=status.into() labels=solve_labels(locale) />
+                    {running.then(|| view! {
+                        <form method="post" action=StopTourSolve::url() class="inline-form">
+                            <input type="hidden" name="id" value=id />
+                            <button type="submit" class="secondary" data-testid="stop-solve">{t!(i18n, tour_stop)}</button>
+                        </form>
+                    })}
+                </section>
+            }.into_any()
         })}
+        {solve_view}
+        {accepted}
+    }
+}
+
+/// The solve states and words of the progress line, in the page's language.
+fn solve_labels(locale: Locale) -> itinerary::SolveLabels {
+    itinerary::SolveLabels {
+        queued: td_string!(locale, tour_state_queued).to_owned(),
+        running: td_string!(locale, tour_state_running).to_owned(),
+        done: td_string!(locale, tour_state_done).to_owned(),
+        stopped: td_string!(locale, tour_state_stopped).to_owned(),
+        failed: td_string!(locale, tour_state_failed).to_owned(),
+        best: td_string!(locale, tour_best).to_owned(),
+        generations: td_string!(locale, tour_generations).to_owned(),
     }
 }
 

@@ -151,6 +151,20 @@ where
     })
 }
 
+/// Whether the action has just succeeded: in this page's life (an island or a test), or
+/// in the plain form post that led back here (the server marks it `?__ok=<its path>`).
+pub fn succeeded<S>(action: leptos::prelude::ServerAction<S>) -> Signal<bool>
+where
+    S: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let query = leptos_router::hooks::use_query_map();
+    Signal::derive(move || {
+        matches!(action.value().get(), Some(Ok(_)))
+            || query.read().get("__ok").as_deref() == Some(S::PATH)
+    })
+}
+
 /// Runs `callback` each time the action succeeds (not when it is refused, so that the
 /// form keeps its error messages in view).
 pub fn on_success<S>(action: leptos::prelude::ServerAction<S>, callback: Callback<()>)

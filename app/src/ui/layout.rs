@@ -142,3 +142,15 @@ pub fn Footer() -> impl IntoView {
         </footer>
     }
 }
+
+/// The last island of every page: islands hydrate in document order, so when this one
+/// runs every island above it is live. It marks `<main data-hydrated="true">`, which the
+/// browser journeys wait on.
+#[island]
+pub fn PageReady() -> impl IntoView {
+    Effect::new(move |_| {
+        if let Some(main) = document().get_element_by_id("main") {
+            let _ = main.set_attribute("data-hydrated", "true");
+        }
+    });
+}

@@ -219,18 +219,14 @@ pub fn NearbyPage() -> impl IntoView {
         }
     });
     let provinces = Resource::new(|| (), |_| list_provinces());
-    let (locating, set_locating) = signal(false);
-    let locate = move |_| {
-        set_locating.set(true);
-        #[cfg(feature = "hydrate")]
-        locate_browser(param("radius_km"));
-    };
+    let locale = i18n.get_locale_untracked();
+    let locate_label = td_string!(locale, near_me_locate).to_owned();
+    let locating = td_string!(locale, near_me_locating).to_owned();
     view! {
         <section class="card">
             <h1>{t!(i18n, near_me_title)}</h1>
             <p>{t!(i18n, near_me_intro)}</p>
-            <button type="button" class="locate" on:click=locate data-testid="locate">{t!(i18n, near_me_locate)}</button>
-            {move || locating.get().then(|| view! { <p class="muted">{t!(i18n, near_me_locating)}</p> })}
+            <LocateButton label=locate_label locating radius=param("radius_km") />
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let locale = i18n.get_locale_untracked();
@@ -290,6 +286,26 @@ fn origin_of(
             .iter()
             .find(|p| p.code == query.town)
             .map(|p| (p.seat_lat, p.seat_lon)),
+    }
+}
+
+/// "Use my location": asks the browser where it is, then comes back to this page with
+/// the coordinates. Without script the button stays hidden and the town form does it.
+#[island]
+fn LocateButton(label: String, locating: String, radius: String) -> impl IntoView {
+    let (live, set_live) = signal(false);
+    let (busy, set_busy) = signal(false);
+    Effect::new(move |_| set_live.set(true));
+    let locate = move |_| {
+        set_busy.set(true);
+        #[cfg(feature = "hydrate")]
+        locate_browser(radius.clone());
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &radius;
+    };
+    view! {
+        <button type="button" class="locate" hidden=move || !live.get() on:click=locate data-testid="locate">{label}</button>
+        {move || busy.get().then(|| view! { <p class="muted">{locating.clone()}</p> })}
     }
 }
 

@@ -271,7 +271,7 @@ fn EventPlanner(event: EventDetail, sites: Vec<Site>, refresh: Callback<()>) -> 
                     <input type="hidden" name="id" value=s.id />
                     <EventFields action=save form=form_of(&event) sites />
                     <FormError error=action_form_error(save) />
-                    {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <p class="notice" role="status">{t!(i18n, saved)}</p> })}
+                    {move || crate::ui::forms::succeeded(save).get().then(|| view! { <p class="notice" role="status">{t!(i18n, saved)}</p> })}
                     <button type="submit">{t!(i18n, save)}</button>
                 </ActionForm>
             </section>
@@ -408,7 +408,7 @@ pub fn SitesPage() -> impl IntoView {
                             <Select name="form[province]" id="site-province" options=province_options selected=form.province.clone()
                                 empty=td_string!(locale, site_province_auto).to_owned() error=error("province")>{t!(i18n, province)}</Select>
                             <FormError error=action_form_error(save) />
-                            {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <p class="notice" role="status">{t!(i18n, saved)}</p> })}
+                            {move || crate::ui::forms::succeeded(save).get().then(|| view! { <p class="notice" role="status">{t!(i18n, saved)}</p> })}
                             <button type="submit" data-testid="site-save">{t!(i18n, save)}</button>
                         </ActionForm>
                     }

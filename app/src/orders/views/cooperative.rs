@@ -115,7 +115,7 @@ fn ActionErrors(actions: PartActions) -> impl IntoView {
         <FormError error=action_form_error(actions.cancel) />
         {move || code_error.get().map(|code| view! { <p class="form-error" role="alert" data-testid="code-error">{crate::ui::errors::error_text(i18n.get_locale(), code)}</p> })}
         {move || action_field_error(actions.cancel, "reason").get().map(|code| view! { <p class="form-error" role="alert">{crate::ui::errors::error_text(i18n.get_locale(), code)}</p> })}
-        {move || matches!(actions.hand_over.value().get(), Some(Ok(_))).then(|| view! {
+        {move || crate::ui::forms::succeeded(actions.hand_over).get().then(|| view! {
             <p class="notice" role="status" data-testid="handed-over">{t!(i18n, handed_over_done)}</p>
         })}
     }

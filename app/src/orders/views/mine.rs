@@ -4,7 +4,7 @@ use super::{part_status_text, payment_status_text};
 use crate::i18n::*;
 use crate::inventory::timestamp_text;
 use crate::ui::errors::{ErrorNotice, FormError};
-use crate::ui::forms::{action_field_error, action_form_error, on_success};
+use crate::ui::forms::{action_field_error, action_form_error};
 use crate::ui::money::price_text;
 use crate::ui::pagination::{page_from_query, Pagination};
 use leptos::prelude::*;
@@ -50,8 +50,7 @@ pub fn MyOrdersPage() -> impl IntoView {
 pub fn AddToCart(product_id: i64, available: i64) -> impl IntoView {
     let i18n = use_i18n();
     let add = ServerAction::<super::super::api::AddToCart>::new();
-    let (added, set_added) = signal(false);
-    on_success(add, Callback::new(move |_| set_added.set(true)));
+    let added = crate::ui::forms::succeeded(add);
     view! {
         {(available > 0).then(|| view! {
             <ActionForm action=add attr:class="add-to-cart" attr:data-testid="add-to-cart">

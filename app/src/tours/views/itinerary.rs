@@ -3,35 +3,152 @@ use super::super::api::AcceptTourPlan;
 use crate::domain::tours::{clock_text, duration_text, km_text, PlanPlace, SolveStatus, TourPlan};
 use crate::i18n::*;
 use crate::ui::errors::{error_text, FormError};
-use crate::ui::forms::{action_form_error, on_success};
+use crate::ui::forms::{action_form_error, succeeded};
 use crate::ui::localized;
 use crate::ui::map::{MapMarker, RegionMap};
 use leptos::prelude::*;
 
-#[component]
-pub fn SolveProgress(status: SolveStatus) -> impl IntoView {
-    let i18n = use_i18n();
-    let locale = i18n.get_locale_untracked();
-    let state = match status.state.as_str() {
-        "queued" => td_string!(locale, tour_state_queued),
-        "running" => td_string!(locale, tour_state_running),
-        "done" => td_string!(locale, tour_state_done),
-        "stopped" => td_string!(locale, tour_state_stopped),
-        _ => td_string!(locale, tour_state_failed),
+/// What the progress line shows of a solve.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SolveLine {
+    pub id: i64,
+    pub state: String,
+    pub elapsed_ms: i64,
+    pub seconds: u32,
+    pub generations: i64,
+    pub best_km: Option<f64>,
+}
+
+impl From<SolveStatus> for SolveLine {
+    fn from(status: SolveStatus) -> Self {
+        Self {
+            id: status.id,
+            state: status.state.as_str().to_owned(),
+            elapsed_ms: status.elapsed_ms,
+            seconds: status.seconds,
+            generations: status.generations,
+            best_km: status.best_km,
+        }
+    }
+}
+
+/// The words of the progress line, translated on the server.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SolveLabels {
+    pub queued: String,
+    pub running: String,
+    pub done: String,
+    pub stopped: String,
+    pub failed: String,
+    pub best: String,
+    pub generations: String,
+}
+
+fn finished(state: &str) -> bool {
+    matches!(state, "done" | "stopped" | "failed")
+}
+
+/// A solve's progress. Rendered by the server; in the browser it asks for the progress
+/// twice a second and reloads the page (with its plan) once the solve has finished.
+/// Without script the page refreshes itself while the solve runs.
+#[island]
+pub fn SolveWatch(status: SolveLine, labels: SolveLabels) -> impl IntoView {
+    let line = RwSignal::new(status);
+    #[cfg(feature = "hydrate")]
+    watch(line);
+    let view_line = move || {
+        let l = line.get();
+        let state = match l.state.as_str() {
+            "queued" => labels.queued.clone(),
+            "running" => labels.running.clone(),
+            "done" => labels.done.clone(),
+            "stopped" => labels.stopped.clone(),
+            _ => labels.failed.clone(),
+        };
+        let seconds = f64::from(l.seconds);
+        let elapsed = l.elapsed_ms as f64 / 1000.0;
+        view! {
+            <div class="solve-progress" role="status" data-testid="solve-progress" data-state=l.state.clone()>
+                <progress max=seconds value=elapsed.min(seconds)></progress>
+                <p>
+                    <strong>{state}</strong> " · "
+                    {format!("{elapsed:.1} s / {seconds:.0} s")} " · "
+                    {labels.best.clone()} " "
+                    <span data-testid="best-km">{l.best_km.map(km_text).unwrap_or_else(|| "—".into())}</span>
+                    " · " {l.generations} " " {labels.generations.clone()}
+                </p>
+            </div>
+        }
     };
-    let seconds = f64::from(status.seconds);
-    let elapsed = status.elapsed_ms as f64 / 1000.0;
+    let running = !finished(&line.get_untracked().state);
     view! {
-        <div class="solve-progress" role="status" data-testid="solve-progress" data-state=status.state.as_str()>
-            <progress max=seconds value=elapsed.min(seconds)></progress>
-            <p>
-                <strong>{state}</strong> " · "
-                {format!("{elapsed:.1} s / {seconds:.0} s")} " · "
-                {t!(i18n, tour_best)} " "
-                <span data-testid="best-km">{status.best_km.map(km_text).unwrap_or_else(|| "—".into())}</span>
-                " · " {status.generations} " " {t!(i18n, tour_generations)}
-            </p>
-        </div>
+        {running.then(|| view! { <noscript><meta http-equiv="refresh" content="2" /></noscript> })}
+        {view_line}
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn watch(line: RwSignal<SolveLine>) {
+    use super::super::api::tour_solve_status;
+    use std::time::Duration;
+    if finished(&line.get_untracked().state) {
+        return;
+    }
+    let id = line.get_untracked().id;
+    set_timeout(
+        move || {
+            leptos::task::spawn_local(async move {
+                if let Ok(status) = tour_solve_status(id).await {
+                    let done = status.state.is_finished();
+                    line.set(status.into());
+                    if done {
+                        let _ = window().location().reload();
+                        return;
+                    }
+                }
+                watch(line);
+            })
+        },
+        Duration::from_millis(500),
+    );
+}
+
+/// Lets a click on a site's marker tick (or untick) its row in the sites table. Without
+/// script the marker's link leads to that row.
+#[island]
+pub fn SitePicker() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let handle = window_event_listener(leptos::ev::click, |ev| {
+            let marker = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| {
+                    el.closest("[data-testid=region-map] a.map-marker")
+                        .ok()
+                        .flatten()
+                });
+            let Some(marker) = marker else { return };
+            let Some(code) = marker
+                .get_attribute("href")
+                .and_then(|href| href.strip_prefix("#site-").map(str::to_owned))
+            else {
+                return;
+            };
+            let Some(box_) = document()
+                .get_element_by_id(&format!("visit-{code}"))
+                .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            ev.prevent_default();
+            let on = !box_.checked();
+            box_.set_checked(on);
+            let _ =
+                marker.set_attribute("class", if on { "map-marker" } else { "map-marker pale" });
+        });
+        on_cleanup(move || handle.remove());
     }
 }
 
@@ -75,9 +192,9 @@ pub fn Itinerary(
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let accept = ServerAction::<AcceptTourPlan>::new();
-    let accepted = RwSignal::new(solve_id.is_none());
+    let just_accepted = succeeded(accept);
+    let accepted = move || solve_id.is_none() || just_accepted.get();
     let solve_id = solve_id.unwrap_or_default();
-    on_success(accept, Callback::new(move |_| accepted.set(true)));
     let totals = plan.totals;
     let saving = plan.own.map(|own| own.km - totals.km);
     let mut number = 0;
@@ -131,8 +248,8 @@ pub fn Itinerary(
                 </ul>
             })}
             <div class="actions no-print">
-                <button type="button" class="secondary" on:click=move |_| print_page()>{t!(i18n, tour_print)}</button>
-                {move || (!accepted.get()).then(|| view! {
+                <button type="button" class="secondary" onclick="window.print()">{t!(i18n, tour_print)}</button>
+                {move || (!accepted()).then(|| view! {
                     <ActionForm action=accept attr:class="inline-form">
                         <input type="hidden" name="event_id" value=event_id />
                         <input type="hidden" name="solve_id" value=solve_id />
@@ -145,17 +262,10 @@ pub fn Itinerary(
                 })}
             </div>
             <FormError error=action_form_error(accept) />
-            {move || accepted.get().then(|| view! {
+            {move || accepted().then(|| view! {
                 <p class="notice" role="status" data-testid="plan-accepted">{t!(i18n, tour_accepted)} " "
                     <a href=format!("/organiser/events/{event_id}")>{t!(i18n, tour_back)}</a></p>
             })}
         </section>
-    }
-}
-
-fn print_page() {
-    #[cfg(feature = "hydrate")]
-    if let Some(window) = web_sys::window() {
-        let _ = window.print();
     }
 }
