@@ -123,7 +123,7 @@ pub const FORM_OK_KEY: &str = "__ok";
 /// the page it came from. When it succeeded, this adds `__ok=<the function's path>` to
 /// that address so the page can say so ("Enregistré") without any script; earlier marks
 /// are dropped either way, so a notice never outlives the next post.
-pub async fn mark_form_success(request: Request, next: Next) -> Response {
+pub async fn mark_form_success(mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let plain_form_post = request.method() == Method::POST
         && path.starts_with("/api/")
@@ -138,6 +138,15 @@ pub async fn mark_form_success(request: Request, next: Next) -> Response {
         .get(REFERER)
         .and_then(|v| v.to_str().ok())
         .map(without_form_marks);
+    // The page may still carry the marks of an earlier post: Leptos would add the new
+    // refusal after the old one, and the page would show the old one.
+    if let Some(value) = referer
+        .as_deref()
+        .filter(|_| plain_form_post)
+        .and_then(|r| axum::http::HeaderValue::from_str(r).ok())
+    {
+        request.headers_mut().insert(REFERER, value);
+    }
     let mut response = next.run(request).await;
     if !plain_form_post || !response.status().is_redirection() {
         return response;
@@ -150,9 +159,11 @@ pub async fn mark_form_success(request: Request, next: Next) -> Response {
     else {
         return response;
     };
-    let refused = location.contains("__err=");
+    if location.contains("__err=") {
+        return response;
+    }
     let cleaned = without_form_marks(&location);
-    let marked = if !refused && referer.as_deref() == Some(cleaned.as_str()) {
+    let marked = if referer.as_deref() == Some(cleaned.as_str()) {
         let separator = if cleaned.contains('?') { '&' } else { '?' };
         format!("{cleaned}{separator}{FORM_OK_KEY}={path}")
     } else {
@@ -166,14 +177,19 @@ pub async fn mark_form_success(request: Request, next: Next) -> Response {
     response
 }
 
-/// An address without an earlier `__ok` mark.
+/// An address without the marks of an earlier post (`__ok`, `__path`, `__err`).
 fn without_form_marks(url: &str) -> String {
     let Some((base, query)) = url.split_once('?') else {
         return url.to_owned();
     };
     let kept: Vec<&str> = query
         .split('&')
-        .filter(|pair| !pair.starts_with("__ok=") && !pair.is_empty())
+        .filter(|pair| {
+            !pair.is_empty()
+                && !["__ok=", "__path=", "__err="]
+                    .iter()
+                    .any(|mark| pair.starts_with(mark))
+        })
         .collect();
     if kept.is_empty() {
         base.to_owned()
@@ -267,6 +283,10 @@ mod tests {
             "http://h/p?page=2&q=miel"
         );
         assert_eq!(without_form_marks("http://h/p"), "http://h/p");
+        assert_eq!(
+            without_form_marks("http://h/register?__path=/api/r&__err=eyJ9"),
+            "http://h/register"
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ use leptos_router::hooks::use_query_map;
 
 mod itinerary;
 
-use itinerary::{Itinerary, PlanMap, SitePicker, SolveWatch};
+use itinerary::{Itinerary, PlanMap, SitePicker, SolveProgress, SolveWatch};
 
 /// `/organiser/events/{id}/route[?solve=N]`: the planner's form, and a solve's progress
 /// or plan. Everything is a plain form; islands only watch the solve and let a click on
@@ -317,7 +317,9 @@ fn TourPlannerView(
             let id = status.id;
             view! {
                 <section class="card">
-                    <SolveWatch status=status.into() labels=solve_labels(locale) />
+                    <SolveWatch running=running>
+                        <SolveProgress status=status.into() labels=solve_labels(locale) />
+                    </SolveWatch>
                     {running.then(|| view! {
                         <form method="post" action=StopTourSolve::url() class="inline-form">
                             <input type="hidden" name="id" value=id />

@@ -11,6 +11,7 @@ on_both_engines!(
     an_admin_gets_field_errors_and_nothing_is_written,
     the_user_list_is_for_admins_only,
     the_register_form_refuses_a_weak_password_with_422,
+    a_plain_form_post_comes_back_to_its_page_refused_or_done,
 );
 
 fn new_organiser() -> [(&'static str, &'static str); 4] {
@@ -112,5 +113,61 @@ async fn the_register_form_refuses_a_weak_password_with_422(engine: Engine) {
 
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.count("users").await, before);
+    app.stop().await;
+}
+
+/// Without script a form is a plain post: it comes back to the page it was sent from,
+/// refused with its field messages (`__err`) or marked done (`__ok`), and an earlier
+/// mark never survives the next post.
+async fn a_plain_form_post_comes_back_to_its_page_refused_or_done(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    app.sign_in("admin@souk.ma", DEMO_PASSWORD).await;
+    let before = app.count("users").await;
+    let page = "/admin/users?page=1&__ok=/api/earlier";
+    let mut weak = new_organiser();
+    weak[1] = ("form[password]", "court");
+
+    let refused = app.post_plain_form(CreateUser::PATH, &weak, page).await;
+    let done = app
+        .post_plain_form(CreateUser::PATH, &new_organiser(), page)
+        .await;
+
+    assert_eq!(refused.status(), StatusCode::FOUND);
+    let back = refused.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    assert!(back.starts_with(&app.url("/admin/users?page=1")), "{back}");
+    assert!(back.contains("__err=") && !back.contains("__ok="), "{back}");
+    let shown = app
+        .get(back.trim_start_matches(&app.url("")))
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        shown.contains("class=\"field-error\""),
+        "the refusal is shown beside its field"
+    );
+    assert_eq!(done.status(), StatusCode::FOUND);
+    let back = done.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    assert_eq!(
+        back,
+        app.url(&format!("/admin/users?page=1&__ok={}", CreateUser::PATH))
+    );
+    let shown = app
+        .get(back.trim_start_matches(&app.url("")))
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        shown.contains("role=\"status\""),
+        "the page says it is done"
+    );
+    assert_eq!(app.count("users").await, before + 1);
     app.stop().await;
 }

@@ -218,6 +218,32 @@ impl TestApp {
         response
     }
 
+    /// Posts a form as a browser without script does (`Accept: text/html`, the page it
+    /// was on as `Referer`), without following the redirect that answers it.
+    pub async fn post_plain_form(&self, path: &str, form: &[(&str, &str)], page: &str) -> Response {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let mut headers = self.headers();
+        headers.insert(
+            reqwest::header::ACCEPT,
+            HeaderValue::from_static("text/html,application/xhtml+xml"),
+        );
+        if let Ok(referer) = HeaderValue::from_str(&self.url(page)) {
+            headers.insert(reqwest::header::REFERER, referer);
+        }
+        let response = client
+            .post(self.url(path))
+            .headers(headers)
+            .form(form)
+            .send()
+            .await
+            .expect("server fn reachable");
+        self.remember(&response);
+        response
+    }
+
     pub async fn sign_in(&self, email: &str, password: &str) {
         let response = self
             .post_json(
