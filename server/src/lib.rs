@@ -205,6 +205,7 @@ fn router(state: AppState) -> Router {
         >(context, app::shell))
         .layer(axum::middleware::from_fn(middleware::complete_page_renders))
         .layer(axum::middleware::from_fn(middleware::mark_form_success))
+        .layer(axum::middleware::from_fn(middleware::forget_typed_values))
         .layer(axum::middleware::from_fn(
             middleware::server_fn_error_status,
         ))

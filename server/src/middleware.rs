@@ -147,6 +147,16 @@ pub async fn mark_form_success(mut request: Request, next: Next) -> Response {
     {
         request.headers_mut().insert(REFERER, value);
     }
+    // What was typed, to be shown again if the post is refused (passwords never kept).
+    let mut typed = None;
+    if plain_form_post {
+        let (parts, body) = request.into_parts();
+        let bytes = axum::body::to_bytes(body, TYPED_BODY_LIMIT)
+            .await
+            .unwrap_or_default();
+        typed = typed_cookie_value(&bytes);
+        request = Request::from_parts(parts, Body::from(bytes));
+    }
     let mut response = next.run(request).await;
     if !plain_form_post || !response.status().is_redirection() {
         return response;
@@ -160,6 +170,16 @@ pub async fn mark_form_success(mut request: Request, next: Next) -> Response {
         return response;
     };
     if location.contains("__err=") {
+        if let Some(cookie) = typed.and_then(|value| {
+            axum::http::HeaderValue::from_str(&format!(
+                "{TYPED_COOKIE}={value}; Path=/; Max-Age=120; HttpOnly; SameSite=Lax"
+            ))
+            .ok()
+        }) {
+            response
+                .headers_mut()
+                .append(axum::http::header::SET_COOKIE, cookie);
+        }
         return response;
     }
     let cleaned = without_form_marks(&location);
@@ -173,6 +193,51 @@ pub async fn mark_form_success(mut request: Request, next: Next) -> Response {
         response
             .headers_mut()
             .insert(axum::http::header::LOCATION, value);
+    }
+    response
+}
+
+/// The cookie that carries a refused form's values back to its page, once.
+pub const TYPED_COOKIE: &str = app::ui::forms::TYPED_COOKIE;
+/// Forms bigger than this (a pasted CSV) are not remembered.
+const TYPED_BODY_LIMIT: usize = 2 * 1024 * 1024;
+const TYPED_COOKIE_MAX: usize = 3000;
+
+/// The fields of a plain form post as a cookie value (still URL-encoded, which a cookie
+/// value may hold), without any password and not when it would not fit in a cookie.
+fn typed_cookie_value(body: &[u8]) -> Option<String> {
+    let body = std::str::from_utf8(body).ok()?;
+    let kept: Vec<&str> = body
+        .split('&')
+        .filter(|pair| {
+            let key = pair.split('=').next().unwrap_or_default();
+            !pair.is_empty() && !key.to_ascii_lowercase().contains("password")
+        })
+        .collect();
+    let value = kept.join("&");
+    (!value.is_empty() && value.len() <= TYPED_COOKIE_MAX && !value.contains([';', ',', ' ', '"']))
+        .then_some(value)
+}
+
+/// A page that shows a refused form's values forgets them at once (the cookie is
+/// cleared in the same answer), so a later visit starts from a clean form.
+pub async fn forget_typed_values(request: Request, next: Next) -> Response {
+    let had = request
+        .headers()
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains(&format!("{TYPED_COOKIE}=")));
+    let is_page = is_page_request(&request);
+    let mut response = next.run(request).await;
+    if had && is_page {
+        if let Ok(clear) = axum::http::HeaderValue::from_str(&format!(
+            "{TYPED_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"
+        )) {
+            response
+                .headers_mut()
+                .append(axum::http::header::SET_COOKIE, clear);
+        }
     }
     response
 }
@@ -286,6 +351,19 @@ mod tests {
         assert_eq!(
             without_form_marks("http://h/register?__path=/api/r&__err=eyJ9"),
             "http://h/register"
+        );
+    }
+
+    #[test]
+    fn a_refused_forms_values_are_kept_without_its_passwords() {
+        assert_eq!(
+            typed_cookie_value(b"form%5Bemail%5D=a%40b.ma&form%5Bpassword%5D=secret&form%5Bdisplay_name%5D=Salma+B"),
+            Some("form%5Bemail%5D=a%40b.ma&form%5Bdisplay_name%5D=Salma+B".to_owned())
+        );
+        assert_eq!(
+            typed_cookie_value(&vec![b'a'; 4000]),
+            None,
+            "too big for a cookie"
         );
     }
 

@@ -4,6 +4,60 @@ use crate::domain::ErrorCode;
 use crate::i18n::*;
 use leptos::prelude::*;
 
+/// The cookie a refused plain form post comes back with: its fields (no password),
+/// URL-encoded, read once by the page it returns to (`server::middleware`).
+pub const TYPED_COOKIE: &str = "souk_typed";
+
+/// What the person typed into field `name` before a refused plain post, if anything.
+pub fn typed_value(name: &str) -> Option<String> {
+    #[cfg(feature = "ssr")]
+    {
+        let parts = use_context::<axum::http::request::Parts>()?;
+        let prefix = format!("{TYPED_COOKIE}=");
+        let cookie = parts
+            .headers
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .map(str::trim)
+            .find_map(|c| c.strip_prefix(prefix.as_str()).map(str::to_owned))?;
+        cookie.split('&').find_map(|pair| {
+            let (key, value) = pair.split_once('=')?;
+            (percent_decode(key) == name).then(|| percent_decode(value))
+        })
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = name;
+        None
+    }
+}
+
+/// Decodes one `application/x-www-form-urlencoded` key or value.
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() && text.is_char_boundary(i + 3) => {
+                match u8::from_str_radix(&text[i + 1..i + 3], 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// One labelled input. `name` is the form key (`form[email]`), `id` the element id.
 #[component]
 pub fn Field(
@@ -20,6 +74,12 @@ pub fn Field(
     children: Children,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    // A refused post comes back with what was typed (never a password).
+    let value = if kind == "password" {
+        value
+    } else {
+        typed_value(name).or(value)
+    };
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let described_by = {
@@ -70,6 +130,7 @@ pub fn TextArea(
     children: Children,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let value = typed_value(name).or(value);
     let error_id = format!("{id}-error");
     let described = error_id.clone();
     view! {
@@ -100,7 +161,7 @@ pub fn Select(
     children: Children,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let selected = selected.unwrap_or_default();
+    let selected = typed_value(name).or(selected).unwrap_or_default();
     view! {
         <div class="field" class:invalid=move || error.get().is_some()>
             <label for=id>{children()}</label>
@@ -177,4 +238,16 @@ where
             callback.run(());
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_decode;
+
+    #[test]
+    fn form_values_are_decoded() {
+        assert_eq!(percent_decode("form%5Bemail%5D"), "form[email]");
+        assert_eq!(percent_decode("Salma+B%C3%A9"), "Salma Bé");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
 }

@@ -44,7 +44,6 @@ pub struct SolveLabels {
     pub generations: String,
 }
 
-
 /// A solve's progress line, rendered on the server.
 #[component]
 pub fn SolveProgress(status: SolveLine, labels: SolveLabels) -> impl IntoView {
