@@ -61,7 +61,7 @@ try {
   const organiser = await signedInCookie(souk.base, 'organisateur@souk.ma');
   // An order to look at: the first stop of a published tour that the demo catalogue serves.
   const listing = await (await fetch(`${souk.base}/api/v1/products?province=sefrou&in_stock=1`)).json();
-  const setup = await souk.browser.newContext();
+  const setup = await souk.browser.newContext({ locale: 'fr-FR' });
   await setup.addCookies([{ name: 'souk_session', value: buyer, url: souk.base }]);
   const p = await setup.newPage();
   await p.goto(`${souk.base}/products/${listing.items[0].id}`);
