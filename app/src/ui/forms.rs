@@ -109,6 +109,9 @@ pub fn Field(
                 inputmode=inputmode
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=described_by
+                // A refused form comes back with focus on its first wrong field (the
+                // browser focuses the first `autofocus` in the page), without script.
+                autofocus=move || error.get().is_some()
             />
             {hint.map(|hint| view! { <p class="hint" id=hint_id>{hint}</p> })}
             {move || error.get().map(|code| {
