@@ -1,5 +1,7 @@
-// Starts the release `souk` on a free port with a fresh SQLite database, and Debian's
-// Chromium through playwright-core. Every journey gets its own server and browser.
+// Starts `souk` on a free port with a fresh SQLite database, and Debian's Chromium through
+// playwright-core. Every journey gets its own server and browser. The server is
+// `target/release/souk` unless SOUK_BIN names another build (CI uses the tests' build);
+// the pages it serves are the release front in `target/site` either way.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -8,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const root = resolve(import.meta.dirname, '..');
+const soukBin = resolve(root, process.env.SOUK_BIN || 'target/release/souk');
 
 function freePort() {
   return new Promise((ok, fail) => {
@@ -47,7 +50,7 @@ export async function startSouk({ stripe = false } = {}) {
   if (stripe) {
     const mockPort = await freePort();
     const secret = 'whsec_e2e_journeys';
-    mock = spawn(join(root, 'target/release/souk'), ['stripe-mock', '--listen', `127.0.0.1:${mockPort}`,
+    mock = spawn(soukBin, ['stripe-mock', '--listen', `127.0.0.1:${mockPort}`,
       '--webhook', `${base}/api/v1/stripe/webhook`, '--secret', secret], { stdio: ['ignore', 'pipe', 'pipe'] });
     mock.stdout.on('data', (d) => logs.push(`stripe-mock: ${d}`));
     mock.stderr.on('data', (d) => logs.push(`stripe-mock: ${d}`));
@@ -57,7 +60,7 @@ export async function startSouk({ stripe = false } = {}) {
       STRIPE_API_BASE: `http://127.0.0.1:${mockPort}`,
     });
   }
-  const child = spawn(join(root, 'target/release/souk'), ['serve'], {
+  const child = spawn(soukBin, ['serve'], {
     cwd: root,
     env: {
       ...process.env,

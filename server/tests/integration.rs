@@ -2,6 +2,8 @@
 //! test on SQLite and on PostgreSQL. The modules mirror the routes.
 #[path = "integration/support.rs"]
 mod support;
+#[path = "integration/template.rs"]
+mod template;
 
 #[path = "integration/auth.rs"]
 mod auth;

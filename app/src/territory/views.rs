@@ -26,8 +26,21 @@ pub struct ProvinceItem {
 
 impl ProvinceItem {
     fn matches(&self, filter: &str) -> bool {
-        let needle = filter.trim().to_lowercase();
+        let needle = lower_case(filter.trim());
         needle.is_empty() || self.words.contains(&needle)
+    }
+}
+
+/// Lower case as the filter compares it: the browser's own in the wasm (Rust's would add
+/// its Unicode tables to every page's download), Rust's on the server.
+fn lower_case(text: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        String::from(js_sys::JsString::from(text).to_lower_case())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        text.to_lowercase()
     }
 }
 

@@ -103,6 +103,9 @@ impl TestApp {
             ..Config::new("127.0.0.1:0", &database_url, "target/site", false, true)
                 .expect("test config is valid")
         });
+        if config.seed_demo {
+            crate::template::copy_demo_into(engine, &database_url, &data_dir).await;
+        }
         let app = Application::build(config).await.unwrap_or_else(|e| {
             panic!("Souk must start on {engine:?} (is PostgreSQL running on 127.0.0.1:5432?): {e}")
         });

@@ -322,12 +322,17 @@ fn locate_browser(radius: String) {
     };
     let found = Closure::once_into_js(move |position: web_sys::Position| {
         let coords = position.coords();
+        // Five decimals (about a metre) by the browser's own number formatting: Rust's
+        // float formatting would add its tables to the wasm for this one line.
+        let fixed = |x: f64| String::from(js_sys::Number::from(x).to_fixed(5).unwrap_or_default());
         if let Some(window) = web_sys::window() {
-            let _ = window.location().set_href(&format!(
-                "/markets/near?lat={:.5}&lon={:.5}&radius_km={radius}",
-                coords.latitude(),
-                coords.longitude()
-            ));
+            let mut href = String::from("/markets/near?lat=");
+            href.push_str(&fixed(coords.latitude()));
+            href.push_str("&lon=");
+            href.push_str(&fixed(coords.longitude()));
+            href.push_str("&radius_km=");
+            href.push_str(&radius);
+            let _ = window.location().set_href(&href);
         }
     });
     let _ = geolocation.get_current_position(found.unchecked_ref());
