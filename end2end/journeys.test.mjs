@@ -63,6 +63,8 @@ describe('Souk in Chromium', () => {
     await page.getByLabel('Mot de passe').fill('court');
     await page.getByRole('button', { name: 'Créer mon compte' }).click();
     await page.getByText('Le mot de passe doit contenir au moins 10 caractères.').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'register-password',
+      'the refused form comes back with focus on its first wrong field');
     await page.getByLabel('Mot de passe').fill('huile-olive-sefrou-7');
     await page.getByRole('button', { name: 'Créer mon compte' }).click();
     await page.getByText('Un compte existe déjà avec cette adresse e-mail.').waitFor();

@@ -75,7 +75,7 @@ pub fn App() -> impl IntoView {
 fn Page() -> impl IntoView {
     UserSession::provide();
     view! {
-        <Header />
+        <Header cart=|| view! { <orders::views::CartLink /> } />
         <main id="main" tabindex="-1" data-hydrated="false">
             <ErrorBoundary fallback=|errors| view! { <ErrorPage errors /> }>
                 // Pages that can be a 404 render whole before answering, so the status is right.

@@ -27,6 +27,20 @@ pub async fn get_cart() -> Result<Cart, AppError> {
     )
 }
 
+/// The units in the signed-in person's cart (0 for a visitor).
+#[server]
+pub async fn cart_units() -> Result<i64, AppError> {
+    crate::error::respond(
+        async move {
+            let Some(user) = crate::accounts::session::current_user().await? else {
+                return Ok(0);
+            };
+            super::cart::units(&crate::state::app_state()?.db, &user).await
+        }
+        .await,
+    )
+}
+
 #[server]
 pub async fn add_to_cart(product_id: i64, quantity: i64) -> Result<(), AppError> {
     crate::error::respond(

@@ -86,6 +86,17 @@ pub async fn remove(db: &Db, user: &CurrentUser, product_ids: &[i64]) -> Result<
     Ok(())
 }
 
+/// How many units the cart holds, for the header's cart link.
+pub async fn units(db: &Db, user: &CurrentUser) -> Result<i64, AppError> {
+    let row = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) AS units FROM cart_items WHERE user_id = $1",
+    )
+    .bind(user.id)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(row.try_get("units")?)
+}
+
 /// The cart with today's prices and stock, and what checkout can offer for it.
 pub async fn cart(db: &Db, user: &CurrentUser, card_enabled: bool) -> Result<Cart, AppError> {
     let lines: Vec<CartLine> = sqlx::query(

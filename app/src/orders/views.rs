@@ -16,7 +16,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 mod cooperative;
 mod mine;
 pub use cooperative::{CooperativeDeliveryPage, CooperativeOrdersPage, HandOverPage};
-pub use mine::{AddToCart, MyOrdersPage};
+pub use mine::{AddToCart, CartLink, MyOrdersPage};
 
 pub fn part_status_text(locale: Locale, status: PartStatus) -> &'static str {
     match status {

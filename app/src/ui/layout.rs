@@ -7,14 +7,25 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+/// `cart` is the cart link with its count, shown beside the name to whoever is signed in
+/// (the orders room draws it; the frame only places it, so `ui` does not depend on orders).
 #[component]
-pub fn Header() -> impl IntoView {
+pub fn Header(#[prop(into)] cart: ViewFn) -> impl IntoView {
     let i18n = use_i18n();
     let session = expect_context::<UserSession>();
     view! {
         <header class="site-header">
             <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
             <a class="brand" href="/">{t!(i18n, app_name)}</a>
+            <Transition fallback=|| ()>
+                {move || {
+                    let cart = cart.clone();
+                    Suspend::new(async move { match session.user.await {
+                        Ok(Some(_)) => cart.run(),
+                        _ => ().into_any(),
+                    } })
+                }}
+            </Transition>
             <nav class="main-nav" aria-label=move || td_string!(i18n.get_locale(), nav_main)>
                 <ul>
                     <li><a href="/">{t!(i18n, nav_home)}</a></li>
@@ -76,7 +87,6 @@ fn SignedInLinks(user: CurrentUser) -> impl IntoView {
         {admin}
         {cooperative}
         {organiser}
-        <li><a href="/cart" data-testid="nav-cart">{t!(i18n, nav_cart)}</a></li>
         <li><a href="/orders" data-testid="nav-orders">{t!(i18n, nav_orders)}</a></li>
         <li><a href="/notifications" data-testid="nav-notifications">{t!(i18n, nav_notifications)}</a></li>
         <li><a href="/account">{t!(i18n, nav_account)}</a></li>

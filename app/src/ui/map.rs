@@ -118,7 +118,7 @@ pub fn RegionMap(
         .collect();
     view! {
         <figure class="region-map">
-            <svg viewBox=view_box role="img" aria-label=td_string!(locale, map_label) xmlns="http://www.w3.org/2000/svg" data-testid="region-map" data-markers=marker_count>
+            <svg viewBox=view_box role="group" aria-label=td_string!(locale, map_label) xmlns="http://www.w3.org/2000/svg" data-testid="region-map" data-markers=marker_count>
                 <rect class="map-land" x="0" y="0" width=projection.width height=projection.height rx="12" />
                 {sites.into_iter().map(|(lat, lon, name)| {
                     let (x, y) = projection.point(lat, lon);

@@ -157,17 +157,15 @@ async fn create_tour(app: &TestApp, from: i64, to: i64) -> i64 {
     json_of(response).await.as_i64().expect("event id")
 }
 
-async fn wait_for(app: &TestApp, id: i64) -> (Value, bool) {
-    let mut saw_progress = false;
-    for _ in 0..120 {
+async fn wait_for(app: &TestApp, id: i64) -> Value {
+    for _ in 0..240 {
         let status = json_of(
             app.call_server_fn(TourSolveStatus::PATH, &[("id", &id.to_string())])
                 .await,
         )
         .await;
-        saw_progress |= status["state"] == "running" && status["best_km"].is_number();
         if ["done", "stopped", "failed"].contains(&status["state"].as_str().unwrap_or_default()) {
-            return (status, saw_progress);
+            return status;
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
@@ -211,9 +209,10 @@ async fn a_plan_is_solved_watched_accepted_and_published(engine: Engine) {
         .await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
 
-    let (status, saw_progress) = wait_for(&app, solve).await;
+    // (That progress is reported while solving is shown by the long solve below, which
+    // is still running when it is looked at; a 3 s solve on a busy machine may not be.)
+    let status = wait_for(&app, solve).await;
     assert_eq!(status["state"], "done", "{status}");
-    assert!(saw_progress, "the best distance was reported while solving");
     let plan = &status["plan"];
     let stops: Vec<&Value> = plan["routes"]
         .as_array()
@@ -377,17 +376,31 @@ async fn a_long_solve_can_be_stopped_with_its_best_plan(engine: Engine) {
         .await;
     let body = json_of(started).await;
     let solve = body.as_i64().unwrap_or_else(|| panic!("solve id: {body}"));
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Its best distance so far is reported while it runs (a 60 s solve is still running).
+    let mut reported = false;
+    for _ in 0..120 {
+        let status = json_of(
+            app.call_server_fn(TourSolveStatus::PATH, &[("id", &solve.to_string())])
+                .await,
+        )
+        .await;
+        assert!(
+            status["state"] == "queued" || status["state"] == "running",
+            "{status}"
+        );
+        if status["best_km"].is_number() {
+            reported = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert!(reported, "the best distance was reported while solving");
     let stopped = app
         .call_server_fn(StopTourSolve::PATH, &[("id", &solve.to_string())])
         .await;
     assert_eq!(stopped.status(), StatusCode::OK);
-    let began = std::time::Instant::now();
-    let (status, _) = wait_for(&app, solve).await;
-    assert!(
-        began.elapsed() < Duration::from_secs(10),
-        "stopped well before its 60 s"
-    );
+    let status = wait_for(&app, solve).await;
+    // "stopped", not "done": it ended on the request, before its 60 s.
     assert_eq!(status["state"], "stopped", "{status}");
     assert!(status["plan"]["routes"]
         .as_array()

@@ -1,4 +1,5 @@
-//! The buyer's list of orders, and the add-to-cart form of a product page.
+//! The buyer's list of orders, the add-to-cart form of a product page, and the header's
+//! cart link with its count.
 use super::super::api::my_orders;
 use super::{part_status_text, payment_status_text};
 use crate::i18n::*;
@@ -63,5 +64,27 @@ pub fn AddToCart(product_id: i64, available: i64) -> impl IntoView {
         <FormError error=action_form_error(add) />
         {move || action_field_error(add, "quantity").get().map(|code| view! { <p class="field-error">{crate::ui::errors::error_text(i18n.get_locale(), code)}</p> })}
         {move || added.get().then(|| view! { <p class="notice" role="status" data-testid="added">{t!(i18n, added_to_cart)} " " <a href="/cart">{t!(i18n, see_cart)}</a></p> })}
+    }
+}
+
+/// The cart link of the header, with the units in the cart: rendered on the server with
+/// each page, so it is there before any script (the shell hands it to the header).
+#[component]
+pub fn CartLink() -> impl IntoView {
+    let i18n = use_i18n();
+    let units = Resource::new(|| (), |_| super::super::api::cart_units());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let units = units.await.unwrap_or(0);
+                view! {
+                    <a class="cart-link" href="/cart" data-testid="nav-cart">
+                        {t!(i18n, nav_cart)}
+                        " "
+                        <span class="cart-count" data-testid="cart-count">{units}</span>
+                    </a>
+                }
+            })}
+        </Transition>
     }
 }
