@@ -11,21 +11,19 @@ export RUSTC_WORKSPACE_WRAPPER CLIPPY_ARGS
 # (`needless_return`) must fail to build. Should clippy's hand-over ever change, CI stops
 # here instead of passing without lints.
 lints_are_on() {
-  local probe
+  local probe status=0
   probe="$(mktemp -d)"
   mkdir -p "$probe/src"
   printf '[package]\nname = "lint-probe"\nversion = "0.0.0"\nedition = "2021"\n[workspace]\n' >"$probe/Cargo.toml"
   printf 'fn answer() -> u8 {\n    return 42;\n}\nfn main() {\n    println!("{}", answer());\n}\n' >"$probe/src/main.rs"
   if (cd "$probe" && CARGO_TARGET_DIR="$probe/target" cargo build --quiet 2>"$probe/err"); then
     echo "clippy-driver did not refuse a needless return: lints would not run" >&2
-    rm -rf "$probe"
-    return 1
-  fi
-  if ! grep -q "needless_return" "$probe/err"; then
+    status=1
+  elif ! grep -q "needless_return" "$probe/err"; then
     echo "the lint probe failed for another reason:" >&2
     cat "$probe/err" >&2
-    rm -rf "$probe"
-    return 1
+    status=1
   fi
   rm -rf "$probe"
+  return "$status"
 }
