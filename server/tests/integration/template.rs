@@ -7,7 +7,7 @@
 //! `CREATE DATABASE ... TEMPLATE` on PostgreSQL, and the photos copied into its data folder.
 //! Tests run in separate processes (nextest), so the template is made under a file lock
 //! and named after the test binary's build: a rebuilt binary seeds a new one.
-use crate::support::{postgres_server_url, Engine};
+use crate::support::{drop_database, postgres_server_url, Engine};
 use std::path::{Path, PathBuf};
 
 /// Makes `database_url` (not yet existing) and `data_dir` a copy of the seeded demo store.
@@ -86,23 +86,11 @@ async fn ensure_template(engine: Engine) -> Template {
 async fn seed_template(engine: Engine, template: &Template) {
     let _ = std::fs::remove_dir_all(&template.media);
     let url = match engine {
-        Engine::Sqlite => {
-            let _ = std::fs::remove_file(&template.sqlite_file);
-            format!("sqlite://{}", template.sqlite_file.display())
-        }
-        Engine::Postgres => {
-            let pool = admin_pool().await;
-            sqlx::query(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                template.postgres_name
-            ))
-            .execute(&pool)
-            .await
-            .expect("an unfinished template is dropped");
-            pool.close().await;
-            format!("{}/{}", postgres_server_url(), template.postgres_name)
-        }
+        Engine::Sqlite => format!("sqlite://{}", template.sqlite_file.display()),
+        Engine::Postgres => format!("{}/{}", postgres_server_url(), template.postgres_name),
     };
+    // What an unfinished earlier try left.
+    drop_database(&url).await;
     let config = souk::config::Config {
         data_dir: template.media.display().to_string(),
         ..souk::config::Config::new("127.0.0.1:0", &url, "target/site", false, true)
