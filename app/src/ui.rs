@@ -1,4 +1,6 @@
 //! Shared components: layout, forms, errors, the language switch.
+#[cfg(feature = "hydrate")]
+pub mod browser;
 pub mod errors;
 pub mod forms;
 pub mod layout;

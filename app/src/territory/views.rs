@@ -15,32 +15,19 @@ fn kind_label(locale: Locale, kind: ProvinceKind) -> &'static str {
 }
 
 /// One province of the filterable list, with its words already in the page's language.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ProvinceItem {
-    pub href: String,
-    pub name: String,
-    pub detail: String,
+#[derive(Clone, Debug, PartialEq)]
+struct ProvinceItem {
+    href: String,
+    name: String,
+    detail: String,
     /// Every name the filter matches, in lower case (French, Arabic, English, seats).
-    pub words: String,
+    words: String,
 }
 
 impl ProvinceItem {
     fn matches(&self, filter: &str) -> bool {
-        let needle = lower_case(filter.trim());
+        let needle = filter.trim().to_lowercase();
         needle.is_empty() || self.words.contains(&needle)
-    }
-}
-
-/// Lower case as the filter compares it: the browser's own in the wasm (Rust's would add
-/// its Unicode tables to every page's download), Rust's on the server.
-fn lower_case(text: &str) -> String {
-    #[cfg(feature = "hydrate")]
-    {
-        String::from(js_sys::JsString::from(text).to_lower_case())
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        text.to_lowercase()
     }
 }
 
@@ -66,7 +53,7 @@ pub fn ProvinceList() -> impl IntoView {
                     }).collect::<Vec<_>>();
                     let label = td_string!(locale, filter_provinces).to_owned();
                     let filter = query.read_untracked().get("q").unwrap_or_default();
-                    view! { <ProvinceFilter label filter items /> }.into_any()
+                    view! { <ProvinceFilterForm label filter items /> }.into_any()
                 }
                 Err(error) => view! { <ErrorNotice error /> }.into_any(),
             } })}
@@ -74,33 +61,45 @@ pub fn ProvinceList() -> impl IntoView {
     }
 }
 
-/// The province list filtered as the person types (a plain `GET ?q=` without script).
-#[island]
-fn ProvinceFilter(label: String, filter: String, items: Vec<ProvinceItem>) -> impl IntoView {
-    let (filter, set_filter) = signal(filter);
-    let shown = move || {
-        let filter = filter.get();
-        items
-            .iter()
-            .filter(|p| p.matches(&filter))
-            .cloned()
-            .collect::<Vec<_>>()
-    };
+/// The province list filtered as the person types. The server sends every province, the
+/// ones that do not match `?q=` hidden, so the plain search form works without script.
+#[component]
+fn ProvinceFilterForm(label: String, filter: String, items: Vec<ProvinceItem>) -> impl IntoView {
     view! {
         <form method="get" class="field filter" role="search">
             <label for="province-filter">{label}</label>
-            <input id="province-filter" name="q" type="search" data-testid="province-filter"
-                on:input=move |ev| set_filter.set(event_target_value(&ev)) prop:value=filter />
+            <input id="province-filter" name="q" type="search" data-testid="province-filter" value=filter.clone() />
         </form>
         <ul class="province-list" data-testid="province-list">
-            <For each=shown key=|p| p.href.clone() let:p>
-                <li>
+            {items.into_iter().map(|p| {
+                let hidden = !p.matches(&filter);
+                view! {
+                <li data-words=p.words hidden=hidden>
                     <a href=p.href><strong>{p.name}</strong></a>
                     <span class="muted">{p.detail}</span>
                 </li>
-            </For>
+            }}).collect_view()}
         </ul>
+        <ProvinceFilter />
     }
+}
+
+/// Hides, as the person types, the provinces whose names (`data-words`) do not match.
+#[island]
+fn ProvinceFilter() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    crate::ui::browser::listen("province-filter", "input", |_| {
+        use crate::ui::browser::{all, by_id_as, lower_case};
+        let Some(input) = by_id_as::<web_sys::HtmlInputElement>("province-filter") else {
+            return;
+        };
+        let needle = lower_case(input.value().trim());
+        for li in all("[data-testid=province-list] li") {
+            let words = li.get_attribute("data-words").unwrap_or_default();
+            let shown = needle.is_empty() || words.contains(&needle);
+            let _ = li.toggle_attribute_with_force("hidden", !shown);
+        }
+    });
 }
 
 #[component]

@@ -317,9 +317,11 @@ fn TourPlannerView(
             let id = status.id;
             view! {
                 <section class="card">
-                    <SolveWatch running=running>
-                        <SolveProgress status=status.into() labels=solve_labels(locale) />
-                    </SolveWatch>
+                    <SolveProgress status=status.into() labels=solve_labels(locale) />
+                    {running.then(|| view! {
+                        <noscript><meta http-equiv="refresh" content="1" /></noscript>
+                        <SolveWatch />
+                    })}
                     {running.then(|| view! {
                         <form method="post" action=StopTourSolve::url() class="inline-form">
                             <input type="hidden" name="id" value=id />

@@ -158,9 +158,8 @@ pub fn Footer() -> impl IntoView {
 /// browser journeys wait on.
 #[island]
 pub fn PageReady() -> impl IntoView {
-    Effect::new(move |_| {
-        if let Some(main) = document().get_element_by_id("main") {
-            let _ = main.set_attribute("data-hydrated", "true");
-        }
-    });
+    #[cfg(feature = "hydrate")]
+    if let Some(main) = crate::ui::browser::by_id("main") {
+        let _ = main.set_attribute("data-hydrated", "true");
+    }
 }

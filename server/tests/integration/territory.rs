@@ -5,7 +5,8 @@ use serde_json::Value;
 on_both_engines!(
     the_provinces_api_lists_the_nine_seats_with_coordinates,
     an_unknown_api_path_is_a_json_404,
-    seeding_twice_changes_nothing
+    seeding_twice_changes_nothing,
+    the_province_filter_works_without_script
 );
 
 async fn the_provinces_api_lists_the_nine_seats_with_coordinates(engine: Engine) {
@@ -79,5 +80,36 @@ async fn seeding_twice_changes_nothing(engine: Engine) {
         app.count("users").await,
     );
     assert_eq!(after, counts);
+    app.stop().await;
+}
+
+/// `/provinces?q=` is the filter without script: every province is sent (the island
+/// filters them as the person types) and those that do not match come hidden.
+async fn the_province_filter_works_without_script(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let shown = |html: &str| -> Vec<String> {
+        html.split("<li data-words=")
+            .skip(1)
+            .filter(|li| !li.split('>').next().unwrap_or_default().contains("hidden"))
+            .map(|li| li.split("<strong>").nth(1).unwrap_or_default().split('<').next().unwrap_or_default().to_owned())
+            .collect()
+    };
+
+    let all = app.get("/provinces").await.text().await.expect("html");
+    assert_eq!(all.matches("<li data-words=").count(), 9);
+    assert_eq!(shown(&all).len(), 9);
+
+    let taza = app.get("/provinces?q=TAZA").await.text().await.expect("html");
+    assert_eq!(taza.matches("<li data-words=").count(), 9, "all sent for the island");
+    assert_eq!(shown(&taza), ["Taza"]);
+    assert!(taza.contains(r#"value="TAZA""#), "the typed words stay in the box");
+
+    let ifrane = app
+        .get_with("/provinces?q=%D8%A5%D9%81%D8%B1%D8%A7%D9%86", crate::support::arabic())
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert_eq!(shown(&ifrane), ["إفران"]);
     app.stop().await;
 }

@@ -38,9 +38,12 @@ pub fn ImportPage() -> impl IntoView {
                 {move || Suspend::new(async move { match cooperative.await {
                     Ok(Some(c)) => {
                         let id = c.summary.id;
-                        let label = td_string!(i18n.get_locale_untracked(), choose_file).to_owned();
                         view! {
-                            <CsvFilePicker label />
+                            <div class="field" id="csv-file-field" hidden>
+                                <label for="csv-file">{t!(i18n, choose_file)}</label>
+                                <input id="csv-file" type="file" accept=".csv,text/csv" />
+                            </div>
+                            <CsvFilePicker />
                             <form method="post" action={<PreviewImport as leptos::server_fn::ServerFn>::url()} data-testid="import-form">
                                 <input type="hidden" name="cooperative_id" value=id />
                                 <div class="field">
@@ -75,42 +78,27 @@ fn report_from_query(json: &str) -> Option<ImportReport> {
 }
 
 /// Reads a chosen CSV file into the import form's text (`#csv-text`). Without script the
-/// text is pasted; the island only saves copying it by hand.
+/// file field stays hidden and the text is pasted; the island only saves copying it.
 #[island]
-fn CsvFilePicker(label: String) -> impl IntoView {
-    let (live, set_live) = signal(false);
-    Effect::new(move |_| set_live.set(true));
-    view! {
-        <div class="field" hidden=move || !live.get()>
-            <label for="csv-file">{label}</label>
-            <input id="csv-file" type="file" accept=".csv,text/csv" on:change=read_file_into />
-        </div>
-    }
-}
-
-/// Reads the chosen file's text into the form's text area.
-#[allow(unused_variables)]
-fn read_file_into(ev: leptos::ev::Event) {
+fn CsvFilePicker() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
-        use wasm_bindgen::JsCast;
-        let file = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .and_then(|input| input.files())
-            .and_then(|files| files.get(0));
-        if let Some(file) = file {
-            leptos::task::spawn_local(async move {
-                if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                    let area = document()
-                        .get_element_by_id("csv-text")
-                        .and_then(|el| el.dyn_into::<web_sys::HtmlTextAreaElement>().ok());
-                    if let Some(area) = area {
-                        area.set_value(&text.as_string().unwrap_or_default());
+        use crate::ui::browser::{by_id_as, listen, show};
+        show("csv-file-field");
+        listen("csv-file", "change", |_| {
+            let file = by_id_as::<web_sys::HtmlInputElement>("csv-file")
+                .and_then(|input| input.files())
+                .and_then(|files| files.get(0));
+            if let Some(file) = file {
+                leptos::task::spawn_local(async move {
+                    if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                        if let Some(area) = by_id_as::<web_sys::HtmlTextAreaElement>("csv-text") {
+                            area.set_value(&text.as_string().unwrap_or_default());
+                        }
                     }
-                }
-            });
-        }
+                });
+            }
+        });
     }
 }
 

@@ -226,7 +226,9 @@ pub fn NearbyPage() -> impl IntoView {
         <section class="card">
             <h1>{t!(i18n, near_me_title)}</h1>
             <p>{t!(i18n, near_me_intro)}</p>
-            <LocateButton label=locate_label locating radius=param("radius_km") />
+            <button type="button" id="locate" class="locate" hidden data-testid="locate" data-radius=param("radius_km")>{locate_label}</button>
+            <p id="locating" class="muted" role="status" hidden>{locating}</p>
+            <LocateButton />
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let locale = i18n.get_locale_untracked();
@@ -289,23 +291,21 @@ fn origin_of(
     }
 }
 
-/// "Use my location": asks the browser where it is, then comes back to this page with
-/// the coordinates. Without script the button stays hidden and the town form does it.
+/// "Use my location" (`#locate`): shown once script runs (the town form does it
+/// without), it asks the browser where it is and comes back with the coordinates.
 #[island]
-fn LocateButton(label: String, locating: String, radius: String) -> impl IntoView {
-    let (live, set_live) = signal(false);
-    let (busy, set_busy) = signal(false);
-    Effect::new(move |_| set_live.set(true));
-    let locate = move |_| {
-        set_busy.set(true);
-        #[cfg(feature = "hydrate")]
-        locate_browser(radius.clone());
-        #[cfg(not(feature = "hydrate"))]
-        let _ = &radius;
-    };
-    view! {
-        <button type="button" class="locate" hidden=move || !live.get() on:click=locate data-testid="locate">{label}</button>
-        {move || busy.get().then(|| view! { <p class="muted">{locating.clone()}</p> })}
+fn LocateButton() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        use crate::ui::browser::{by_id, listen, show};
+        show("locate");
+        listen("locate", "click", |_| {
+            show("locating");
+            let radius = by_id("locate")
+                .and_then(|b| b.get_attribute("data-radius"))
+                .unwrap_or_default();
+            locate_browser(radius);
+        });
     }
 }
 

@@ -70,26 +70,21 @@ pub fn SolveProgress(status: SolveLine, labels: SolveLabels) -> impl IntoView {
     }
 }
 
-/// Keeps a running solve's progress fresh: the page reloads itself every second while
-/// it runs (the island with script, a `<noscript>` refresh without), and the reload after
-/// it has finished shows its plan. The progress itself is the server's HTML (children):
-/// a polling client would bring the server-function client, float parsing and the plan's
-/// decoding into every buyer's wasm (measured: 360 KB raw with it, 273 KB without).
+/// Keeps a running solve's progress fresh: placed only while a solve runs, it reloads
+/// the page after a second (a `<noscript>` refresh does it without script), and the
+/// reload after the solve has finished shows its plan. The progress itself is the
+/// server's HTML: a polling client would bring the server-function client, float parsing
+/// and the plan's decoding into every buyer's wasm (measured: 360 KB raw with it, 273 KB
+/// without).
 #[island]
-pub fn SolveWatch(running: bool, children: Children) -> impl IntoView {
+pub fn SolveWatch() -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    if running {
-        set_timeout(
-            || {
-                let _ = window().location().reload();
-            },
-            std::time::Duration::from_millis(1000),
-        );
-    }
-    view! {
-        {running.then(|| view! { <noscript><meta http-equiv="refresh" content="1" /></noscript> })}
-        {children()}
-    }
+    set_timeout(
+        || {
+            let _ = window().location().reload();
+        },
+        std::time::Duration::from_millis(1000),
+    );
 }
 
 /// Lets a click on a site's marker tick (or untick) its row in the sites table. Without
