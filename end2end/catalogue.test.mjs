@@ -93,5 +93,19 @@ describe('The catalogue in Chromium', () => {
     await buyer.getByTestId('availability').waitFor();
     assert.match(await buyer.getByTestId('availability').innerText(), /17/);
     assert.equal(await buyer.locator('.gallery img').count(), 1);
+
+    // Deleting the photo asks first (the page's island, no inline script): declined,
+    // nothing happens; confirmed, it is gone.
+    await open(member, souk.base, `/cooperative/products/${id}`);
+    const asked = [];
+    member.once('dialog', (d) => { asked.push(d.message()); d.dismiss(); });
+    await member.getByTestId('product-photo').locator('xpath=..').getByRole('button', { name: 'Supprimer' }).click();
+    assert.equal(asked.length, 1);
+    assert.equal(await member.getByTestId('product-photo').count(), 1, 'declined: the photo stays');
+    member.once('dialog', (d) => { asked.push(d.message()); d.accept(); });
+    await member.getByTestId('product-photo').locator('xpath=..').getByRole('button', { name: 'Supprimer' }).click();
+    await member.waitForFunction(() => document.querySelectorAll('[data-testid=product-photo]').length === 0);
+    assert.equal(asked.length, 2);
+    assert.match(asked[0], /photo/i);
   });
 });

@@ -89,6 +89,10 @@ export async function startSouk({ stripe = false } = {}) {
       const context = await browser.newContext({ locale: 'fr-FR', ...options });
       const page = await context.newPage();
       page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
+      // Anything the Content-Security-Policy refused: every journey ends with none.
+      page.on('console', (m) => {
+        if (/Content Security Policy/.test(m.text())) logs.push(`csp: ${m.text()}`);
+      });
       return page;
     },
     async stop() {
@@ -97,6 +101,8 @@ export async function startSouk({ stripe = false } = {}) {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
       rmSync(dir, { recursive: true, force: true });
+      const refused = logs.filter((l) => l.startsWith('csp: '));
+      if (refused.length) throw new Error(`the Content-Security-Policy refused:\n${refused.join('\n')}`);
     },
   };
 }

@@ -198,8 +198,7 @@ pub struct ProductFilter {
     pub min_price: Option<i64>,
     pub max_price: Option<i64>,
     pub sort: Sort,
-    pub page: u32,
-    pub per_page: u32,
+    pub page: crate::domain::Page,
 }
 
 impl ProductQuery {
@@ -231,24 +230,12 @@ impl ProductQuery {
             "" => Some(Sort::default()),
             code => errors.check("sort", Sort::from_code(code).ok_or(ErrorCode::Invalid)),
         };
-        let number =
-            |errors: &mut FieldErrors, field: &str, raw: &str, default: u32, max: u32| match raw
-                .trim()
-            {
-                "" => Some(default),
-                raw => errors.check(
-                    field,
-                    raw.parse::<u32>()
-                        .ok()
-                        .filter(|n| (1..=max).contains(n))
-                        .ok_or(ErrorCode::NumberInvalid),
-                ),
-            };
-        let page = number(&mut errors, "page", &self.page, 1, 100_000);
-        let per_page = number(&mut errors, "per_page", &self.per_page, 24, 100);
-        if !errors.is_empty() {
+        let page = crate::domain::Page::parse(&self.page, &self.per_page, 24, 100)
+            .map_err(|refused| errors.0.extend(refused.0))
+            .ok();
+        let Some(page) = page.filter(|_| errors.is_empty()) else {
             return Err(errors);
-        }
+        };
         Ok(ProductFilter {
             terms: crate::domain::search::query_terms(&self.q),
             province: optional(&self.province),
@@ -259,8 +246,7 @@ impl ProductQuery {
             min_price,
             max_price,
             sort: sort.unwrap_or_default(),
-            page: page.unwrap_or(1),
-            per_page: per_page.unwrap_or(24),
+            page,
         })
     }
 }

@@ -172,3 +172,9 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     }
     result
 }
+
+impl From<crate::domain::FieldErrors> for AppError {
+    fn from(errors: crate::domain::FieldErrors) -> Self {
+        Self::Invalid(errors)
+    }
+}

@@ -27,7 +27,7 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 use crate::accounts::{AccountPage, AdminUsersPage, LoginPage, RegisterPage, UserSession};
 use crate::i18n::*;
 use crate::ui::errors::{ErrorPage, NotFound};
-use crate::ui::layout::{Footer, Header, PageReady};
+use crate::ui::layout::{Footer, Header, PageActions, PageReady};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -39,6 +39,8 @@ pub const LANGUAGE_COOKIE: &str = "souk_lang";
 
 /// The HTML document around the app, rendered by the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    content_security_policy();
     view! {
         <!DOCTYPE html>
         <html>
@@ -55,6 +57,28 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
+    }
+}
+
+/// What a page may load and run: everything from Souk itself, no inline script except
+/// the hydration script carrying this answer's nonce (leptos_axum makes one per
+/// request), wasm, no plugins, and no framing by another site.
+#[cfg(feature = "ssr")]
+fn content_security_policy() {
+    use axum::http::{header::CONTENT_SECURITY_POLICY, HeaderValue};
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; \
+         frame-ancestors 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response.insert_header(CONTENT_SECURITY_POLICY, value);
     }
 }
 
@@ -117,6 +141,7 @@ fn Page() -> impl IntoView {
             </ErrorBoundary>
         </main>
         <Footer />
+        <PageActions />
         <PageReady />
     }
 }

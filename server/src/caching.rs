@@ -6,7 +6,7 @@
 //! account (orders, cart, back office), so a shared computer's back button shows nothing.
 //! Handlers that set their own `Cache-Control` (calendars, photos) keep it.
 use axum::extract::Request;
-use axum::http::header::CACHE_CONTROL;
+use axum::http::header::{CACHE_CONTROL, VARY};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
@@ -14,6 +14,19 @@ use axum::response::Response;
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 pub const PAGE: &str = "private, no-cache";
 pub const ACCOUNT: &str = "no-store";
+/// Calendars and routes of published events: the same for everyone, fresh enough for
+/// five minutes.
+pub const SHARED_FEED: &str = "public, max-age=300";
+
+/// A calendar or route: shared when published; a draft's only its organisers see, so
+/// it is kept nowhere.
+pub fn feed_policy(draft: bool) -> &'static str {
+    if draft {
+        ACCOUNT
+    } else {
+        SHARED_FEED
+    }
+}
 
 /// The `Cache-Control` a path gets when its handler set none.
 pub fn policy(path: &str) -> &'static str {
@@ -50,6 +63,18 @@ pub async fn cache_headers(request: Request, next: Next) -> Response {
         response
             .headers_mut()
             .insert(CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    // What is not shared depends on the session cookie: a cache must not answer one
+    // person with another's copy.
+    let shared = response
+        .headers()
+        .get(CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("public"));
+    if !shared {
+        response
+            .headers_mut()
+            .append(VARY, HeaderValue::from_static("Cookie"));
     }
     response
 }

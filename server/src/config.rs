@@ -4,7 +4,9 @@ use std::net::SocketAddr;
 
 pub const DEFAULT_MAIL_FROM: &str = "Souk <no-reply@souk.ma>";
 
-#[derive(Debug, Clone)]
+/// Printed with `{:?}` (startup logs, panics): passwords in the database and SMTP
+/// addresses are masked, and the card keys are masked by `CardSettings`'s own `Debug`.
+#[derive(Clone)]
 pub struct Config {
     /// Where to listen (`SOUK_ADDR`, host:port). Port 0 picks a free port (tests).
     pub addr: SocketAddr,
@@ -36,6 +38,27 @@ pub struct Config {
     pub jobs_poll: Option<std::time::Duration>,
     /// Card payments, when `STRIPE_SECRET_KEY` and `STRIPE_WEBHOOK_SECRET` are both set.
     pub card: Option<app::payments::gateway::CardSettings>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("database_url", &app::db::redact(&self.database_url))
+            .field("site_root", &self.site_root)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("seed_demo", &self.seed_demo)
+            .field("data_dir", &self.data_dir)
+            .field("smtp_url", &self.smtp_url.as_deref().map(app::db::redact))
+            .field("mail_from", &self.mail_from)
+            .field("outbox", &self.outbox)
+            .field("public_url", &self.public_url)
+            .field("card_hold_secs", &self.card_hold_secs)
+            .field("platform_fee_bps", &self.platform_fee_bps)
+            .field("jobs_poll", &self.jobs_poll)
+            .field("card", &self.card)
+            .finish()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -108,5 +131,24 @@ mod tests {
             true
         )
         .is_ok());
+    }
+
+    #[test]
+    fn secrets_never_reach_a_debug_print() {
+        let config = Config {
+            smtp_url: Some("smtp://mailer:smtp-s3cret@mail.example.ma:587".to_owned()),
+            ..Config::new(
+                "127.0.0.1:3000",
+                "postgres://souk:db-s3cret@127.0.0.1/souk",
+                "target/site",
+                false,
+                false,
+            )
+            .expect("valid")
+        };
+        let printed = format!("{config:?}");
+        assert!(!printed.contains("s3cret"), "{printed}");
+        assert!(printed.contains("mailer:***@mail.example.ma"), "{printed}");
+        assert!(printed.contains("souk:***@127.0.0.1"), "{printed}");
     }
 }

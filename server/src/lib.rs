@@ -12,6 +12,7 @@ mod health;
 mod language;
 mod media;
 mod middleware;
+mod security;
 
 use app::accounts::service::user_count;
 use app::db::{Db, DbError};
@@ -211,6 +212,10 @@ fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(middleware::refuse_cross_origin))
         .layer(axum::middleware::from_fn(caching::cache_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::security_headers,
+        ))
         // Pages and JSON compressed per request; assets are served precompressed (a
         // response that already has a `Content-Encoding` is left as it is).
         .layer(tower_http::compression::CompressionLayer::new())

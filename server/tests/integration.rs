@@ -7,6 +7,8 @@ mod template;
 
 #[path = "integration/auth.rs"]
 mod auth;
+#[path = "integration/bounds.rs"]
+mod bounds;
 #[path = "integration/catalogue.rs"]
 mod catalogue;
 #[path = "integration/catalogue_files.rs"]
@@ -15,6 +17,10 @@ mod catalogue_files;
 mod catalogue_pages;
 #[path = "integration/cli.rs"]
 mod cli;
+#[path = "integration/handover.rs"]
+mod handover;
+#[path = "integration/headers.rs"]
+mod headers;
 #[path = "integration/health.rs"]
 mod health;
 #[path = "integration/inventory.rs"]

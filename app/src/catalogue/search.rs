@@ -140,16 +140,16 @@ pub async fn search_products(db: &Db, filter: &ProductFilter) -> Result<ProductP
     );
     let rows = c
         .bind(sqlx::query(&sql))
-        .bind(i64::from(filter.per_page))
-        .bind(i64::from((filter.page - 1) * filter.per_page))
+        .bind(filter.page.limit())
+        .bind(filter.page.offset())
         .fetch_all(db.pool())
         .await?;
     let mut items = rows.iter().map(card).collect::<Result<Vec<_>, _>>()?;
     attach_quality_signs(db, &mut items).await?;
     Ok(ProductPage {
         items,
-        page: filter.page,
-        per_page: filter.per_page,
+        page: filter.page.number(),
+        per_page: filter.page.per_page(),
         total,
     })
 }

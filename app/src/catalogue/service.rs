@@ -192,8 +192,7 @@ pub async fn cooperative_products(
     page: u32,
     per_page: u32,
 ) -> Result<ProductPage, AppError> {
-    let page = page.max(1);
-    let per_page = per_page.clamp(1, 200);
+    let page = crate::domain::Page::new(page, per_page, 200)?;
     let status = if include_archived { "" } else { "active" };
     let total: i64 = sqlx::query(
         "SELECT COUNT(*) AS n FROM products WHERE cooperative_id = $1 AND ($2 = '' OR status = $2)",
@@ -210,16 +209,16 @@ pub async fn cooperative_products(
     ))
     .bind(cooperative_id)
     .bind(status)
-    .bind(i64::from(per_page))
-    .bind(i64::from((page - 1) * per_page))
+    .bind(page.limit())
+    .bind(page.offset())
     .fetch_all(db.pool())
     .await?;
     let mut items = rows.iter().map(card).collect::<Result<Vec<_>, _>>()?;
     attach_quality_signs(db, &mut items).await?;
     Ok(ProductPage {
         items,
-        page,
-        per_page,
+        page: page.number(),
+        per_page: page.per_page(),
         total,
     })
 }

@@ -93,8 +93,7 @@ pub async fn list_cooperatives(
     page: u32,
     per_page: u32,
 ) -> Result<CooperativePage, AppError> {
-    let page = page.max(1);
-    let per_page = per_page.clamp(1, 100);
+    let page = crate::domain::Page::new(page, per_page, 100)?;
     let filter = "($1 = '' OR c.status = $1) AND ($2 = '' OR p.code = $2)";
     let status = status.map(|s| s.as_str()).unwrap_or_default();
     let province = province.unwrap_or_default();
@@ -112,14 +111,14 @@ pub async fn list_cooperatives(
     ))
     .bind(status)
     .bind(province)
-    .bind(i64::from(per_page))
-    .bind(i64::from((page - 1) * per_page))
+    .bind(page.limit())
+    .bind(page.offset())
     .fetch_all(db.pool())
     .await?;
     Ok(CooperativePage {
         items: rows.iter().map(summary).collect::<Result<_, _>>()?,
-        page,
-        per_page,
+        page: page.number(),
+        per_page: page.per_page(),
         total,
     })
 }

@@ -133,8 +133,7 @@ pub async fn movements(
     per_page: u32,
 ) -> Result<MovementPage, AppError> {
     product_member(db, user, product_id).await?;
-    let page = page.max(1);
-    let per_page = per_page.clamp(1, 100);
+    let page = crate::domain::Page::new(page, per_page, 100)?;
     let head = sqlx::query(
         "SELECT available, (SELECT COUNT(*) FROM stock_movements WHERE product_id = $1) AS n
          FROM products WHERE id = $1",
@@ -148,8 +147,8 @@ pub async fn movements(
          WHERE m.product_id = $1 ORDER BY m.id DESC LIMIT $2 OFFSET $3",
     )
     .bind(product_id)
-    .bind(i64::from(per_page))
-    .bind(i64::from((page - 1) * per_page))
+    .bind(page.limit())
+    .bind(page.offset())
     .fetch_all(db.pool())
     .await?;
     let items = rows
@@ -169,8 +168,8 @@ pub async fn movements(
     Ok(MovementPage {
         items,
         available: head.try_get("available")?,
-        page,
-        per_page,
+        page: page.number(),
+        per_page: page.per_page(),
         total: head.try_get("n")?,
     })
 }

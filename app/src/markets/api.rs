@@ -328,8 +328,8 @@ pub async fn calendar(query: CalendarQuery) -> Result<CalendarPage, AppError> {
         async move {
             let state = crate::state::app_state()?;
             let filter = query.parse().map_err(AppError::Invalid)?;
-            let (page, per_page) = super::calendar::page_of(&query).map_err(AppError::Invalid)?;
-            super::calendar::calendar_page(&state.db, &filter, page, per_page).await
+            let page = super::calendar::page_of(&query)?;
+            super::calendar::calendar_page(&state.db, &filter, page).await
         }
         .await,
     )

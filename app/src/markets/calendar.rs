@@ -6,7 +6,7 @@ use super::{CalendarEntry, CalendarPage, CalendarQuery, MapData, NearbyEntry, Ne
 use crate::db::{now, Db};
 use crate::domain::catalogue::parse_coordinate;
 use crate::domain::markets::{Day, EventKind, EventStatus};
-use crate::domain::{ErrorCode, FieldErrors};
+use crate::domain::{ErrorCode, FieldErrors, Page};
 use crate::error::AppError;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -72,22 +72,8 @@ impl CalendarQuery {
 }
 
 /// The page and page size a calendar query asks for.
-pub fn page_of(query: &CalendarQuery) -> Result<(u32, u32), FieldErrors> {
-    let mut errors = FieldErrors::new();
-    let number = |raw: &str, default: u32, max: u32| match raw.trim() {
-        "" => Ok(default),
-        raw => raw
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (1..=max).contains(n))
-            .ok_or(ErrorCode::NumberInvalid),
-    };
-    let page = errors.check("page", number(&query.page, 1, 100_000));
-    let per_page = errors.check("per_page", number(&query.per_page, 100, 500));
-    match (page, per_page) {
-        (Some(page), Some(per_page)) => Ok((page, per_page)),
-        _ => Err(errors),
-    }
+pub fn page_of(query: &CalendarQuery) -> Result<Page, FieldErrors> {
+    Page::parse(&query.page, &query.per_page, 100, 500)
 }
 
 fn entry(row: &AnyRow) -> Result<CalendarEntry, sqlx::Error> {
@@ -193,21 +179,12 @@ pub async fn calendar_entries(
 pub async fn calendar_page(
     db: &Db,
     filter: &CalendarFilter,
-    page: u32,
-    per_page: u32,
+    page: Page,
 ) -> Result<CalendarPage, AppError> {
-    let page = page.max(1);
-    let per_page = per_page.clamp(1, 500);
     Ok(CalendarPage {
-        items: calendar_entries_page(
-            db,
-            filter,
-            i64::from(per_page),
-            i64::from((page - 1) * per_page),
-        )
-        .await?,
-        page,
-        per_page,
+        items: calendar_entries_page(db, filter, page.limit(), page.offset()).await?,
+        page: page.number(),
+        per_page: page.per_page(),
         total: count_entries(db, filter).await?,
     })
 }

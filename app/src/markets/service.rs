@@ -83,8 +83,7 @@ pub async fn list_events(
     page: u32,
     per_page: u32,
 ) -> Result<EventPage, AppError> {
-    let page = page.max(1);
-    let per_page = per_page.clamp(1, 100);
+    let page = crate::domain::Page::new(page, per_page, 100)?;
     let status = status.map(|s| s.as_str()).unwrap_or_default();
     let total: i64 =
         sqlx::query("SELECT COUNT(*) AS n FROM events e WHERE ($1 = '' OR e.status = $1)")
@@ -97,8 +96,8 @@ pub async fn list_events(
          ORDER BY e.starts_on DESC, e.id DESC LIMIT $2 OFFSET $3"
     ))
     .bind(status)
-    .bind(i64::from(per_page))
-    .bind(i64::from((page - 1) * per_page))
+    .bind(page.limit())
+    .bind(page.offset())
     .fetch_all(db.pool())
     .await?;
     let mut items = Vec::new();
@@ -109,8 +108,8 @@ pub async fn list_events(
     }
     Ok(EventPage {
         items,
-        page,
-        per_page,
+        page: page.number(),
+        per_page: page.per_page(),
         total,
     })
 }

@@ -68,8 +68,7 @@ pub async fn list(
     page: u32,
     per_page: u32,
 ) -> Result<NotificationPage, AppError> {
-    let page = page.max(1);
-    let per_page = per_page.clamp(1, 100);
+    let page = crate::domain::Page::new(page, per_page, 100)?;
     let counts = sqlx::query(
         "SELECT COUNT(*) AS total, CAST(COALESCE(SUM(CASE WHEN read_at IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS unread
          FROM notifications WHERE user_id = $1",
@@ -82,8 +81,8 @@ pub async fn list(
          WHERE user_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
     )
     .bind(user_id)
-    .bind(i64::from(per_page))
-    .bind(i64::from((page - 1) * per_page))
+    .bind(page.limit())
+    .bind(page.offset())
     .fetch_all(db.pool())
     .await?;
     let mut items = Vec::new();
@@ -104,8 +103,8 @@ pub async fn list(
     Ok(NotificationPage {
         items,
         unread: counts.try_get("unread")?,
-        page,
-        per_page,
+        page: page.number(),
+        per_page: page.per_page(),
         total: counts.try_get("total")?,
     })
 }

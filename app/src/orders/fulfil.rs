@@ -128,14 +128,13 @@ struct OwnPart {
     fulfilment: Fulfilment,
     payment_status: String,
     pickup_code: String,
-    code_failures: i64,
     code_locked_until: i64,
 }
 
 async fn own_part(db: &Db, user: &CurrentUser, part_id: i64) -> Result<OwnPart, AppError> {
     let member = writing_member(db, user).await?;
     let row = sqlx::query(
-        "SELECT p.order_id, p.status, p.code_failures, p.code_locked_until, o.fulfilment,
+        "SELECT p.order_id, p.status, p.code_locked_until, o.fulfilment,
                 o.payment_status, o.pickup_code
          FROM order_parts p JOIN orders o ON o.id = p.order_id
          WHERE p.id = $1 AND p.cooperative_id = $2",
@@ -153,7 +152,6 @@ async fn own_part(db: &Db, user: &CurrentUser, part_id: i64) -> Result<OwnPart, 
         fulfilment: Fulfilment::from_code(&fulfilment).ok_or(AppError::Internal)?,
         payment_status: row.try_get("payment_status")?,
         pickup_code: row.try_get("pickup_code")?,
-        code_failures: row.try_get("code_failures")?,
         code_locked_until: row.try_get("code_locked_until")?,
     })
 }
@@ -207,29 +205,45 @@ pub async fn hand_over(
     if part.code_locked_until > now {
         return Err(AppError::conflict(ErrorCode::CodeLocked));
     }
+    // The count and the lock are read and written by one statement inside the write
+    // transaction, so guesses sent side by side are counted one after the other and
+    // none is checked once the part has locked.
     let mut tx = db.begin_write().await?;
     if !code_matches(&part.pickup_code, typed) {
-        let failures = part.code_failures + 1;
-        let locked_until = if failures >= MAX_CODE_FAILURES {
-            now + CODE_LOCK_SECS
-        } else {
-            0
-        };
-        sqlx::query(
-            "UPDATE order_parts SET code_failures = CASE WHEN $1 > 0 THEN 0 ELSE code_failures + 1 END,
-                 code_locked_until = $1 WHERE id = $2",
+        let counted = sqlx::query(
+            "UPDATE order_parts
+             SET code_failures = CASE WHEN code_failures + 1 >= $1 THEN 0 ELSE code_failures + 1 END,
+                 code_locked_until = CASE WHEN code_failures + 1 >= $1 THEN $2 ELSE code_locked_until END
+             WHERE id = $3 AND code_locked_until <= $4
+             RETURNING code_locked_until",
         )
-        .bind(locked_until)
+        .bind(MAX_CODE_FAILURES)
+        .bind(now + CODE_LOCK_SECS)
         .bind(part_id)
-        .execute(&mut *tx)
+        .bind(now)
+        .fetch_optional(&mut *tx)
         .await?;
         tx.commit().await?;
-        tracing::warn!(part_id, failures, "wrong pickup code");
-        return Err(if locked_until > 0 {
+        let locked = match counted {
+            Some(row) => row.try_get::<i64, _>("code_locked_until")? > now,
+            None => true,
+        };
+        tracing::warn!(part_id, locked, "wrong pickup code");
+        return Err(if locked {
             AppError::conflict(ErrorCode::CodeLocked)
         } else {
             AppError::field("code", ErrorCode::CodeWrong)
         });
+    }
+    let open = sqlx::query(
+        "UPDATE order_parts SET code_failures = 0 WHERE id = $1 AND code_locked_until <= $2",
+    )
+    .bind(part_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if open.rows_affected() == 0 {
+        return Err(AppError::conflict(ErrorCode::CodeLocked));
     }
     if !move_part(
         &mut tx,
@@ -243,10 +257,6 @@ pub async fn hand_over(
     {
         return Err(AppError::conflict(ErrorCode::StatusInvalid));
     }
-    sqlx::query("UPDATE order_parts SET code_failures = 0 WHERE id = $1")
-        .bind(part_id)
-        .execute(&mut *tx)
-        .await?;
     tx.commit().await?;
     tracing::info!(part_id, order_id = part.order_id, "order part handed over");
     Ok(())

@@ -216,8 +216,7 @@ pub async fn my_orders(
     page: u32,
     per_page: u32,
 ) -> Result<OrderList, AppError> {
-    let page = page.max(1);
-    let per_page = per_page.clamp(1, 100);
+    let page = crate::domain::Page::new(page, per_page, 100)?;
     let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM orders WHERE buyer_id = $1")
         .bind(buyer.id)
         .fetch_one(db.pool())
@@ -228,8 +227,8 @@ pub async fn my_orders(
          WHERE buyer_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
     )
     .bind(buyer.id)
-    .bind(i64::from(per_page))
-    .bind(i64::from((page - 1) * per_page))
+    .bind(page.limit())
+    .bind(page.offset())
     .fetch_all(db.pool())
     .await?;
     let mut items = Vec::new();
@@ -259,8 +258,8 @@ pub async fn my_orders(
     }
     Ok(OrderList {
         items,
-        page,
-        per_page,
+        page: page.number(),
+        per_page: page.per_page(),
         total,
     })
 }
@@ -307,8 +306,7 @@ pub async fn cooperative_parts(
     page: u32,
     per_page: u32,
 ) -> Result<PartList, AppError> {
-    let page = page.max(1);
-    let per_page = per_page.clamp(1, 100);
+    let page = crate::domain::Page::new(page, per_page, 100)?;
     let filter = if open {
         "AND p.status IN ('awaiting_payment', 'placed', 'ready', 'shipped')"
     } else {
@@ -326,8 +324,8 @@ pub async fn cooperative_parts(
          ORDER BY p.id DESC LIMIT $2 OFFSET $3"
     ))
     .bind(cooperative_id)
-    .bind(i64::from(per_page))
-    .bind(i64::from((page - 1) * per_page))
+    .bind(page.limit())
+    .bind(page.offset())
     .fetch_all(db.pool())
     .await?;
     let mut items = Vec::new();
@@ -336,8 +334,8 @@ pub async fn cooperative_parts(
     }
     Ok(PartList {
         items,
-        page,
-        per_page,
+        page: page.number(),
+        per_page: page.per_page(),
         total,
     })
 }

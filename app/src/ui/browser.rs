@@ -43,6 +43,14 @@ pub fn listen(id: &str, event: &str, handler: impl FnMut(web_sys::Event) + 'stat
     }
 }
 
+/// Calls `handler` on each `event` anywhere in the page (it bubbles to the document),
+/// for the page's life.
+pub fn on_document(event: &str, handler: impl FnMut(web_sys::Event) + 'static) {
+    let handler = Closure::<dyn FnMut(web_sys::Event)>::new(handler);
+    let _ = document().add_event_listener_with_callback(event, handler.as_ref().unchecked_ref());
+    handler.forget();
+}
+
 /// The browser's own lower case (Rust's would add its Unicode tables to the wasm).
 pub fn lower_case(text: &str) -> String {
     String::from(js_sys::JsString::from(text).to_lower_case())

@@ -153,6 +153,44 @@ pub fn Footer() -> impl IntoView {
     }
 }
 
+/// What any page may ask of script, by attribute, so no page carries inline script
+/// (the Content-Security-Policy allows none): a form with `data-confirm="question"` is
+/// sent only once the person confirms (without script it is sent as is), and a
+/// `data-print` button, sent hidden, prints the page.
+#[island]
+pub fn PageActions() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        use crate::ui::browser::{all, on_document};
+        use wasm_bindgen::JsCast;
+        for button in all("button[data-print]") {
+            let _ = button.remove_attribute("hidden");
+        }
+        on_document("click", |ev| {
+            let target = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+            if target
+                .and_then(|t| t.closest("button[data-print]").ok().flatten())
+                .is_some()
+            {
+                let _ = window().print();
+            }
+        });
+        on_document("submit", |ev| {
+            let question = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|form| form.get_attribute("data-confirm"));
+            if let Some(question) = question {
+                if !window().confirm_with_message(&question).unwrap_or(true) {
+                    ev.prevent_default();
+                }
+            }
+        });
+    }
+}
+
 /// The last island of every page: islands hydrate in document order, so when this one
 /// runs every island above it is live. It marks `<main data-hydrated="true">`, which the
 /// browser journeys wait on.

@@ -55,8 +55,8 @@ pub async fn list_events(
     let Query(q) = query.map_err(bad_query(locale))?;
     let invalid = |fields| ApiError::new(AppError::Invalid(fields), locale);
     let filter = q.parse().map_err(invalid)?;
-    let (page, per_page) = page_of(&q).map_err(invalid)?;
-    calendar_page(&state.db, &filter, page, per_page)
+    let page = page_of(&q).map_err(invalid)?;
+    calendar_page(&state.db, &filter, page)
         .await
         .map(Json)
         .map_err(|e| ApiError::new(e, locale))
@@ -90,28 +90,12 @@ pub async fn get_event(
         .map_err(|e| ApiError::new(e, locale))
 }
 
-/// The site's own address, for the links inside calendars.
-fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:3000");
-    let scheme = match headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-    {
-        Some("https") => "https",
-        _ => "http",
-    };
-    format!("{scheme}://{host}")
-}
-
-fn calendar_response(body: String, file: &str) -> Response {
+fn calendar_response(body: String, file: &str, draft: bool) -> Response {
     (
         [
             (CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()),
             (CONTENT_DISPOSITION, format!("inline; filename=\"{file}\"")),
-            (CACHE_CONTROL, "public, max-age=300".to_owned()),
+            (CACHE_CONTROL, crate::caching::feed_policy(draft).to_owned()),
         ],
         body,
     )
@@ -128,7 +112,6 @@ pub struct FeedQuery {
 pub async fn calendar_feed(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
-    headers: HeaderMap,
     query: Result<Query<FeedQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(q) = query.map_err(bad_query(locale))?;
@@ -154,8 +137,8 @@ pub async fn calendar_feed(
         Some(code) => format!("Souk — marchés ESS ({code})"),
         None => "Souk — salons et marchés ESS de Fès-Meknès".to_owned(),
     };
-    let body = ical::calendar(&name, &entries, &base_url(&headers), app::db::now());
-    Ok(calendar_response(body, "souk.ics"))
+    let body = ical::calendar(&name, &entries, &state.settings.public_url, app::db::now());
+    Ok(calendar_response(body, "souk.ics", false))
 }
 
 /// One event's `.ics`; a draft exists only for organisers (404 for the others).
@@ -187,8 +170,13 @@ pub async fn event_calendar(
     let body = ical::calendar(
         &event.name_fr,
         &entries,
-        &base_url(&headers),
+        &state.settings.public_url,
         app::db::now(),
     );
-    Ok(calendar_response(body, &format!("souk-event-{id}.ics")))
+    let draft = event.status == EventStatus::Draft;
+    Ok(calendar_response(
+        body,
+        &format!("souk-event-{id}.ics"),
+        draft,
+    ))
 }

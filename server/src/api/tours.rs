@@ -61,7 +61,10 @@ pub async fn route_gpx(
                 CONTENT_DISPOSITION,
                 format!("attachment; filename=\"souk-tour-{id}.gpx\""),
             ),
-            (CACHE_CONTROL, "public, max-age=300".to_owned()),
+            (
+                CACHE_CONTROL,
+                crate::caching::feed_policy(event.status == EventStatus::Draft).to_owned(),
+            ),
         ],
         body,
     )

@@ -628,10 +628,25 @@ async fn nearby_events_are_sorted_by_geodesic_distance(engine: Engine) {
     app.stop().await;
 }
 
+/// Every `Vary` of an answer, in one line.
+fn vary(headers: &reqwest::header::HeaderMap) -> String {
+    headers
+        .get_all("vary")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 async fn the_calendars_parse_as_icalendar(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let feed = app.get("/api/v1/events.ics").await;
     assert_eq!(feed.status(), StatusCode::OK);
+    assert_eq!(feed.headers()["cache-control"], "public, max-age=300");
+    assert!(
+        !vary(feed.headers()).contains("Cookie"),
+        "the same for everyone"
+    );
     assert!(feed.headers()["content-type"]
         .to_str()
         .unwrap_or_default()
@@ -687,6 +702,13 @@ async fn the_calendars_parse_as_icalendar(engine: Engine) {
     // A draft has no calendar; an unknown province has no feed.
     app.sign_in("organisateur@souk.ma", DEMO_PASSWORD).await;
     let draft = create_event(&app, "tour", "", 5, 6, "3").await;
+    // Its organiser gets it, but no cache may keep it or hand it to someone else.
+    let own = app
+        .get(&format!("/api/v1/events/{draft}/calendar.ics"))
+        .await;
+    assert_eq!(own.status(), StatusCode::OK);
+    assert_eq!(own.headers()["cache-control"], "no-store");
+    assert!(vary(own.headers()).contains("Cookie"));
     app.set_session_token(None);
     assert_eq!(
         app.get(&format!("/api/v1/events/{draft}/calendar.ics"))

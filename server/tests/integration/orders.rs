@@ -496,11 +496,11 @@ async fn expired_holds_give_their_stock_back_once_with_two_workers(engine: Engin
 }
 
 /// Signs in the demo cooperative member (Sefrou).
-async fn as_cooperative(app: &TestApp) {
+pub async fn as_cooperative(app: &TestApp) {
     app.sign_in("cooperative@souk.ma", DEMO_PASSWORD).await;
 }
 
-async fn part_of(app: &TestApp, order: i64) -> i64 {
+pub async fn part_of(app: &TestApp, order: i64) -> i64 {
     scalar(app, "SELECT id FROM order_parts WHERE order_id = $1", order).await
 }
 

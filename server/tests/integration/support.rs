@@ -137,7 +137,7 @@ impl TestApp {
     }
 
     /// Headers of a same-site browser request carrying the current session, if any.
-    fn headers(&self) -> HeaderMap {
+    pub fn headers(&self) -> HeaderMap {
         let mut headers = HeaderMap::new();
         if let Ok(origin) = HeaderValue::from_str(&self.base) {
             headers.insert(ORIGIN, origin);

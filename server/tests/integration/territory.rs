@@ -91,7 +91,15 @@ async fn the_province_filter_works_without_script(engine: Engine) {
         html.split("<li data-words=")
             .skip(1)
             .filter(|li| !li.split('>').next().unwrap_or_default().contains("hidden"))
-            .map(|li| li.split("<strong>").nth(1).unwrap_or_default().split('<').next().unwrap_or_default().to_owned())
+            .map(|li| {
+                li.split("<strong>")
+                    .nth(1)
+                    .unwrap_or_default()
+                    .split('<')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
             .collect()
     };
 
@@ -99,13 +107,28 @@ async fn the_province_filter_works_without_script(engine: Engine) {
     assert_eq!(all.matches("<li data-words=").count(), 9);
     assert_eq!(shown(&all).len(), 9);
 
-    let taza = app.get("/provinces?q=TAZA").await.text().await.expect("html");
-    assert_eq!(taza.matches("<li data-words=").count(), 9, "all sent for the island");
+    let taza = app
+        .get("/provinces?q=TAZA")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert_eq!(
+        taza.matches("<li data-words=").count(),
+        9,
+        "all sent for the island"
+    );
     assert_eq!(shown(&taza), ["Taza"]);
-    assert!(taza.contains(r#"value="TAZA""#), "the typed words stay in the box");
+    assert!(
+        taza.contains(r#"value="TAZA""#),
+        "the typed words stay in the box"
+    );
 
     let ifrane = app
-        .get_with("/provinces?q=%D8%A5%D9%81%D8%B1%D8%A7%D9%86", crate::support::arabic())
+        .get_with(
+            "/provinces?q=%D8%A5%D9%81%D8%B1%D8%A7%D9%86",
+            crate::support::arabic(),
+        )
         .await
         .text()
         .await

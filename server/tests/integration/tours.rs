@@ -250,6 +250,17 @@ async fn a_plan_is_solved_watched_accepted_and_published(engine: Engine) {
         StatusCode::NOT_FOUND
     );
     app.set_session_token(token);
+    let draft_route = app.get(&format!("/api/v1/events/{tour}/route.gpx")).await;
+    assert_eq!(
+        draft_route.status(),
+        StatusCode::OK,
+        "the organiser sees it"
+    );
+    assert_eq!(
+        draft_route.headers()["cache-control"],
+        "no-store",
+        "a draft's route is kept by no cache"
+    );
     let accepted = app
         .call_server_fn(
             AcceptTourPlan::PATH,
@@ -343,6 +354,7 @@ async fn a_plan_is_solved_watched_accepted_and_published(engine: Engine) {
     assert_eq!(ours, 5, "the calendar shows the dated stops");
     let gpx = app.get(&format!("/api/v1/events/{tour}/route.gpx")).await;
     assert_eq!(gpx.status(), StatusCode::OK);
+    assert_eq!(gpx.headers()["cache-control"], "public, max-age=300");
     let gpx = gpx.text().await.expect("gpx");
     assert_eq!(gpx.matches("<wpt ").count(), 5);
     let routes = plan["routes"].as_array().expect("routes").len();

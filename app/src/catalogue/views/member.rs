@@ -178,14 +178,8 @@ fn EditProduct(
             .map(|code| upload_error_code(&code))
     };
     let photo_added = move || query.read().get("photo").is_some_and(|v| v == "added");
-    let confirm_archive = format!(
-        "return confirm('{}')",
-        td_string!(locale, confirm_archive).replace('\'', "\\'")
-    );
-    let confirm_delete = format!(
-        "return confirm('{}')",
-        td_string!(locale, confirm_delete_photo).replace('\'', "\\'")
-    );
+    let confirm_archive = td_string!(locale, confirm_archive);
+    let confirm_delete = td_string!(locale, confirm_delete_photo);
     view! {
         <section class="card">
             <h1 data-testid="product-title">{title}</h1>
@@ -212,7 +206,7 @@ fn EditProduct(
                     view! {
                         <li>
                             <img src=format!("/media/photos/{}-thumb.jpg", ph.file) alt="" width="160" data-testid="product-photo" />
-                            <ActionForm action=delete_photo attr:onsubmit=confirm_delete.clone()>
+                            <ActionForm action=delete_photo attr:data-confirm=confirm_delete>
                                 <input type="hidden" name="product_id" value=id />
                                 <input type="hidden" name="photo_id" value=photo_id />
                                 <button type="submit" class="link-button danger">{t!(i18n, delete)}</button>
@@ -233,7 +227,7 @@ fn EditProduct(
         <StockPanel product_id=id threshold />
         <section class="card">
             <h2>{t!(i18n, status)}</h2>
-            <ActionForm action=archive attr:onsubmit=(!archived).then_some(confirm_archive)>
+            <ActionForm action=archive attr:data-confirm=(!archived).then_some(confirm_archive)>
                 <input type="hidden" name="id" value=id />
                 <input type="hidden" name="archived" value=(!archived).to_string() />
                 <button type="submit" class=if archived { "" } else { "danger" } data-testid="archive-product">

@@ -222,7 +222,7 @@ pub fn Itinerary(
                 </ul>
             })}
             <div class="actions no-print">
-                <button type="button" class="secondary" onclick="window.print()">{t!(i18n, tour_print)}</button>
+                <button type="button" class="secondary" data-print="" hidden>{t!(i18n, tour_print)}</button>
                 {move || (!accepted()).then(|| view! {
                     <ActionForm action=accept attr:class="inline-form">
                         <input type="hidden" name="event_id" value=event_id />
