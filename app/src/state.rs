@@ -25,6 +25,9 @@ pub struct Settings {
     pub card_hold_secs: i64,
     /// The platform's fee on card payments, in basis points (300 = 3 %).
     pub platform_fee_bps: i64,
+    /// The proxies (load balancers) whose `X-Forwarded-For` names the client; from any
+    /// other peer the header is ignored.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for Settings {
@@ -40,6 +43,7 @@ impl Default for Settings {
             public_url: "http://127.0.0.1:3000".to_owned(),
             card_hold_secs: 15 * 60,
             platform_fee_bps: 300,
+            trusted_proxies: Vec::new(),
         }
     }
 }

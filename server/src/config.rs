@@ -38,6 +38,10 @@ pub struct Config {
     pub jobs_poll: Option<std::time::Duration>,
     /// Card payments, when `STRIPE_SECRET_KEY` and `STRIPE_WEBHOOK_SECRET` are both set.
     pub card: Option<app::payments::gateway::CardSettings>,
+    /// The proxies whose `X-Forwarded-For` is believed (`SOUK_TRUSTED_PROXIES`, CIDRs).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Requests allowed per client address; None: no limit (load benches).
+    pub rate_limits: Option<crate::limits::RateLimits>,
 }
 
 impl std::fmt::Debug for Config {
@@ -57,6 +61,8 @@ impl std::fmt::Debug for Config {
             .field("platform_fee_bps", &self.platform_fee_bps)
             .field("jobs_poll", &self.jobs_poll)
             .field("card", &self.card)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("rate_limits", &self.rate_limits)
             .finish()
     }
 }
@@ -97,6 +103,8 @@ impl Config {
             platform_fee_bps: 300,
             jobs_poll: Some(std::time::Duration::from_secs(15)),
             card: None,
+            trusted_proxies: Vec::new(),
+            rate_limits: Some(crate::limits::RateLimits::default()),
         })
     }
 }

@@ -10,6 +10,7 @@ mod api;
 mod caching;
 mod health;
 mod language;
+pub mod limits;
 mod media;
 mod middleware;
 mod security;
@@ -101,6 +102,7 @@ impl Application {
                 .unwrap_or_else(|| format!("http://{local_addr}")),
             card_hold_secs: config.card_hold_secs,
             platform_fee_bps: config.platform_fee_bps,
+            trusted_proxies: config.trusted_proxies.clone(),
             ..Settings::default()
         };
         let gateway = match &config.card {
@@ -117,7 +119,7 @@ impl Application {
             settings: Arc::new(settings),
             leptos_options,
         };
-        let router = router(state.clone());
+        let router = router(state.clone(), config.rate_limits.map(limits::Limiters::new));
         Ok(Self {
             listener,
             router,
@@ -179,7 +181,7 @@ async fn server_fn_or_api_404(
         .into_response()
 }
 
-fn router(state: AppState) -> Router {
+fn router(state: AppState, limiters: Option<Arc<limits::Limiters>>) -> Router {
     let routes = generate_route_list(app::App);
     let context = {
         let state = state.clone();
@@ -189,7 +191,7 @@ fn router(state: AppState) -> Router {
         let options = state.leptos_options.clone();
         move || app::shell(options.clone())
     };
-    Router::new()
+    let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/lang/{code}", get(language::switch_language))
@@ -220,5 +222,13 @@ fn router(state: AppState) -> Router {
         // response that already has a `Content-Encoding` is left as it is).
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn(middleware::trace_request))
-        .with_state(state)
+        .with_state(state.clone());
+    match limiters {
+        // Outermost: a refused request costs no render, no query and no log line.
+        Some(limiters) => router.layer(axum::middleware::from_fn_with_state(
+            (state, limiters),
+            limits::rate_limit,
+        )),
+        None => router,
+    }
 }

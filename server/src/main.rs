@@ -78,6 +78,17 @@ struct Global {
         hide_env_values = true
     )]
     stripe_webhook_secret: Option<String>,
+    /// Proxies whose X-Forwarded-For names the client, as CIDRs (10.0.0.0/8,fd00::/8)
+    #[arg(
+        long,
+        env = "SOUK_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        global = true
+    )]
+    trusted_proxies: Vec<ipnet::IpNet>,
+    /// Serve without per-address rate limits (load tests from one machine)
+    #[arg(long, env = "SOUK_NO_RATE_LIMITS", global = true)]
+    no_rate_limits: bool,
     /// Another Stripe API base (a Stripe-compatible test server, e.g. `souk stripe-mock`)
     #[arg(long, env = "STRIPE_API_BASE", global = true)]
     stripe_api_base: Option<String>,
@@ -225,6 +236,8 @@ async fn run(cli: Cli) -> Result<(), String> {
         smtp_url: g.smtp_url.filter(|url| !url.trim().is_empty()),
         mail_from: g.mail_from,
         public_url: g.public_url.filter(|url| !url.trim().is_empty()),
+        trusted_proxies: g.trusted_proxies,
+        rate_limits: (!g.no_rate_limits).then(souk::limits::RateLimits::default),
         card_hold_secs: g.card_hold_minutes * 60,
         platform_fee_bps: g.platform_fee_bps,
         card: match (g.stripe_secret_key, g.stripe_webhook_secret) {

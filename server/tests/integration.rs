@@ -25,6 +25,8 @@ mod headers;
 mod health;
 #[path = "integration/inventory.rs"]
 mod inventory;
+#[path = "integration/limits.rs"]
+mod limits;
 #[path = "integration/markets.rs"]
 mod markets;
 #[path = "integration/markets_pages.rs"]

@@ -126,19 +126,82 @@ pub fn set_cookie(value: HeaderValue) {
     }
 }
 
-/// The client's address as the socket saw it.
+/// The client's address: the socket's peer, unless the peer is a trusted proxy; then
+/// the nearest address in `X-Forwarded-For` that is not one of the trusted proxies
+/// (the ones further left could be forged by the client itself).
+pub fn client_address(
+    peer: std::net::IpAddr,
+    headers: &axum::http::HeaderMap,
+    trusted: &[ipnet::IpNet],
+) -> std::net::IpAddr {
+    let is_trusted = |ip: &std::net::IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let forwarded: Vec<std::net::IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map_while(|hop| hop.trim().parse().ok())
+        .collect();
+    forwarded
+        .into_iter()
+        .rev()
+        .find(|ip| !is_trusted(ip))
+        .unwrap_or(peer)
+}
+
+/// The client's address, for the current server function (see `client_address`).
 pub async fn client_ip() -> String {
     use axum::extract::ConnectInfo;
     use std::net::SocketAddr;
-    match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {
-        Ok(ConnectInfo(addr)) => addr.ip().to_string(),
-        Err(_) => "unknown".to_owned(),
-    }
+    let Ok(ConnectInfo(peer)) = leptos_axum::extract::<ConnectInfo<SocketAddr>>().await else {
+        return "unknown".to_owned();
+    };
+    let headers = leptos::prelude::use_context::<axum::http::request::Parts>()
+        .map(|parts| parts.headers)
+        .unwrap_or_default();
+    let trusted = crate::state::app_state()
+        .map(|state| state.settings.trusted_proxies.clone())
+        .unwrap_or_default();
+    client_address(peer.ip(), &headers, &trusted).to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forwarded_addresses_count_only_from_trusted_proxies() {
+        let trusted: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().expect("cidr")];
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            "6.6.6.6, 203.0.113.7, 10.1.2.3".parse().expect("header"),
+        );
+        let proxy = "10.0.0.2".parse().expect("ip");
+        let stranger = "198.51.100.9".parse().expect("ip");
+        assert_eq!(
+            client_address(proxy, &headers, &trusted).to_string(),
+            "203.0.113.7",
+            "the nearest untrusted hop, not the client-written 6.6.6.6"
+        );
+        assert_eq!(
+            client_address(stranger, &headers, &trusted),
+            stranger,
+            "a client cannot name itself by sending the header"
+        );
+        assert_eq!(
+            client_address(proxy, &headers, &[]),
+            proxy,
+            "no proxy trusted"
+        );
+        assert_eq!(
+            client_address(proxy, &axum::http::HeaderMap::new(), &trusted),
+            proxy
+        );
+    }
 
     #[test]
     fn the_session_cookie_is_http_only_and_same_site() {

@@ -36,7 +36,12 @@ pub async fn login(
     JsonBody(form): JsonBody<LoginForm>,
 ) -> Result<Response, ApiError> {
     let fail = |e| ApiError::new(e, locale);
-    let user = service::authenticate(&state.db, &state.settings, &form, &peer.ip().to_string())
+    let client = app::accounts::session::client_address(
+        peer.ip(),
+        &headers,
+        &state.settings.trusted_proxies,
+    );
+    let user = service::authenticate(&state.db, &state.settings, &form, &client.to_string())
         .await
         .map_err(fail)?;
     let cookie = start_session(&state, &headers, user.id)

@@ -100,6 +100,8 @@ pub async fn run(config: Config, bench: OrdersBench) -> Result<(), String> {
     let config = Config {
         addr: "127.0.0.1:0".parse().map_err(|_| "address")?,
         jobs_poll: None,
+        // The bench measures the server, not its limits on one client address.
+        rate_limits: None,
         ..config
     };
     let app = Application::build(config)
