@@ -148,14 +148,31 @@ impl Db {
     }
 }
 
-fn ensure_sqlite_directory(url: &str) -> Result<(), DbError> {
+/// The file of a `sqlite://` URL; None for PostgreSQL or an in-memory database.
+pub fn sqlite_path(url: &str) -> Option<&str> {
+    if Engine::of_url(url).ok()? != Engine::Sqlite {
+        return None;
+    }
     let path = url
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:");
     let path = path.split('?').next().unwrap_or_default();
-    if path.is_empty() || path == ":memory:" {
+    (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+/// The migration versions this build knows, for an engine.
+pub fn known_migrations(engine: Engine) -> Vec<i64> {
+    let migrator = match engine {
+        Engine::Sqlite => &SQLITE_MIGRATIONS,
+        Engine::Postgres => &POSTGRES_MIGRATIONS,
+    };
+    migrator.iter().map(|m| m.version).collect()
+}
+
+fn ensure_sqlite_directory(url: &str) -> Result<(), DbError> {
+    let Some(path) = sqlite_path(url) else {
         return Ok(());
-    }
+    };
     if let Some(parent) = std::path::Path::new(path)
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -1,4 +1,5 @@
 //! The `souk` server: builds the application from a `Config`, for `main` and tests alike.
+pub mod backup;
 pub mod bench;
 pub mod config;
 pub mod jobs;

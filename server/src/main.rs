@@ -116,6 +116,10 @@ enum Command {
         #[arg(long)]
         territory: Option<String>,
     },
+    /// Copy the SQLite store and its photos into FILE (a new file), even while serving
+    Backup { file: std::path::PathBuf },
+    /// Make the store at DATABASE_URL (a new file) and its photos from a backup
+    Restore { file: std::path::PathBuf },
     /// Check the data: `souk check stock` proves every stock level equals its ledger
     Check {
         #[command(subcommand)]
@@ -389,6 +393,29 @@ async fn run(cli: Cli) -> Result<(), String> {
                     mismatches.len()
                 ))
             }
+        }
+        Command::Backup { file } => {
+            let done =
+                souk::backup::backup(&config.database_url, config.data_dir.as_ref(), &file).await?;
+            println!(
+                "backup written to {}: {} bytes, {} photo files",
+                file.display(),
+                done.bytes,
+                done.photos
+            );
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let done = souk::backup::restore(&config.database_url, config.data_dir.as_ref(), &file)
+                .await?;
+            println!(
+                "restored {} into {}: {} bytes, {} photo files; run `souk check stock` to verify",
+                file.display(),
+                app::db::redact(&config.database_url),
+                done.bytes,
+                done.photos
+            );
+            Ok(())
         }
         Command::User {
             command:

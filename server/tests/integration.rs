@@ -7,6 +7,8 @@ mod template;
 
 #[path = "integration/auth.rs"]
 mod auth;
+#[path = "integration/backup.rs"]
+mod backup;
 #[path = "integration/bounds.rs"]
 mod bounds;
 #[path = "integration/catalogue.rs"]
