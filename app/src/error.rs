@@ -97,7 +97,7 @@ impl AppError {
                 ErrorCode::PaymentProvider => 502,
                 ErrorCode::CooperativeUnverified => 403,
                 ErrorCode::CooperativeMissing => 403,
-                ErrorCode::FileTooLarge => 413,
+                ErrorCode::FileTooLarge | ErrorCode::BodyTooLarge => 413,
                 ErrorCode::RateLimited => 429,
                 ErrorCode::Internal => 500,
                 _ => 400,

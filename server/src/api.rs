@@ -66,12 +66,18 @@ pub fn routes() -> Router<AppState> {
         .route("/orders", post(orders::create))
         .route("/orders/{id}", get(orders::get))
         .route("/orders/{id}/cancel", post(orders::cancel))
-        .route("/stripe/webhook", post(payments::stripe_webhook))
+        // Stripe's events are a few KB; room for a large checkout session.
+        .route(
+            "/stripe/webhook",
+            post(payments::stripe_webhook).layer(DefaultBodyLimit::max(256 * 1024)),
+        )
         .route(
             "/cooperatives/{id}/statement.csv",
             get(payments::statement_csv),
         )
         .fallback(not_found)
+        // Outermost of the API's own: the routes above that take files set larger ones.
+        .layer(DefaultBodyLimit::max(crate::middleware::API_BODY_LIMIT))
 }
 
 async fn not_found(headers: HeaderMap) -> ApiError {
@@ -183,10 +189,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
             Err(rejection) => {
                 let rejection: JsonRejection = rejection;
                 tracing::debug!(%rejection, "malformed JSON body");
-                Err(ApiError::new(
-                    AppError::Refused(app::domain::ErrorCode::Invalid),
-                    locale,
-                ))
+                let code = if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    app::domain::ErrorCode::BodyTooLarge
+                } else {
+                    app::domain::ErrorCode::Invalid
+                };
+                Err(ApiError::new(AppError::Refused(code), locale))
             }
         }
     }

@@ -19,6 +19,7 @@ mod security;
 use app::accounts::service::user_count;
 use app::db::{Db, DbError};
 use app::state::{AppState, Settings};
+use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use axum::Router;
 use config::Config;
@@ -207,6 +208,9 @@ fn router(state: AppState, limiters: Option<Arc<limits::Limiters>>) -> Router {
             AppState,
             _,
         >(context, app::shell))
+        // Server functions (Leptos registers one route each) read up to the CSV import's
+        // size; the API sets its own, smaller limits (`api::routes`).
+        .layer(DefaultBodyLimit::max(middleware::SERVER_FN_BODY_LIMIT))
         .layer(axum::middleware::from_fn(middleware::complete_page_renders))
         .layer(axum::middleware::from_fn(middleware::mark_form_success))
         .layer(axum::middleware::from_fn(middleware::forget_typed_values))
@@ -214,6 +218,9 @@ fn router(state: AppState, limiters: Option<Arc<limits::Limiters>>) -> Router {
             middleware::server_fn_error_status,
         ))
         .layer(axum::middleware::from_fn(middleware::refuse_cross_origin))
+        .layer(axum::middleware::from_fn(
+            middleware::refuse_oversized_bodies,
+        ))
         .layer(axum::middleware::from_fn(caching::cache_headers))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -200,7 +200,7 @@ pub async fn mark_form_success(mut request: Request, next: Next) -> Response {
 /// The cookie that carries a refused form's values back to its page, once.
 pub const TYPED_COOKIE: &str = app::ui::forms::TYPED_COOKIE;
 /// Forms bigger than this (a pasted CSV) are not remembered.
-const TYPED_BODY_LIMIT: usize = 2 * 1024 * 1024;
+const TYPED_BODY_LIMIT: usize = SERVER_FN_BODY_LIMIT;
 const TYPED_COOKIE_MAX: usize = 3000;
 
 /// The fields of a plain form post as a cookie value (still URL-encoded, which a cookie
@@ -283,6 +283,31 @@ pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
         }
     }
     Response::from_parts(head, Body::from(bytes))
+}
+
+/// JSON and form bodies of the API, unless a route says more (photos, logos, CSV).
+pub const API_BODY_LIMIT: usize = 64 * 1024;
+/// Server functions' bodies: the CSV import's text, form-encoded (up to three bytes a
+/// byte), and room for the form.
+pub const SERVER_FN_BODY_LIMIT: usize = 3 * app::catalogue::csv::MAX_BYTES + API_BODY_LIMIT;
+
+/// A server function's body that says it is longer than any may be is refused unread,
+/// as 413 `body_too_large` (Leptos would read up to the limit and answer 400).
+pub async fn refuse_oversized_bodies(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let declared = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    if path.starts_with("/api/")
+        && !path.starts_with("/api/v1/")
+        && declared.is_some_and(|n| n > SERVER_FN_BODY_LIMIT)
+    {
+        let locale = request_locale(request.headers());
+        let too_large = AppError::Refused(ErrorCode::BodyTooLarge);
+        return ApiError::new(too_large, locale).into_response();
+    }
+    next.run(request).await
 }
 
 #[cfg(test)]

@@ -38,6 +38,7 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         ErrorCode::ImageInvalid => td_string!(locale, errors.image_invalid),
         ErrorCode::ImageTooLarge => td_string!(locale, errors.image_too_large),
         ErrorCode::FileTooLarge => td_string!(locale, errors.file_too_large),
+        ErrorCode::BodyTooLarge => td_string!(locale, errors.body_too_large),
         ErrorCode::CsvMalformed => td_string!(locale, errors.csv_malformed),
         ErrorCode::CsvHeader => td_string!(locale, errors.csv_header),
         ErrorCode::DuplicateRow => td_string!(locale, errors.duplicate_row),
