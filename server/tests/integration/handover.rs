@@ -1,9 +1,7 @@
 //! Guessing a pickup code: wrong codes sent side by side are counted one after the
 //! other, so the part locks after exactly `MAX_CODE_FAILURES` of them, whatever the
 //! timing, and nothing is checked once it has locked.
-use crate::orders::{
-    as_cooperative, buyers, demo_stop, order_as, part_of, pickup, product_with_stock, SEFROU,
-};
+use crate::orders::{as_cooperative, one_pickup_order, part_of};
 use crate::support::{on_both_engines, Engine, TestApp};
 use app::orders::api::HandOverPart;
 use app::orders::fulfil::MAX_CODE_FAILURES;
@@ -14,22 +12,11 @@ on_both_engines!(parallel_guesses_lock_the_code_after_exactly_five);
 
 async fn parallel_guesses_lock_the_code_after_exactly_five(engine: Engine) {
     let app = TestApp::spawn(engine).await;
-    let stop = demo_stop(&app).await;
-    let product = product_with_stock(&app, SEFROU, 5).await;
-    let (token, _) = buyers(&app, 1).await.remove(0);
-    let client = reqwest::Client::new();
-    let (status, order) = order_as(
-        &client,
-        &app.base,
-        &token,
-        "guess-0001",
-        &pickup(stop, &[(product, 1)]),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{order}");
+    let (_, _, _, order) = one_pickup_order(&app, 5, 1, "guess-0001").await;
     let id = order["id"].as_i64().expect("id");
     as_cooperative(&app).await;
     let part = part_of(&app, id).await.to_string();
+    let client = reqwest::Client::new();
 
     let guesses = 12;
     let mut tasks = tokio::task::JoinSet::new();

@@ -1,6 +1,6 @@
 //! Salons and tours through the real server: planning rules, applications and their
 //! limits, stands under concurrent clicks, "near me" and the iCalendar feeds.
-use crate::support::{field_code, json_of, on_both_engines, Engine, TestApp, DEMO_PASSWORD};
+use crate::support::{field_code, json_of, on_both_engines, vary, Engine, TestApp, DEMO_PASSWORD};
 use app::cooperatives::service::Member;
 use app::domain::markets::{ApplicationDraft, Day};
 use app::domain::CooperativeStatus;
@@ -626,16 +626,6 @@ async fn nearby_events_are_sorted_by_geodesic_distance(engine: Engine) {
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
     }
     app.stop().await;
-}
-
-/// Every `Vary` of an answer, in one line.
-fn vary(headers: &reqwest::header::HeaderMap) -> String {
-    headers
-        .get_all("vary")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 async fn the_calendars_parse_as_icalendar(engine: Engine) {

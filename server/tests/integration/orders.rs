@@ -504,21 +504,33 @@ pub async fn part_of(app: &TestApp, order: i64) -> i64 {
     scalar(app, "SELECT id FROM order_parts WHERE order_id = $1", order).await
 }
 
-async fn a_cooperative_prepares_and_hands_over_with_the_pickup_code(engine: Engine) {
-    let app = TestApp::spawn(engine).await;
-    let stop = demo_stop(&app).await;
-    let product = product_with_stock(&app, SEFROU, 10).await;
-    let (token, _) = buyers(&app, 1).await.remove(0);
+/// One buyer's pickup order at the demo stop for `quantity` of a new Sefrou product
+/// with `stock`: the stop, the product, the buyer's session and the order as they see it.
+pub async fn one_pickup_order(
+    app: &TestApp,
+    stock: i64,
+    quantity: i64,
+    key: &str,
+) -> (i64, i64, String, Value) {
+    let stop = demo_stop(app).await;
+    let product = product_with_stock(app, SEFROU, stock).await;
+    let (token, _) = buyers(app, 1).await.remove(0);
     let client = reqwest::Client::new();
     let (status, order) = order_as(
         &client,
         &app.base,
         &token,
-        "pack-0001",
-        &pickup(stop, &[(product, 4)]),
+        key,
+        &pickup(stop, &[(product, quantity)]),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{order}");
+    (stop, product, token, order)
+}
+
+async fn a_cooperative_prepares_and_hands_over_with_the_pickup_code(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let (stop, product, token, order) = one_pickup_order(&app, 10, 4, "pack-0001").await;
     let id = order["id"].as_i64().expect("id");
     let code = order["pickup_code"]
         .as_str()

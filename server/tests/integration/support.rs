@@ -352,6 +352,16 @@ pub fn arabic() -> HeaderMap {
     header("accept-language", "ar-MA,ar;q=0.9")
 }
 
+/// Every `Vary` of an answer, in one line.
+pub fn vary(headers: &reqwest::header::HeaderMap) -> String {
+    headers
+        .get_all("vary")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The response body of a server function, as JSON.
 pub async fn json_of(response: Response) -> Value {
     response.json().await.expect("a JSON body")
