@@ -3,6 +3,7 @@
 //! Every query is portable SQL with `$1` placeholders, integer money and timestamps and
 //! `RETURNING`; DDL lives in one migrations folder per engine because the engines name
 //! auto-increment and full-text search differently.
+use crate::clock::Clock;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{MigrateDatabase, Migrator};
 use sqlx::{Any, AnyPool, Executor, Transaction};
@@ -37,6 +38,8 @@ pub enum DbError {
 pub struct Db {
     pool: AnyPool,
     engine: Engine,
+    /// The clock that stamps rows and decides what is due: the system's, or a test's.
+    clock: Clock,
 }
 
 impl Engine {
@@ -99,7 +102,26 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(unreachable)?;
-        Ok(Self { pool, engine })
+        Ok(Self {
+            pool,
+            engine,
+            clock: Clock::system(),
+        })
+    }
+
+    /// The same store read with `clock` (tests hold time still and move it).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Seconds since the Unix epoch, by the store's clock.
+    pub fn now(&self) -> i64 {
+        self.clock.now()
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -194,14 +216,6 @@ pub fn is_unique_violation(error: &sqlx::Error, constraint: &str) -> bool {
         }
         _ => false,
     }
-}
-
-/// Seconds since the Unix epoch: the one clock of stored timestamps.
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

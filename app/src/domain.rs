@@ -30,6 +30,7 @@ pub mod orders;
 pub mod page;
 pub mod search;
 pub mod territory;
+pub mod time;
 pub mod tours;
 
 pub use account::{DisplayName, Email, Password, Role};

@@ -5,7 +5,7 @@ pub mod api;
 pub mod service;
 mod views;
 
-pub use views::{timestamp_text, LowStockAlerts, StockPanel};
+pub use views::{LowStockAlerts, StockPanel};
 
 use crate::domain::MovementKind;
 use serde::{Deserialize, Serialize};

@@ -4,6 +4,8 @@
 
 pub mod accounts;
 pub mod catalogue;
+#[cfg(feature = "ssr")]
+pub mod clock;
 pub mod cooperatives;
 pub mod domain;
 pub mod error;

@@ -128,7 +128,7 @@ pub async fn start_checkout(
         });
     }
     let base = state.settings.public_url.trim_end_matches('/');
-    let now = crate::db::now();
+    let now = db.now();
     // Stripe keeps a checkout open 30 minutes at least; ours closes it when the hold ends.
     let hold_ends: i64 = order
         .try_get::<Option<i64>, _>("hold_expires_at")?
@@ -184,7 +184,7 @@ pub async fn after_cancel(state: &crate::state::AppState, order_id: i64) {
                 }
             }
         }
-        if let Err(error) = refunds::send_pending(&state.db, gateway, crate::db::now()).await {
+        if let Err(error) = refunds::send_pending(&state.db, gateway, state.db.now()).await {
             tracing::warn!(?error, "refunds not sent now; the job retries them");
         }
     }

@@ -59,6 +59,14 @@ pub struct AppState {
     pub gateway: Option<crate::payments::gateway::Gateway>,
 }
 
+impl AppState {
+    /// The time every service and job reads: the store's clock (`Db::clock`), so the
+    /// services that are handed only the store read the same one; tests set it.
+    pub fn clock(&self) -> &crate::clock::Clock {
+        self.db.clock()
+    }
+}
+
 impl axum::extract::FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()

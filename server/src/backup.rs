@@ -66,7 +66,7 @@ pub async fn backup(database_url: &str, data_dir: &Path, file: &Path) -> Result<
         .map_err(|e| e.to_string())?;
     sqlx::query("INSERT INTO souk_backup (format, taken_at) VALUES ($1, $2)")
         .bind(FORMAT)
-        .bind(app::db::now())
+        .bind(db.now())
         .execute(&mut *tx)
         .await
         .map_err(|e| e.to_string())?;

@@ -42,6 +42,8 @@ pub struct Config {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Requests allowed per client address; None: no limit (load benches).
     pub rate_limits: Option<crate::limits::RateLimits>,
+    /// The time services and jobs read: the system's; tests hold a fixed one.
+    pub clock: app::clock::Clock,
 }
 
 impl std::fmt::Debug for Config {
@@ -63,6 +65,7 @@ impl std::fmt::Debug for Config {
             .field("card", &self.card)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("rate_limits", &self.rate_limits)
+            .field("clock", &self.clock)
             .finish()
     }
 }
@@ -105,6 +108,7 @@ impl Config {
             card: None,
             trusted_proxies: Vec::new(),
             rate_limits: Some(crate::limits::RateLimits::default()),
+            clock: app::clock::Clock::system(),
         })
     }
 }

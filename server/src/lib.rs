@@ -49,7 +49,9 @@ pub enum StartError {
 
 /// Connects to the database, creating, migrating and seeding it as needed.
 pub async fn prepare_database(config: &Config) -> Result<Db, StartError> {
-    let db = Db::connect(&config.database_url).await?;
+    let db = Db::connect(&config.database_url)
+        .await?
+        .with_clock(config.clock.clone());
     db.migrate().await?;
     seed::territory(&db, None).await?;
     if config.seed_demo && user_count(&db).await.map_err(StartError::Count)? == 0 {

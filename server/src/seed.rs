@@ -7,7 +7,7 @@ use app::db::Db;
 use app::domain::catalogue::{CooperativeForm, ProductDraft, ProductForm};
 use app::domain::{CooperativeStatus, ErrorCode, MovementKind, Role};
 use app::error::AppError;
-use app::inventory::service::record_movement;
+use app::inventory::service::{record_movement, StockChange};
 use app::territory::service::{parse_region, seed_region, SeedError, FES_MEKNES};
 use sqlx::Row;
 use std::path::Path;
@@ -220,15 +220,19 @@ async fn add_product(
     stock: i64,
 ) -> Result<i64, AppError> {
     let mut tx = db.begin_write().await?;
-    let id = save_product(&mut tx, cooperative_id, draft, None).await?;
+    let id = save_product(&mut tx, cooperative_id, draft, None, db.now()).await?;
     if stock > 0 {
         record_movement(
             &mut tx,
-            id,
-            MovementKind::Received,
-            stock,
-            "Stock initial",
-            None,
+            StockChange {
+                product_id: id,
+                kind: MovementKind::Received,
+                quantity: stock,
+                reason: "Stock initial",
+                user_id: None,
+                order_id: None,
+                at: db.now(),
+            },
         )
         .await?;
     }
@@ -314,18 +318,22 @@ pub async fn benchmark_products(db: &Db, data_dir: &Path, n: u64) -> Result<u64,
                 .parse()
                 .map_err(|e| SeedFailure::Catalogue(format!("{e:?}")))?;
             let cooperative = cooperatives[(i as usize) % cooperatives.len()];
-            let id = save_product(&mut tx, cooperative, &draft, None)
+            let id = save_product(&mut tx, cooperative, &draft, None, db.now())
                 .await
                 .map_err(fail)?;
             let stock = (i * 7 % 50) as i64;
             if stock > 0 {
                 record_movement(
                     &mut tx,
-                    id,
-                    MovementKind::Received,
-                    stock,
-                    "Benchmark",
-                    None,
+                    StockChange {
+                        product_id: id,
+                        kind: MovementKind::Received,
+                        quantity: stock,
+                        reason: "Benchmark",
+                        user_id: None,
+                        order_id: None,
+                        at: db.now(),
+                    },
                 )
                 .await
                 .map_err(fail)?;

@@ -29,6 +29,8 @@ mod health;
 mod inventory;
 #[path = "integration/limits.rs"]
 mod limits;
+#[path = "integration/local_time.rs"]
+mod local_time;
 #[path = "integration/markets.rs"]
 mod markets;
 #[path = "integration/markets_pages.rs"]

@@ -1,6 +1,6 @@
 //! Accounts on the server: SQL, password hashing, sessions and sign-in throttling.
 use super::{CurrentUser, LoginForm, NewUserForm, RegisterForm, UserPage, UserRow};
-use crate::db::{is_unique_violation, now, Db};
+use crate::db::{is_unique_violation, Db};
 use crate::domain::{DisplayName, Email, ErrorCode, FieldErrors, Password, Role};
 use crate::error::AppError;
 use crate::state::Settings;
@@ -78,7 +78,7 @@ async fn insert_user(db: &Db, user: ValidUser, role: Role) -> Result<CurrentUser
     .bind(&password_hash)
     .bind(user.display_name.as_str())
     .bind(role.as_str())
-    .bind(now())
+    .bind(db.now())
     .fetch_one(&mut *tx)
     .await;
     let id: i64 = match inserted {
@@ -164,7 +164,7 @@ pub async fn authenticate(
     let Some(email) = email.filter(|_| errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
     };
-    let since = now() - settings.login_window_secs;
+    let since = db.now() - settings.login_window_secs;
     let by_email = recent_failures(db, "email", email.as_str(), since).await?;
     let by_ip = recent_failures(db, "ip", ip, since).await?;
     if by_email >= settings.login_max_failures || by_ip >= settings.login_max_failures_per_ip {
@@ -185,7 +185,7 @@ pub async fn authenticate(
         sqlx::query("INSERT INTO login_failures (email, ip, at) VALUES ($1, $2, $3)")
             .bind(email.as_str())
             .bind(ip)
-            .bind(now())
+            .bind(db.now())
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
@@ -236,7 +236,7 @@ pub async fn open_session(db: &Db, settings: &Settings, user_id: i64) -> Result<
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
-    let now = now();
+    let now = db.now();
     let mut tx = db.begin_write().await?;
     // Sweep this user's expired sessions while we hold the write lock anyway.
     sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2")
@@ -261,7 +261,7 @@ pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<CurrentUser>,
          WHERE s.token_hash = $1 AND s.expires_at > $2",
     )
     .bind(token_hash(token))
-    .bind(now())
+    .bind(db.now())
     .fetch_optional(db.pool())
     .await?;
     row.as_ref().map(user_from_row).transpose()

@@ -9,7 +9,7 @@ use crate::db::Db;
 use crate::domain::catalogue::{parse_count, parse_sku, ProductDraft, ProductForm};
 use crate::domain::{Centimes, ErrorCode, MovementKind, ProductStatus, QualitySign, Unit};
 use crate::error::AppError;
-use crate::inventory::service::record_movement;
+use crate::inventory::service::{record_movement, StockChange};
 use sqlx::{Any, Row, Transaction};
 use std::collections::{HashMap, HashSet};
 
@@ -429,7 +429,14 @@ pub async fn import(
         return Ok(report);
     }
     for (row, old) in changes {
-        let id = save_product(&mut tx, cooperative_id, &row.draft, old.map(|o| o.id)).await?;
+        let id = save_product(
+            &mut tx,
+            cooperative_id,
+            &row.draft,
+            old.map(|o| o.id),
+            db.now(),
+        )
+        .await?;
         sqlx::query("UPDATE products SET status = $1 WHERE id = $2")
             .bind(row.status.as_str())
             .bind(id)
@@ -444,11 +451,15 @@ pub async fn import(
             };
             record_movement(
                 &mut tx,
-                id,
-                kind,
-                stock - current,
-                IMPORT_REASON,
-                Some(user.id),
+                StockChange {
+                    product_id: id,
+                    kind,
+                    quantity: stock - current,
+                    reason: IMPORT_REASON,
+                    user_id: Some(user.id),
+                    order_id: None,
+                    at: db.now(),
+                },
             )
             .await?;
         }

@@ -4,7 +4,7 @@
 use super::service::product_member;
 use super::Photo;
 use crate::accounts::CurrentUser;
-use crate::db::{now, Db};
+use crate::db::Db;
 use crate::domain::ErrorCode;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -208,7 +208,7 @@ pub async fn store_photo(
         .bind(i64::from(photo.width))
         .bind(i64::from(photo.height))
         .bind(count)
-        .bind(now())
+        .bind(db.now())
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;

@@ -3,7 +3,7 @@
 use super::{Category, Photo, ProductCard, ProductDetail, ProductPage};
 use crate::accounts::CurrentUser;
 use crate::cooperatives::service::{member_of, writing_member, Member};
-use crate::db::{is_unique_violation, now, Db};
+use crate::db::{is_unique_violation, Db};
 use crate::domain::catalogue::ProductDraft;
 use crate::domain::search::index_text;
 use crate::domain::{ErrorCode, ProductStatus, QualitySign, Unit};
@@ -260,6 +260,7 @@ pub async fn save_product(
     cooperative_id: i64,
     draft: &ProductDraft,
     existing: Option<i64>,
+    at: i64,
 ) -> Result<i64, AppError> {
     let category = category_id(tx, &draft.category).await?;
     let clash = sqlx::query("SELECT id FROM products WHERE cooperative_id = $1 AND sku = $2")
@@ -272,7 +273,6 @@ pub async fn save_product(
     if clash.is_some() && clash != existing {
         return Err(AppError::field("sku", ErrorCode::SkuTaken));
     }
-    let at = now();
     let id = match existing {
         None => sqlx::query(
             "INSERT INTO products (cooperative_id, category_id, sku, name_fr, name_ar, name_en,
@@ -355,7 +355,7 @@ pub async fn create_product(
 ) -> Result<i64, AppError> {
     let member = writing_member(db, user).await?;
     let mut tx = db.begin_write().await?;
-    let id = save_product(&mut tx, member.cooperative_id, draft, None).await?;
+    let id = save_product(&mut tx, member.cooperative_id, draft, None, db.now()).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -369,7 +369,7 @@ pub async fn update_product(
 ) -> Result<(), AppError> {
     let member = product_member(db, user, id).await?;
     let mut tx = db.begin_write().await?;
-    save_product(&mut tx, member.cooperative_id, draft, Some(id)).await?;
+    save_product(&mut tx, member.cooperative_id, draft, Some(id), db.now()).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -387,7 +387,7 @@ pub async fn set_product_status(
         "UPDATE products SET status = $1, updated_at = $2 WHERE id = $3 AND cooperative_id = $4",
     )
     .bind(status.as_str())
-    .bind(now())
+    .bind(db.now())
     .bind(id)
     .bind(member.cooperative_id)
     .execute(&mut *tx)

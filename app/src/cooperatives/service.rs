@@ -1,7 +1,7 @@
 //! Cooperatives on the server: profiles, membership checks, verification, programmes.
 use super::{CooperativeDetail, CooperativePage, CooperativeSummary, Programme, ProgrammeForm};
 use crate::accounts::CurrentUser;
-use crate::db::{is_unique_violation, now, Db};
+use crate::db::{is_unique_violation, Db};
 use crate::domain::catalogue::{parse_text, CooperativeDraft};
 use crate::domain::{CooperativeStatus, ErrorCode, FieldErrors, Role};
 use crate::error::AppError;
@@ -258,7 +258,7 @@ pub async fn create_cooperative(
             ErrorCode::RegistrationTaken,
         ));
     }
-    let at = now();
+    let at = db.now();
     let (lat, lon) = draft.coordinates.unzip();
     let id: i64 = sqlx::query(
         "INSERT INTO cooperatives (name_fr, name_ar, registration_number, province_id, address, lat, lon,
@@ -367,7 +367,7 @@ pub async fn update_cooperative(
     .bind(i64::from(draft.women_led))
     .bind(i64::from(draft.youth_led))
     .bind(&draft.labels)
-    .bind(now())
+    .bind(db.now())
     .bind(member.cooperative_id)
     .execute(&mut *tx)
     .await
@@ -389,7 +389,7 @@ pub async fn set_status(
     }
     let done = sqlx::query("UPDATE cooperatives SET status = $1, updated_at = $2 WHERE id = $3")
         .bind(status.as_str())
-        .bind(now())
+        .bind(db.now())
         .bind(id)
         .execute(db.pool())
         .await?;
@@ -492,7 +492,7 @@ pub async fn set_logo(
             .try_get("logo")?;
         sqlx::query("UPDATE cooperatives SET logo = $1, updated_at = $2 WHERE id = $3")
             .bind(&stem)
-            .bind(now())
+            .bind(db.now())
             .bind(cooperative_id)
             .execute(&mut *tx)
             .await?;

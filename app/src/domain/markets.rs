@@ -3,7 +3,8 @@
 use super::catalogue::{parse_coordinate, parse_text, Centimes, DESCRIPTION_MAX, NAME_MAX};
 use super::{ErrorCode, FieldErrors};
 use serde::{Deserialize, Serialize};
-use std::fmt;
+
+pub use super::time::{days_in_month, parse_month, parse_time, time_text, Day};
 
 code_enum!(
     /// A salon stays at one venue for a date range; a tour is a series of one-day stops.
@@ -55,153 +56,6 @@ impl EventStatus {
 impl ApplicationStatus {
     /// The decisions an organiser can take.
     pub const DECISIONS: &'static [Self] = &[Self::Accepted, Self::Waitlisted, Self::Rejected];
-}
-
-/// A calendar day, counted from 1970-01-01. Written `YYYY-MM-DD` everywhere (database,
-/// forms, API), which also sorts as text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(into = "String", try_from = "String")]
-pub struct Day(i64);
-
-impl Day {
-    pub fn from_ymd(year: i64, month: i64, day: i64) -> Option<Self> {
-        if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-            return None;
-        }
-        // Days from civil (Howard Hinnant's algorithm).
-        let y = if month <= 2 { year - 1 } else { year };
-        let era = y.div_euclid(400);
-        let yoe = y.rem_euclid(400);
-        let mp = (month + 9) % 12;
-        let doy = (153 * mp + 2) / 5 + day - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        Some(Self(era * 146_097 + doe - 719_468))
-    }
-
-    /// `YYYY-MM-DD`, a real date between 2000 and 2100.
-    pub fn parse(raw: &str) -> Result<Self, ErrorCode> {
-        let raw = raw.trim();
-        if raw.is_empty() {
-            return Err(ErrorCode::Required);
-        }
-        let mut parts = raw.splitn(3, '-');
-        let mut next = || {
-            parts
-                .next()
-                .filter(|p| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
-                .and_then(|p| p.parse::<i64>().ok())
-        };
-        match (next(), next(), next()) {
-            (Some(y), Some(m), Some(d)) if (2000..=2100).contains(&y) => {
-                Self::from_ymd(y, m, d).ok_or(ErrorCode::DateInvalid)
-            }
-            _ => Err(ErrorCode::DateInvalid),
-        }
-    }
-
-    /// The day of a Unix timestamp, in Morocco (UTC+1).
-    pub fn of_timestamp(secs: i64) -> Self {
-        Self((secs + 3600).div_euclid(86_400))
-    }
-
-    /// The Unix timestamp of a time of this day (minutes after midnight) in Morocco (UTC+1).
-    pub fn at(self, minutes: i64) -> i64 {
-        self.0 * 86_400 + minutes * 60 - 3600
-    }
-
-    pub fn ymd(self) -> (i64, i64, i64) {
-        let z = self.0 + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        (yoe + era * 400 + i64::from(month <= 2), month, day)
-    }
-
-    pub fn plus(self, days: i64) -> Self {
-        Self(self.0 + days)
-    }
-
-    pub fn days_until(self, other: Self) -> i64 {
-        other.0 - self.0
-    }
-
-    /// 0 for Monday ... 6 for Sunday.
-    pub fn weekday(self) -> i64 {
-        (self.0 + 3).rem_euclid(7)
-    }
-
-    pub fn first_of_month(self) -> Self {
-        let (y, m, _) = self.ymd();
-        Self::from_ymd(y, m, 1).unwrap_or(self)
-    }
-
-    /// `YYYYMMDD`, as iCalendar writes dates.
-    pub fn compact(self) -> String {
-        let (y, m, d) = self.ymd();
-        format!("{y:04}{m:02}{d:02}")
-    }
-}
-
-impl fmt::Display for Day {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (y, m, d) = self.ymd();
-        write!(f, "{y:04}-{m:02}-{d:02}")
-    }
-}
-
-impl From<Day> for String {
-    fn from(day: Day) -> Self {
-        day.to_string()
-    }
-}
-
-impl TryFrom<String> for Day {
-    type Error = String;
-    fn try_from(raw: String) -> Result<Self, String> {
-        Self::parse(&raw).map_err(|_| format!("not a date: {raw}"))
-    }
-}
-
-pub fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        _ => 31,
-    }
-}
-
-/// A month as `YYYY-MM` (the month view of the calendar).
-pub fn parse_month(raw: &str) -> Option<Day> {
-    Day::parse(&format!("{}-01", raw.trim())).ok()
-}
-
-/// A time of day `HH:MM` as minutes after midnight.
-pub fn parse_time(raw: &str) -> Result<i64, ErrorCode> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Err(ErrorCode::Required);
-    }
-    let (h, m) = raw
-        .split_once([':', 'h', 'H'])
-        .ok_or(ErrorCode::TimeInvalid)?;
-    let m = if m.is_empty() { "00" } else { m };
-    match (h.parse::<i64>(), m.parse::<i64>()) {
-        (Ok(h), Ok(m))
-            if (0..24).contains(&h) && (0..60).contains(&m) && m.to_string().len() <= 2 =>
-        {
-            Ok(h * 60 + m)
-        }
-        _ => Err(ErrorCode::TimeInvalid),
-    }
-}
-
-pub fn time_text(minutes: i64) -> String {
-    format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
 /// An event as an organiser types it.
@@ -606,54 +460,6 @@ mod tests {
 
     fn day(raw: &str) -> Day {
         Day::parse(raw).expect("a date")
-    }
-
-    #[test]
-    fn days_round_trip_through_text() {
-        for raw in ["2026-11-29", "2000-01-01", "2028-02-29", "2100-12-31"] {
-            assert_eq!(day(raw).to_string(), raw);
-        }
-        assert_eq!(Day::from_ymd(1970, 1, 1), Some(Day(0)));
-    }
-
-    #[test]
-    fn impossible_or_malformed_dates_are_refused() {
-        for raw in [
-            "2026-02-29",
-            "2026-13-01",
-            "2026-04-31",
-            "29/11/2026",
-            "2026-1-x",
-            "1999-12-31",
-            "abc",
-        ] {
-            assert_eq!(Day::parse(raw), Err(ErrorCode::DateInvalid), "{raw}");
-        }
-        assert_eq!(Day::parse(" "), Err(ErrorCode::Required));
-    }
-
-    #[test]
-    fn weekdays_and_months_are_counted_right() {
-        assert_eq!(day("2026-11-29").weekday(), 6); // a Sunday
-        assert_eq!(day("2026-11-30").weekday(), 0);
-        assert_eq!(day("2026-11-29").first_of_month(), day("2026-11-01"));
-        assert_eq!(day("2026-12-31").plus(1), day("2027-01-01"));
-        assert_eq!(Day::of_timestamp(1_795_824_000), day("2026-11-28")); // 2026-11-28 00:00 UTC
-        assert_eq!(Day::of_timestamp(1_795_906_800), day("2026-11-29")); // 23:00 UTC is midnight in Morocco
-        assert_eq!(day("2026-11-29").at(0), 1_795_906_800);
-        assert_eq!(
-            Day::of_timestamp(day("2026-11-29").at(14 * 60)),
-            day("2026-11-29")
-        );
-    }
-
-    #[test]
-    fn times_are_minutes_after_midnight() {
-        assert_eq!(parse_time("09:30"), Ok(570));
-        assert_eq!(parse_time("9h"), Ok(540));
-        assert_eq!(parse_time("24:00"), Err(ErrorCode::TimeInvalid));
-        assert_eq!(parse_time("10:5x"), Err(ErrorCode::TimeInvalid));
-        assert_eq!(time_text(1085), "18:05");
     }
 
     fn salon_form() -> EventForm {

@@ -4,36 +4,41 @@
 use super::{LowStock, Movement, MovementPage, StockMismatch};
 use crate::accounts::CurrentUser;
 use crate::catalogue::service::product_member;
-use crate::db::{now, Db};
+use crate::db::Db;
 use crate::domain::catalogue::parse_text;
 use crate::domain::{ErrorCode, MovementKind};
 use crate::error::AppError;
 use sqlx::{Any, Row, Transaction};
 
-/// Applies a signed change to a product's stock and records it; refuses (changing
-/// nothing) when the level would go below zero. Returns the new level.
-pub async fn record_movement(
-    tx: &mut Transaction<'static, Any>,
-    product_id: i64,
-    kind: MovementKind,
-    quantity: i64,
-    reason: &str,
-    user_id: Option<i64>,
-) -> Result<i64, AppError> {
-    record_order_movement(tx, product_id, kind, quantity, reason, user_id, None).await
+/// One signed change to a product's stock, as the ledger records it.
+#[derive(Debug, Clone, Copy)]
+pub struct StockChange<'a> {
+    pub product_id: i64,
+    pub kind: MovementKind,
+    pub quantity: i64,
+    pub reason: &'a str,
+    /// Who made it (none for the system: seeds, jobs).
+    pub user_id: Option<i64>,
+    /// The order it holds stock for or gives stock back from.
+    pub order_id: Option<i64>,
+    pub at: i64,
 }
 
-/// `record_movement` for a change made by an order (a hold or its release), which the
-/// movement row names.
-pub async fn record_order_movement(
+/// Applies a change to a product's stock and records it; refuses (changing nothing)
+/// when the level would go below zero. Returns the new level.
+pub async fn record_movement(
     tx: &mut Transaction<'static, Any>,
-    product_id: i64,
-    kind: MovementKind,
-    quantity: i64,
-    reason: &str,
-    user_id: Option<i64>,
-    order_id: Option<i64>,
+    change: StockChange<'_>,
 ) -> Result<i64, AppError> {
+    let StockChange {
+        product_id,
+        kind,
+        quantity,
+        reason,
+        user_id,
+        order_id,
+        at,
+    } = change;
     let level = sqlx::query(
         "UPDATE products SET available = available + $1
          WHERE id = $2 AND available + $1 >= 0 RETURNING available",
@@ -54,7 +59,7 @@ pub async fn record_order_movement(
     .bind(quantity)
     .bind(reason)
     .bind(user_id)
-    .bind(now())
+    .bind(at)
     .bind(order_id)
     .execute(&mut **tx)
     .await?;
@@ -74,11 +79,15 @@ pub async fn receive(
     let mut tx = db.begin_write().await?;
     let level = record_movement(
         &mut tx,
-        product_id,
-        MovementKind::Received,
-        quantity,
-        &note,
-        Some(user.id),
+        StockChange {
+            product_id,
+            kind: MovementKind::Received,
+            quantity,
+            reason: &note,
+            user_id: Some(user.id),
+            order_id: None,
+            at: db.now(),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -107,11 +116,15 @@ pub async fn adjust(
     let mut tx = db.begin_write().await?;
     let level = record_movement(
         &mut tx,
-        product_id,
-        MovementKind::Adjusted,
-        delta,
-        &reason,
-        Some(user.id),
+        StockChange {
+            product_id,
+            kind: MovementKind::Adjusted,
+            quantity: delta,
+            reason: &reason,
+            user_id: Some(user.id),
+            order_id: None,
+            at: db.now(),
+        },
     )
     .await
     .map_err(|e| match e {

@@ -1,6 +1,7 @@
 //! Stock as members see it: receive, adjust with a reason, the movement history, and
 //! the low-stock alerts of the cooperative's dashboard.
 use super::api::{low_stock_alerts, stock_movements, AdjustStock, ReceiveStock};
+use crate::domain::time::timestamp_text;
 use crate::domain::MovementKind;
 use crate::i18n::*;
 use crate::ui::errors::{ErrorNotice, FormError};
@@ -18,27 +19,6 @@ fn kind_label(locale: Locale, kind: MovementKind) -> &'static str {
         MovementKind::Sold => td_string!(locale, movement_sold),
         MovementKind::Returned => td_string!(locale, movement_returned),
     }
-}
-
-/// A date and time of a Unix timestamp, in UTC (ISO order reads in every language).
-pub fn timestamp_text(at: i64) -> String {
-    let days = at.div_euclid(86_400);
-    let secs = at.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}",
-        secs / 3600,
-        secs % 3600 / 60
-    )
 }
 
 /// Receive and adjust forms and the history of one product's stock.
@@ -172,17 +152,5 @@ pub fn LowStockAlerts() -> impl IntoView {
                 Err(_) => ().into_any(),
             } })}
         </Suspense>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn timestamps_are_written_as_utc_dates() {
-        assert_eq!(timestamp_text(0), "1970-01-01 00:00");
-        assert_eq!(timestamp_text(1_795_910_400), "2026-11-29 00:00");
-        assert_eq!(timestamp_text(951_827_400), "2000-02-29 12:30");
     }
 }

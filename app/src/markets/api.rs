@@ -327,7 +327,9 @@ pub async fn calendar(query: CalendarQuery) -> Result<CalendarPage, AppError> {
     crate::error::respond(
         async move {
             let state = crate::state::app_state()?;
-            let filter = query.parse().map_err(AppError::Invalid)?;
+            let filter = query
+                .parse(state.clock().today())
+                .map_err(AppError::Invalid)?;
             let page = super::calendar::page_of(&query)?;
             super::calendar::calendar_page(&state.db, &filter, page).await
         }

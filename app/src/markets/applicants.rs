@@ -4,7 +4,7 @@ use super::service::{require_organiser, split_list};
 use super::{Application, EventSummary};
 use crate::accounts::CurrentUser;
 use crate::cooperatives::service::Member;
-use crate::db::{now, Db};
+use crate::db::Db;
 use crate::domain::markets::{ApplicationStatus, Day, EventKind, EventStatus};
 use crate::error::AppError;
 use sqlx::any::AnyRow;
@@ -134,7 +134,7 @@ pub async fn cooperative_events(
          ORDER BY e.starts_on, e.id LIMIT 20",
     )
     .bind(cooperative_id)
-    .bind(Day::of_timestamp(now()).to_string())
+    .bind(db.clock().today().to_string())
     .fetch_all(db.pool())
     .await?;
     let mut events = Vec::new();

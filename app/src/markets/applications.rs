@@ -4,7 +4,7 @@
 use super::service::require_organiser;
 use crate::accounts::CurrentUser;
 use crate::cooperatives::service::Member;
-use crate::db::{is_unique_violation, now, Db};
+use crate::db::{is_unique_violation, Db};
 use crate::domain::markets::{ApplicationDraft, ApplicationStatus, EventKind, EventStatus};
 use crate::domain::{CooperativeStatus, ErrorCode};
 use crate::error::AppError;
@@ -68,7 +68,7 @@ pub async fn apply(
     .bind(member.cooperative_id)
     .bind(draft.categories.join(","))
     .bind(&draft.note)
-    .bind(now())
+    .bind(db.now())
     .fetch_one(&mut *tx)
     .await;
     let id: i64 = match inserted {
@@ -108,6 +108,7 @@ pub async fn apply(
             NotificationKind::ApplicationReceived,
             Some(event_id),
             &params,
+            db.now(),
         )
         .await?;
     }
@@ -162,7 +163,7 @@ pub async fn withdraw(db: &Db, member: &Member, application_id: i64) -> Result<(
     let changed = sqlx::query(
         "UPDATE applications SET status = 'withdrawn', decided_at = $1 WHERE id = $2 AND status = $3",
     )
-    .bind(now())
+    .bind(db.now())
     .bind(application_id)
     .bind(&previous)
     .execute(&mut *tx)
@@ -212,7 +213,7 @@ pub async fn decide(
     )
     .bind(to.as_str())
     .bind(&reason)
-    .bind(now())
+    .bind(db.now())
     .bind(application_id)
     .bind(from.as_str())
     .fetch_optional(&mut *tx)
@@ -274,6 +275,7 @@ pub async fn decide(
             NotificationKind::ApplicationDecided,
             Some(event_id),
             &params,
+            db.now(),
         )
         .await?;
     }
@@ -373,6 +375,7 @@ pub async fn assign_stand(
         NotificationKind::StandAssigned,
         Some(event_id),
         &params,
+        db.now(),
     )
     .await?;
     tx.commit().await?;

@@ -3,7 +3,7 @@
 use super::service::day_of;
 use super::sites::{geodesic_m, site, SITE_COLUMNS};
 use super::{CalendarEntry, CalendarPage, CalendarQuery, MapData, NearbyEntry, NearbyQuery};
-use crate::db::{now, Db};
+use crate::db::Db;
 use crate::domain::catalogue::parse_coordinate;
 use crate::domain::markets::{Day, EventKind, EventStatus};
 use crate::domain::{ErrorCode, FieldErrors, Page};
@@ -28,9 +28,9 @@ pub struct CalendarFilter {
 pub const MAX_SPAN_DAYS: i64 = 400;
 
 impl CalendarQuery {
-    pub fn parse(&self) -> Result<CalendarFilter, FieldErrors> {
+    /// The filter, with an empty `from` meaning `today`.
+    pub fn parse(&self, today: Day) -> Result<CalendarFilter, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let today = Day::of_timestamp(now());
         let from = match self.from.trim() {
             "" => Some(today),
             raw => errors.check("from", Day::parse(raw)),
@@ -235,7 +235,7 @@ pub const MAX_NEARBY: usize = 100;
 pub async fn nearby(db: &Db, query: &NearbyQuery) -> Result<Vec<NearbyEntry>, AppError> {
     let (lat, lon) = origin(db, query).await?;
     let radius_m = parse_radius(&query.radius_km)? * 1000.0;
-    let today = Day::of_timestamp(now());
+    let today = db.clock().today();
     let filter = CalendarFilter {
         from: today,
         to: today.plus(365),
@@ -265,7 +265,7 @@ pub async fn nearby(db: &Db, query: &NearbyQuery) -> Result<Vec<NearbyEntry>, Ap
 /// The provinces, every site and, per site, its soonest upcoming listed entry
 /// (optionally of a province).
 pub async fn map_data(db: &Db, province: Option<&str>) -> Result<MapData, AppError> {
-    let today = Day::of_timestamp(now());
+    let today = db.clock().today();
     let filter = CalendarFilter {
         from: today,
         to: today.plus(365),

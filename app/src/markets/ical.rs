@@ -1,8 +1,10 @@
 //! iCalendar (RFC 5545) of calendar entries: the public feed and one event's `.ics`.
-//! Times are Morocco's (Africa/Casablanca, UTC+1), declared in a VTIMEZONE so that
-//! calendar apps place them right.
+//! Times are Morocco's wall-clock hours (TZID=Africa/Casablanca), with a VTIMEZONE that
+//! carries the zone's real offsets over the calendar's span, Ramadan's UTC+0 included, so
+//! calendar apps place them right whatever zone data they hold.
 use super::CalendarEntry;
 use crate::domain::markets::{Day, EventKind, EventStatus};
+use crate::domain::time::{compact_at_offset, offset_at, offset_changes, utc_compact};
 
 /// Escapes a TEXT value (backslash, semicolon, comma, new line).
 fn text(raw: &str) -> String {
@@ -39,17 +41,52 @@ fn local(day: Day, minutes: i64) -> String {
     format!("{}T{:02}{:02}00", day.compact(), minutes / 60, minutes % 60)
 }
 
-/// `YYYYMMDDTHHMMSSZ` of a Unix timestamp.
-fn utc(secs: i64) -> String {
-    let day = Day::of_timestamp(secs - 3600);
-    let in_day = (secs).rem_euclid(86_400);
-    format!(
-        "{}T{:02}{:02}{:02}Z",
-        day.compact(),
-        in_day / 3600,
-        in_day % 3600 / 60,
-        in_day % 60
-    )
+/// `+0100` of an offset in seconds.
+fn offset_text(secs: i32) -> String {
+    let sign = if secs < 0 { '-' } else { '+' };
+    let secs = secs.abs();
+    format!("{sign}{:02}{:02}", secs / 3600, secs % 3600 / 60)
+}
+
+/// Morocco's VTIMEZONE over `from..=until`: the offset in effect at the start, then one
+/// observance per kind of change, its onsets as DTSTART and RDATEs (each in the wall
+/// time before the change, as RFC 5545 asks).
+fn timezone(out: &mut String, from: Day, until: Day) {
+    let (start, end) = (from.plus(-1).at(0), until.plus(2).at(0));
+    // The offset in effect at the start is STANDARD, and so is a change to UTC+1; a change
+    // to UTC+0 (Ramadan, until 2026) is written as the other half.
+    let observance = |out: &mut String, before: i32, after: i32, onsets: &[String]| {
+        let name = if before == after || after == 3600 {
+            "STANDARD"
+        } else {
+            "DAYLIGHT"
+        };
+        line(out, &format!("BEGIN:{name}"));
+        line(out, &format!("DTSTART:{}", onsets[0]));
+        for onset in &onsets[1..] {
+            line(out, &format!("RDATE:{onset}"));
+        }
+        line(out, &format!("TZOFFSETFROM:{}", offset_text(before)));
+        line(out, &format!("TZOFFSETTO:{}", offset_text(after)));
+        line(out, &format!("END:{name}"));
+    };
+    line(out, "BEGIN:VTIMEZONE");
+    line(out, "TZID:Africa/Casablanca");
+    let initial = offset_at(start);
+    observance(out, initial, initial, &["19700101T000000".to_owned()]);
+    let changes = offset_changes(start, end);
+    let mut kinds: Vec<(i32, i32)> = changes.iter().map(|c| (c.before, c.after)).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    for (before, after) in kinds {
+        let onsets: Vec<String> = changes
+            .iter()
+            .filter(|c| (c.before, c.after) == (before, after))
+            .map(|c| compact_at_offset(c.at, c.before))
+            .collect();
+        observance(out, before, after, &onsets);
+    }
+    line(out, "END:VTIMEZONE");
 }
 
 /// The calendar of `entries`: one VEVENT per salon (repeated daily over its dates) and
@@ -66,21 +103,16 @@ pub fn calendar(name: &str, entries: &[CalendarEntry], base_url: &str, stamp: i6
         line(&mut out, l);
     }
     line(&mut out, &format!("X-WR-CALNAME:{}", text(name)));
-    for l in [
-        "X-WR-TIMEZONE:Africa/Casablanca",
-        "BEGIN:VTIMEZONE",
-        "TZID:Africa/Casablanca",
-        "BEGIN:STANDARD",
-        "DTSTART:19700101T000000",
-        "TZOFFSETFROM:+0100",
-        "TZOFFSETTO:+0100",
-        "TZNAME:+01",
-        "END:STANDARD",
-        "END:VTIMEZONE",
-    ] {
-        line(&mut out, l);
-    }
-    let stamp = utc(stamp);
+    line(&mut out, "X-WR-TIMEZONE:Africa/Casablanca");
+    let first = entries.iter().map(|e| e.first_day).min();
+    let last = entries.iter().map(|e| e.last_day).max();
+    let today = Day::of_timestamp(stamp);
+    timezone(
+        &mut out,
+        first.unwrap_or(today).min(today),
+        last.unwrap_or(today).max(today),
+    );
+    let stamp = utc_compact(stamp);
     for entry in entries {
         let uid = match entry.stop_id {
             Some(stop) => format!("souk-event-{}-stop-{stop}@souk.ma", entry.event_id),
@@ -181,12 +213,33 @@ mod tests {
     #[test]
     fn a_salon_is_one_event_repeated_daily_in_morocco_time() {
         let ics = calendar("Souk", &[entry()], "https://souk.ma", 1_795_824_000);
+        // December 2026 is on UTC+0 (Morocco since September 2026), with no change near.
+        assert!(
+            ics.contains("TZOFFSETFROM:+0000\r\nTZOFFSETTO:+0000\r\nEND:STANDARD\r\nEND:VTIMEZONE"),
+            "{ics}"
+        );
         assert!(ics.contains("DTSTART;TZID=Africa/Casablanca:20261210T100000\r\n"));
         assert!(ics.contains("DTEND;TZID=Africa/Casablanca:20261210T200000\r\n"));
         assert!(ics.contains("RRULE:FREQ=DAILY;COUNT=4\r\n"));
         assert!(ics.contains("DTSTAMP:20261128T000000Z\r\n"));
         assert!(ics.contains("SUMMARY:Salon régional de l'ESS\\, Meknès\\; édition 2026\r\n"));
         assert!(ics.ends_with("END:VCALENDAR\r\n"));
+    }
+
+    #[test]
+    fn a_salon_over_the_start_of_ramadan_carries_both_offsets() {
+        let mut salon = entry();
+        salon.first_day = Day::parse("2026-02-13").expect("day");
+        salon.last_day = Day::parse("2026-03-28").expect("day");
+        // Made on 2026-01-15.
+        let ics = calendar("Souk", &[salon], "https://souk.ma", 1_768_435_200);
+        assert!(ics.contains("DTSTART;TZID=Africa/Casablanca:20260213T100000\r\n"));
+        let zone = "BEGIN:VTIMEZONE\r\nTZID:Africa/Casablanca\r\n\
+            BEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\n\
+            BEGIN:STANDARD\r\nDTSTART:20260322T020000\r\nTZOFFSETFROM:+0000\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\n\
+            BEGIN:DAYLIGHT\r\nDTSTART:20260215T030000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0000\r\nEND:DAYLIGHT\r\n\
+            END:VTIMEZONE\r\n";
+        assert!(ics.contains(zone), "{ics}");
     }
 
     #[test]

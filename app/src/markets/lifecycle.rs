@@ -2,8 +2,8 @@
 //! a time, or cancelled with a reason every cooperative concerned receives.
 use super::service::require_organiser;
 use crate::accounts::CurrentUser;
-use crate::db::{now, Db};
-use crate::domain::markets::{Day, EventDraft, EventKind, EventStatus};
+use crate::db::Db;
+use crate::domain::markets::{EventDraft, EventKind, EventStatus};
 use crate::domain::{ErrorCode, FieldErrors};
 use crate::error::AppError;
 use crate::notifications::service::{enqueue, members_of, Outbox};
@@ -29,11 +29,11 @@ pub async fn create_event(
     draft: &EventDraft,
 ) -> Result<i64, AppError> {
     require_organiser(organiser)?;
-    if draft.starts_on < Day::of_timestamp(now()) {
+    if draft.starts_on < db.clock().today() {
         return Err(AppError::field("starts_on", ErrorCode::DateInPast));
     }
     check_venue(db, draft).await?;
-    let at = now();
+    let at = db.now();
     let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query(
         "INSERT INTO events (kind, status, name_fr, name_ar, description_fr, description_ar, site_id,
@@ -92,6 +92,7 @@ pub(crate) async fn notify_applicants(
     event_id: i64,
     kind: NotificationKind,
     params: &NotificationParams,
+    at: i64,
 ) -> Result<(), AppError> {
     let rows = sqlx::query(
         "SELECT cooperative_id FROM applications WHERE event_id = $1 AND status IN ('pending', 'accepted', 'waitlisted')",
@@ -103,7 +104,7 @@ pub(crate) async fn notify_applicants(
     for row in rows {
         users.extend(members_of(tx, row.try_get("cooperative_id")?).await?);
     }
-    enqueue(tx, outbox, &users, kind, Some(event_id), params).await
+    enqueue(tx, outbox, &users, kind, Some(event_id), params, at).await
 }
 
 pub async fn update_event(
@@ -163,7 +164,7 @@ pub async fn update_event(
     .bind(draft.closes_at)
     .bind(draft.capacity)
     .bind(i64::from(draft.multiple_stands))
-    .bind(now())
+    .bind(db.now())
     .bind(id)
     .execute(&mut *tx)
     .await?;
@@ -173,7 +174,15 @@ pub async fn update_event(
             event_ar: draft.name_ar.clone(),
             ..params
         };
-        notify_applicants(&mut tx, outbox, id, NotificationKind::EventChanged, &params).await?;
+        notify_applicants(
+            &mut tx,
+            outbox,
+            id,
+            NotificationKind::EventChanged,
+            &params,
+            db.now(),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())
@@ -210,7 +219,7 @@ pub async fn advance_event(
     }
     sqlx::query("UPDATE events SET status = $1, updated_at = $2 WHERE id = $3")
         .bind(next.as_str())
-        .bind(now())
+        .bind(db.now())
         .bind(id)
         .execute(&mut *tx)
         .await?;
@@ -221,6 +230,7 @@ pub async fn advance_event(
             id,
             NotificationKind::EventPublished,
             &params,
+            db.now(),
         )
         .await?;
     }
@@ -262,7 +272,7 @@ pub async fn cancel_event(
         "UPDATE events SET status = 'cancelled', cancel_reason = $1, updated_at = $2 WHERE id = $3",
     )
     .bind(&reason)
-    .bind(now())
+    .bind(db.now())
     .bind(id)
     .execute(&mut *tx)
     .await?;
@@ -276,6 +286,7 @@ pub async fn cancel_event(
         id,
         NotificationKind::EventCancelled,
         &params,
+        db.now(),
     )
     .await?;
     tx.commit().await?;

@@ -78,6 +78,7 @@ pub async fn add_stop(
             event_id,
             NotificationKind::EventChanged,
             &params,
+            db.now(),
         )
         .await?;
     }
@@ -114,6 +115,7 @@ pub async fn remove_stop(
             event_id,
             NotificationKind::EventChanged,
             &params,
+            db.now(),
         )
         .await?;
     }

@@ -1,7 +1,7 @@
 //! Market sites and salon venues: the organisers' list, and the province a location
 //! falls in, proposed from the nearest seat.
 use super::Site;
-use crate::db::{now, Db};
+use crate::db::Db;
 use crate::domain::markets::SiteDraft;
 use crate::domain::ErrorCode;
 use crate::error::AppError;
@@ -130,7 +130,7 @@ pub async fn create_site(db: &Db, draft: &SiteDraft) -> Result<i64, AppError> {
     .await?
     .try_get("id")?;
     tx.commit().await?;
-    tracing::info!(site_id = id, at = now(), "site created");
+    tracing::info!(site_id = id, at = db.now(), "site created");
     Ok(id)
 }
 

@@ -1,7 +1,7 @@
 //! The outbox on the server: messages are written in the caller's transaction (so a
 //! change and its message commit together); a sender claims the ones to email.
 use super::{Notification, NotificationKind, NotificationPage, NotificationParams};
-use crate::db::{now, Db, Engine};
+use crate::db::{Db, Engine};
 use crate::error::AppError;
 use sqlx::{Any, Row, Transaction};
 
@@ -19,13 +19,13 @@ pub async fn enqueue(
     kind: NotificationKind,
     event_id: Option<i64>,
     params: &NotificationParams,
+    at: i64,
 ) -> Result<(), AppError> {
     let params = serde_json::to_string(params).map_err(|error| {
         tracing::error!(%error, "notification params do not serialise");
         AppError::Internal
     })?;
     let email_state = if outbox.email { "pending" } else { "none" };
-    let at = now();
     for user_id in user_ids {
         sqlx::query(
             "INSERT INTO notifications (user_id, kind, event_id, params, created_at, email_state, next_attempt_at)
@@ -123,7 +123,7 @@ pub async fn unread_count(db: &Db, user_id: i64) -> Result<i64, AppError> {
 pub async fn mark_all_read(db: &Db, user_id: i64) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
-        .bind(now())
+        .bind(db.now())
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
@@ -150,7 +150,7 @@ pub async fn claim_emails(
     limit: i64,
     lease_secs: i64,
 ) -> Result<Vec<PendingEmail>, AppError> {
-    let at = now();
+    let at = db.now();
     let lock = match db.engine() {
         Engine::Postgres => "FOR UPDATE SKIP LOCKED",
         Engine::Sqlite => "",
@@ -225,7 +225,7 @@ pub async fn mark_attempt_failed(
     )
     .bind(state)
     .bind(attempts)
-    .bind(now() + delay)
+    .bind(db.now() + delay)
     .bind(error.chars().take(500).collect::<String>())
     .bind(email.id)
     .execute(&mut *tx)

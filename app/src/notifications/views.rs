@@ -1,8 +1,8 @@
 //! `/notifications`: the signed-in user's messages.
 use super::api::{my_notifications, MarkNotificationsRead};
 use super::message;
+use crate::domain::time::timestamp_text;
 use crate::i18n::*;
-use crate::inventory::timestamp_text;
 use crate::ui::errors::ErrorNotice;
 use crate::ui::pagination::{page_from_query, Pagination};
 use leptos::prelude::*;

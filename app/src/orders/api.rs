@@ -142,7 +142,7 @@ pub async fn cancel_my_order(id: i64) -> Result<(), AppError> {
     crate::error::respond(
         async move {
             let (state, user) = signed_in().await?;
-            super::fulfil::cancel_order(&state.db, &user, id, crate::db::now()).await?;
+            super::fulfil::cancel_order(&state.db, &user, id, state.db.now()).await?;
             crate::payments::after_cancel(&state, id).await;
             Ok(())
         }
@@ -181,7 +181,7 @@ pub async fn advance_order_part(part_id: i64, to: String) -> Result<(), AppError
             let (state, user) = signed_in().await?;
             let to = PartStatus::from_code(&to)
                 .ok_or(AppError::Refused(crate::domain::ErrorCode::StatusInvalid))?;
-            super::fulfil::advance_part(&state.db, &user, part_id, to, crate::db::now()).await
+            super::fulfil::advance_part(&state.db, &user, part_id, to, state.db.now()).await
         }
         .await,
     )
@@ -192,7 +192,7 @@ pub async fn hand_over_part(part_id: i64, code: String) -> Result<(), AppError> 
     crate::error::respond(
         async move {
             let (state, user) = signed_in().await?;
-            super::fulfil::hand_over(&state.db, &user, part_id, &code, crate::db::now()).await
+            super::fulfil::hand_over(&state.db, &user, part_id, &code, state.db.now()).await
         }
         .await,
     )
@@ -204,7 +204,7 @@ pub async fn cancel_order_part(part_id: i64, reason: String) -> Result<(), AppEr
         async move {
             let (state, user) = signed_in().await?;
             let order_id =
-                super::fulfil::cancel_part(&state.db, &user, part_id, &reason, crate::db::now())
+                super::fulfil::cancel_part(&state.db, &user, part_id, &reason, state.db.now())
                     .await?;
             crate::payments::after_cancel(&state, order_id).await;
             Ok(())

@@ -4,7 +4,7 @@
 use super::pickup::PARTICIPANTS;
 use super::{Cart, CartLine, DeliveryFee, PickupOption};
 use crate::accounts::CurrentUser;
-use crate::db::{now, Db};
+use crate::db::Db;
 use crate::domain::markets::Day;
 use crate::domain::orders::MAX_LINE_QUANTITY;
 use crate::domain::ErrorCode;
@@ -42,7 +42,7 @@ pub async fn add(
     .bind(user.id)
     .bind(product_id)
     .bind(quantity)
-    .bind(now())
+    .bind(db.now())
     .bind(MAX_LINE_QUANTITY)
     .execute(&mut *tx)
     .await?;
@@ -169,7 +169,7 @@ pub async fn pickup_options(db: &Db, cooperatives: &[i64]) -> Result<Vec<PickupO
     if cooperatives.is_empty() {
         return Ok(Vec::new());
     }
-    let today = Day::of_timestamp(now()).to_string();
+    let today = db.clock().today().to_string();
     let points = sqlx::query(
         "SELECT e.id AS event_id, 0 AS stop_id, e.name_fr, e.name_ar, t.name_fr AS site_fr,
                 t.name_ar AS site_ar, e.starts_on AS day, e.ends_on AS last_day, e.closes_at
@@ -186,7 +186,7 @@ pub async fn pickup_options(db: &Db, cooperatives: &[i64]) -> Result<Vec<PickupO
     .bind(&today)
     .fetch_all(db.pool())
     .await?;
-    let now = now();
+    let now = db.now();
     let mut options = Vec::new();
     for r in &points {
         let last_day: String = r.try_get("last_day")?;

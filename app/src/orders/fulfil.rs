@@ -9,7 +9,7 @@ use crate::domain::catalogue::parse_text;
 use crate::domain::orders::{code_matches, Fulfilment, PartStatus};
 use crate::domain::{ErrorCode, MovementKind};
 use crate::error::AppError;
-use crate::inventory::service::record_order_movement;
+use crate::inventory::service::{record_movement, StockChange};
 use sqlx::{Any, Row, Transaction};
 
 /// Wrong codes allowed before the part refuses codes for `CODE_LOCK_SECS`.
@@ -64,7 +64,7 @@ pub async fn move_part(
     .execute(&mut **tx)
     .await?;
     if to.releases_stock() {
-        release_lines(tx, order_id, part_id, to).await?;
+        release_lines(tx, order_id, part_id, to, now).await?;
         refund_if_paid(tx, order_id, part_id, now).await?;
     }
     Ok(true)
@@ -99,6 +99,7 @@ async fn release_lines(
     order_id: i64,
     part_id: i64,
     why: PartStatus,
+    at: i64,
 ) -> Result<(), AppError> {
     let lines = sqlx::query("SELECT product_id, quantity FROM order_lines WHERE part_id = $1")
         .bind(part_id)
@@ -106,14 +107,17 @@ async fn release_lines(
         .await?;
     let reason = format!("order:{order_id}:{}", why.as_str());
     for line in &lines {
-        record_order_movement(
+        record_movement(
             tx,
-            line.try_get("product_id")?,
-            MovementKind::Released,
-            line.try_get("quantity")?,
-            &reason,
-            None,
-            Some(order_id),
+            StockChange {
+                product_id: line.try_get("product_id")?,
+                kind: MovementKind::Released,
+                quantity: line.try_get("quantity")?,
+                reason: &reason,
+                user_id: None,
+                order_id: Some(order_id),
+                at,
+            },
         )
         .await?;
     }

@@ -11,7 +11,7 @@ use crate::domain::orders::{
 };
 use crate::domain::{ErrorCode, FieldErrors, MovementKind};
 use crate::error::AppError;
-use crate::inventory::service::record_order_movement;
+use crate::inventory::service::{record_movement, StockChange};
 use sqlx::{Any, Row, Transaction};
 
 /// What placing needs to know of the server's settings.
@@ -331,14 +331,17 @@ pub async fn place_order(
             .bind(quantity)
             .execute(&mut *tx)
             .await?;
-            let held = record_order_movement(
+            let held = record_movement(
                 &mut tx,
-                product.id,
-                MovementKind::Held,
-                -quantity,
-                &reason,
-                Some(buyer.id),
-                Some(order_id),
+                StockChange {
+                    product_id: product.id,
+                    kind: MovementKind::Held,
+                    quantity: -quantity,
+                    reason: &reason,
+                    user_id: Some(buyer.id),
+                    order_id: Some(order_id),
+                    at: now,
+                },
             )
             .await;
             match held {
@@ -387,7 +390,7 @@ pub async fn checkout(
         hold_secs: state.settings.card_hold_secs,
         card_enabled: state.gateway.is_some(),
     };
-    let mut placed = place_order(&state.db, options, buyer, key, &draft, crate::db::now()).await?;
+    let mut placed = place_order(&state.db, options, buyer, key, &draft, state.db.now()).await?;
     if placed.created {
         let ids: Vec<i64> = draft.lines.iter().map(|(id, _)| *id).collect();
         super::cart::remove(&state.db, buyer, &ids).await?;

@@ -3,9 +3,9 @@
 use super::api::{get_cart, get_order, CancelMyOrder, CheckoutCart, SetCartQuantity};
 use super::{Cart, Order};
 use crate::domain::orders::{Fulfilment, PartStatus, PaymentStatus};
+use crate::domain::time::timestamp_text;
 use crate::domain::ErrorCode;
 use crate::i18n::*;
-use crate::inventory::timestamp_text;
 use crate::ui::errors::{ErrorNotice, FormError, NotFound};
 use crate::ui::forms::{action_field_error, action_form_error, Field};
 use crate::ui::localized;

@@ -8,10 +8,10 @@ use leptos::prelude::*;
 fn period(
     from: &str,
     to: &str,
+    today: crate::domain::markets::Day,
 ) -> Result<(crate::domain::markets::Day, crate::domain::markets::Day), AppError> {
     use crate::domain::markets::Day;
     use crate::domain::FieldErrors;
-    let today = Day::of_timestamp(crate::db::now());
     let mut errors = FieldErrors::new();
     let from = if from.trim().is_empty() {
         Some(today.first_of_month())
@@ -37,7 +37,7 @@ pub async fn my_statement(from: String, to: String) -> Result<Statement, AppErro
             let user = crate::accounts::session::require_user().await?;
             let state = crate::state::app_state()?;
             let member = crate::cooperatives::service::membership(&state.db, &user).await?;
-            let (from, to) = period(&from, &to)?;
+            let (from, to) = period(&from, &to, state.clock().today())?;
             super::settlements::statement(&state.db, member.cooperative_id, from, to).await
         }
         .await,
@@ -76,7 +76,7 @@ pub async fn settle_payout(
                 cooperative_id,
                 to,
                 &reference,
-                crate::db::now(),
+                state.db.now(),
             )
             .await
         }

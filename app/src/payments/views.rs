@@ -2,9 +2,8 @@
 //! organiser's payouts page (balances, record a payout).
 use super::api::{my_statement, settlement_balances, SettlePayout};
 use super::Statement;
-use crate::domain::markets::Day;
+use crate::domain::time::timestamp_text;
 use crate::i18n::*;
-use crate::inventory::timestamp_text;
 use crate::ui::errors::{ErrorNotice, FormError};
 use crate::ui::forms::{action_field_error, action_form_error};
 use crate::ui::localized;
@@ -119,13 +118,13 @@ pub fn OrganiserPayoutsPage() -> impl IntoView {
     let i18n = use_i18n();
     let settle = ServerAction::<SettlePayout>::new();
     let balances = Resource::new(move || settle.version().get(), |_| settlement_balances());
-    let today = Day::of_timestamp(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or_default(),
-    )
-    .to_string();
+    // Pages render on the server, by the application's clock.
+    #[cfg(feature = "ssr")]
+    let today = crate::state::app_state()
+        .map(|state| state.clock().today().to_string())
+        .unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let today = String::new();
     view! {
         <h1>{t!(i18n, organiser_payouts_title)}</h1>
         <FormError error=action_form_error(settle) />

@@ -5,7 +5,7 @@ use super::planner::Matrix;
 use super::schedule;
 use super::service::prepare;
 use crate::accounts::CurrentUser;
-use crate::db::{now, Db};
+use crate::db::Db;
 use crate::domain::markets::{check_stop, time_text, Day, EventKind, EventStatus, StopDraft};
 use crate::domain::tours::{site_field, Breach, SiteRequest, TourPlan, TourRequest};
 use crate::domain::{ErrorCode, FieldErrors};
@@ -143,7 +143,7 @@ pub async fn accept_plan(
     sqlx::query("UPDATE events SET starts_on = $1, ends_on = $2, updated_at = $3 WHERE id = $4")
         .bind(first.to_string())
         .bind(last.to_string())
-        .bind(now())
+        .bind(db.now())
         .bind(event_id)
         .execute(&mut *tx)
         .await?;
@@ -156,7 +156,7 @@ pub async fn accept_plan(
         .bind(request)
         .bind(serde_json::to_string(&plan).map_err(|_| AppError::Internal)?)
         .bind(organiser.id)
-        .bind(now())
+        .bind(db.now())
         .execute(&mut *tx)
         .await?;
     if status != EventStatus::Draft {
@@ -166,6 +166,7 @@ pub async fn accept_plan(
             event_id,
             NotificationKind::EventChanged,
             &params,
+            db.now(),
         )
         .await?;
     }
@@ -268,7 +269,7 @@ pub async fn measure_stops(
     request.sites = sites;
     request.provinces.clear();
     request.market_minutes = 1;
-    request.start = start.max(Day::of_timestamp(now())).to_string();
+    request.start = start.max(db.clock().today()).to_string();
     let prepared = match prepare(db, &request).await {
         Ok(prepared) => prepared,
         Err(AppError::Invalid(errors)) => {

@@ -4,8 +4,7 @@ use super::accept::{accepted_plan, measure_stops};
 use super::api::TourPlanner;
 use super::planner::{self, candidate_field, Candidate, Matrix};
 use super::solver::Progress;
-use crate::db::{now, Db};
-use crate::domain::markets::Day;
+use crate::db::Db;
 use crate::domain::tours::{site_field, PlanPlace, SiteRequest, TourDraft, TourPlan, TourRequest};
 use crate::domain::{ErrorCode, FieldErrors};
 use crate::error::AppError;
@@ -95,7 +94,7 @@ pub struct Prepared {
 /// never fit; every problem is named under its field or its site.
 pub async fn prepare(db: &Db, request: &TourRequest) -> Result<Prepared, AppError> {
     let draft = request
-        .parse(Day::of_timestamp(now()))
+        .parse(db.clock().today())
         .map_err(AppError::Invalid)?;
     let mut errors = FieldErrors::new();
     let mut places: Vec<PlanPlace> = Vec::new();
@@ -243,7 +242,7 @@ pub async fn planner(db: &Db, event_id: i64) -> Result<TourPlanner, AppError> {
     let (request, accepted) = match accepted_plan(db, event_id).await? {
         Some((request, plan)) => (request, Some(plan)),
         None => {
-            let start = event.starts_on.max(Day::of_timestamp(now()));
+            let start = event.starts_on.max(db.clock().today());
             let days = (start.days_until(event.ends_on) + 1).clamp(1, 14) as u32;
             let mut sites: Vec<SiteRequest> = Vec::new();
             for stop in crate::markets::service::stops(db, event_id).await? {

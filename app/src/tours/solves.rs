@@ -3,7 +3,7 @@
 use super::service::{plan_in_background, prepare, Prepared, SolverSlots};
 use super::solver::Progress;
 use crate::accounts::CurrentUser;
-use crate::db::{is_unique_violation, now, Db};
+use crate::db::{is_unique_violation, Db};
 use crate::domain::tours::{SolveState, SolveStatus, TourRequest};
 use crate::domain::{ErrorCode, FieldErrors};
 use crate::error::AppError;
@@ -29,7 +29,7 @@ pub async fn start_solve(
         super::accept::editable_tour(db, event_id).await?;
     }
     let prepared = prepare(db, request).await?;
-    let at = now();
+    let at = db.now();
     let json = serde_json::to_string(request).map_err(|_| AppError::Internal)?;
     // A solve whose server went away stops counting as unfinished.
     sqlx::query(
@@ -73,14 +73,14 @@ async fn run_solve(db: Db, slots: SolverSlots, id: i64, prepared: Prepared) {
             permit = &mut acquire => break permit,
             () = tokio::time::sleep(Duration::from_secs(2)) => {
                 let stop = sqlx::query("UPDATE tour_solves SET updated_at = $1 WHERE id = $2 RETURNING stop_requested")
-                    .bind(now())
+                    .bind(db.now())
                     .bind(id)
                     .fetch_one(db.pool())
                     .await
                     .and_then(|row| row.try_get::<i64, _>("stop_requested"));
                 if matches!(stop, Ok(requested) if requested != 0) {
                     let _ = sqlx::query("UPDATE tour_solves SET state = 'stopped', updated_at = $1 WHERE id = $2")
-                        .bind(now())
+                        .bind(db.now())
                         .bind(id)
                         .execute(db.pool())
                         .await;
@@ -91,7 +91,7 @@ async fn run_solve(db: Db, slots: SolverSlots, id: i64, prepared: Prepared) {
     };
     let started = Instant::now();
     let _ = sqlx::query("UPDATE tour_solves SET state = 'running', updated_at = $1 WHERE id = $2")
-        .bind(now())
+        .bind(db.now())
         .bind(id)
         .execute(db.pool())
         .await;
@@ -136,7 +136,7 @@ async fn run_solve(db: Db, slots: SolverSlots, id: i64, prepared: Prepared) {
     .bind(errors)
     .bind(elapsed)
     .bind(progress.generation() as i64)
-    .bind(now())
+    .bind(db.now())
     .bind(id)
     .execute(db.pool())
     .await;
@@ -159,7 +159,7 @@ async fn report(
     .bind(progress.generation() as i64)
     .bind(best.map(|(_, _, km)| km))
     .bind(best.map(|(unvisited, _, _)| unvisited as i64))
-    .bind(now())
+    .bind(db.now())
     .bind(id)
     .fetch_one(db.pool())
     .await?;
@@ -182,7 +182,7 @@ pub async fn solve_status(db: &Db, user: &CurrentUser, id: i64) -> Result<SolveS
     let mut state =
         SolveState::from_code(&row.try_get::<String, _>("state")?).ok_or(AppError::Internal)?;
     let mut error = None;
-    if !state.is_finished() && row.try_get::<i64, _>("updated_at")? < now() - STALE_SECS {
+    if !state.is_finished() && row.try_get::<i64, _>("updated_at")? < db.now() - STALE_SECS {
         state = SolveState::Failed;
         error = Some(ErrorCode::Internal);
     }

@@ -1,7 +1,7 @@
 //! `/api/v1/sites`, `/api/v1/events...`: the markets as JSON and as iCalendar.
 use super::{id_of, viewer_is_organiser, ApiError, RequestLocale};
 use app::accounts::session::user_from_headers;
-use app::domain::markets::{Day, EventStatus};
+use app::domain::markets::EventStatus;
 use app::domain::ErrorCode;
 use app::error::AppError;
 use app::markets::calendar::{calendar_entries, calendar_page, nearby, page_of, CalendarFilter};
@@ -54,7 +54,7 @@ pub async fn list_events(
 ) -> Result<Json<CalendarPage>, ApiError> {
     let Query(q) = query.map_err(bad_query(locale))?;
     let invalid = |fields| ApiError::new(AppError::Invalid(fields), locale);
-    let filter = q.parse().map_err(invalid)?;
+    let filter = q.parse(state.clock().today()).map_err(invalid)?;
     let page = page_of(&q).map_err(invalid)?;
     calendar_page(&state.db, &filter, page)
         .await
@@ -121,7 +121,7 @@ pub async fn calendar_feed(
             .await
             .map_err(|e| ApiError::new(e, locale))?;
     }
-    let today = Day::of_timestamp(app::db::now());
+    let today = state.clock().today();
     let filter = CalendarFilter {
         from: today.plus(-31),
         to: today.plus(365),
@@ -137,7 +137,7 @@ pub async fn calendar_feed(
         Some(code) => format!("Souk — marchés ESS ({code})"),
         None => "Souk — salons et marchés ESS de Fès-Meknès".to_owned(),
     };
-    let body = ical::calendar(&name, &entries, &state.settings.public_url, app::db::now());
+    let body = ical::calendar(&name, &entries, &state.settings.public_url, state.db.now());
     Ok(calendar_response(body, "souk.ics", false))
 }
 
@@ -171,7 +171,7 @@ pub async fn event_calendar(
         &event.name_fr,
         &entries,
         &state.settings.public_url,
-        app::db::now(),
+        state.db.now(),
     );
     let draft = event.status == EventStatus::Draft;
     Ok(calendar_response(

@@ -87,7 +87,7 @@ pub async fn cancel(
             .map_err(|_| error(AppError::Refused(ErrorCode::Invalid)))?
             .reason
     };
-    let now = app::db::now();
+    let now = state.db.now();
     let order = read::order(&state.db, &state.settings.public_url, &user, id)
         .await
         .map_err(error)?;

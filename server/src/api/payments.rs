@@ -23,7 +23,7 @@ pub async fn stripe_webhook(
     let Some(gateway) = &state.gateway else {
         return Err(error(AppError::not_found()));
     };
-    let now = app::db::now();
+    let now = state.db.now();
     let header = headers
         .get("stripe-signature")
         .and_then(|v| v.to_str().ok());
@@ -39,7 +39,7 @@ pub async fn stripe_webhook(
     if outcome == webhook::Outcome::Applied {
         let (db, gateway) = (state.db.clone(), gateway.clone());
         tokio::spawn(async move {
-            if let Err(error) = refunds::send_pending(&db, &gateway, app::db::now()).await {
+            if let Err(error) = refunds::send_pending(&db, &gateway, db.now()).await {
                 tracing::warn!(?error, "refunds not sent; retried by the job");
             }
         });

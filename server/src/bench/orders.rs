@@ -5,7 +5,7 @@
 //! row, nothing else) at the same concurrency, in the same run.
 use crate::config::Config;
 use crate::Application;
-use app::db::{now, Db};
+use app::db::Db;
 use sqlx::Row;
 use std::sync::Arc;
 use std::time::Instant;
@@ -54,11 +54,15 @@ async fn set_stock(db: &Db, product: i64, stock: i64) -> Result<(), String> {
         .get("available");
     app::inventory::service::record_movement(
         &mut tx,
-        product,
-        app::domain::MovementKind::Adjusted,
-        stock - available,
-        "bench",
-        None,
+        app::inventory::service::StockChange {
+            product_id: product,
+            kind: app::domain::MovementKind::Adjusted,
+            quantity: stock - available,
+            reason: "bench",
+            user_id: None,
+            order_id: None,
+            at: db.now(),
+        },
     )
     .await
     .map_err(|e| format!("{e:?}"))?;
@@ -68,7 +72,7 @@ async fn set_stock(db: &Db, product: i64, stock: i64) -> Result<(), String> {
 /// Buyers with a session each, made in SQL (hashing passwords is not what is measured).
 async fn buyers(db: &Db, n: usize) -> Result<Vec<String>, String> {
     let settings = app::state::Settings::default();
-    let run = now();
+    let run = db.now();
     let mut tokens = Vec::with_capacity(n);
     for i in 0..n {
         let id: i64 = sqlx::query(
@@ -166,14 +170,17 @@ pub async fn run(config: Config, bench: OrdersBench) -> Result<(), String> {
         tasks.spawn(async move {
             let _permit = gate.acquire().await;
             let mut tx = db.begin_write().await.ok()?;
-            app::inventory::service::record_order_movement(
+            app::inventory::service::record_movement(
                 &mut tx,
-                product,
-                app::domain::MovementKind::Held,
-                -1,
-                "bench raw reserve",
-                None,
-                None,
+                app::inventory::service::StockChange {
+                    product_id: product,
+                    kind: app::domain::MovementKind::Held,
+                    quantity: -1,
+                    reason: "bench raw reserve",
+                    user_id: None,
+                    order_id: None,
+                    at: db.now(),
+                },
             )
             .await
             .ok()?;

@@ -4,9 +4,9 @@
 use super::SeedFailure;
 use app::accounts::CurrentUser;
 use app::cooperatives::service::Member;
-use app::db::{now, Db};
+use app::db::Db;
 use app::domain::markets::{
-    ApplicationDraft, ApplicationStatus, Day, EventForm, EventStatus, StandsForm, StopForm,
+    ApplicationDraft, ApplicationStatus, EventForm, EventStatus, StandsForm, StopForm,
 };
 use app::domain::{CooperativeStatus, Role};
 use app::markets::{applications, lifecycle, plan};
@@ -70,7 +70,7 @@ pub async fn demo_markets(db: &Db) -> Result<(), SeedFailure> {
     };
     let outbox = Outbox::default();
     let site = |code: &'static str| id_of(db, "SELECT id FROM sites WHERE code = $1", code);
-    let today = Day::of_timestamp(now());
+    let today = db.clock().today();
 
     // The regional salon in Meknès: 24 stands, applications open.
     let salon_form = EventForm {

@@ -53,6 +53,6 @@ async fn parallel_guesses_lock_the_code_after_exactly_five(engine: Engine) {
         .await
         .and_then(|row| sqlx::Row::try_get(&row, "code_locked_until"))
         .expect("lock");
-    assert!(until > app::db::now(), "the part is locked");
+    assert!(until > app.db.now(), "the part is locked");
     app.stop().await;
 }

@@ -1,8 +1,10 @@
 //! Salons and tours through the real server: planning rules, applications and their
 //! limits, stands under concurrent clicks, "near me" and the iCalendar feeds.
-use crate::support::{field_code, json_of, on_both_engines, vary, Engine, TestApp, DEMO_PASSWORD};
+use crate::support::{
+    day, field_code, json_of, on_both_engines, vary, Engine, TestApp, DEMO_PASSWORD,
+};
 use app::cooperatives::service::Member;
-use app::domain::markets::{ApplicationDraft, Day};
+use app::domain::markets::ApplicationDraft;
 use app::domain::CooperativeStatus;
 use app::markets::api::{
     AddStands, AddStop, AdvanceEvent, ApplyToEvent, AssignStand, DecideApplication, SaveEvent,
@@ -25,11 +27,7 @@ on_both_engines!(
     sites_outside_the_region_are_refused_and_the_province_is_proposed,
 );
 
-fn day(offset: i64) -> String {
-    Day::of_timestamp(app::db::now()).plus(offset).to_string()
-}
-
-async fn site_id(app: &TestApp, code: &str) -> i64 {
+pub async fn site_id(app: &TestApp, code: &str) -> i64 {
     sqlx::query("SELECT id FROM sites WHERE code = $1")
         .bind(code)
         .fetch_one(app.db.pool())
@@ -48,6 +46,18 @@ async fn create_event(
     to: i64,
     capacity: &str,
 ) -> i64 {
+    create_event_on(app, kind, site, &day(from), &day(to), capacity).await
+}
+
+/// `create_event` with its dates written out (`YYYY-MM-DD`).
+pub async fn create_event_on(
+    app: &TestApp,
+    kind: &str,
+    site: &str,
+    from: &str,
+    to: &str,
+    capacity: &str,
+) -> i64 {
     let response = app
         .call_server_fn(
             SaveEvent::PATH,
@@ -57,8 +67,8 @@ async fn create_event(
                 ("form[name_fr]", &format!("Test {kind} {from}")),
                 ("form[name_ar]", "اختبار"),
                 ("form[site]", site),
-                ("form[starts_on]", &day(from)),
-                ("form[ends_on]", &day(to)),
+                ("form[starts_on]", from),
+                ("form[ends_on]", to),
                 ("form[opens_at]", "09:00"),
                 ("form[closes_at]", "18:00"),
                 ("form[capacity]", capacity),
@@ -77,12 +87,24 @@ async fn add_stop(
     opens: &str,
     closes: &str,
 ) -> reqwest::Response {
+    add_stop_on(app, event, site, &day(offset), opens, closes).await
+}
+
+/// `add_stop` on a day written out (`YYYY-MM-DD`).
+pub async fn add_stop_on(
+    app: &TestApp,
+    event: i64,
+    site: i64,
+    on: &str,
+    opens: &str,
+    closes: &str,
+) -> reqwest::Response {
     app.call_server_fn(
         AddStop::PATH,
         &[
             ("event_id", &event.to_string()),
             ("form[site]", &site.to_string()),
-            ("form[day]", &day(offset)),
+            ("form[day]", on),
             ("form[opens_at]", opens),
             ("form[closes_at]", closes),
         ],
@@ -90,7 +112,7 @@ async fn add_stop(
     .await
 }
 
-async fn advance(app: &TestApp, event: i64, from: &str) -> StatusCode {
+pub async fn advance(app: &TestApp, event: i64, from: &str) -> StatusCode {
     app.call_server_fn(
         AdvanceEvent::PATH,
         &[("id", &event.to_string()), ("from", from)],
@@ -255,7 +277,7 @@ async fn stops_outside_the_tour_or_overlapping_are_refused(engine: Engine) {
 }
 
 /// Applies for a demo cooperative straight through the service (the test's arrangement).
-async fn apply_as(app: &TestApp, registration: &str, event: i64) -> i64 {
+pub async fn apply_as(app: &TestApp, registration: &str, event: i64) -> i64 {
     let cooperative_id: i64 =
         sqlx::query("SELECT id FROM cooperatives WHERE registration_number = $1")
             .bind(registration)
@@ -279,7 +301,7 @@ async fn apply_as(app: &TestApp, registration: &str, event: i64) -> i64 {
         .expect("applied")
 }
 
-async fn decide(
+pub async fn decide(
     app: &TestApp,
     application: i64,
     from: &str,

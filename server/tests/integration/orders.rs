@@ -28,7 +28,7 @@ static NEXT_BUYER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsi
 pub const SEFROU: &str = "COOP-SEF-2011-0042";
 pub const TAZA: &str = "COOP-TAZ-2015-0045";
 
-async fn scalar(app: &TestApp, sql: &str, bind: i64) -> i64 {
+pub async fn scalar(app: &TestApp, sql: &str, bind: i64) -> i64 {
     sqlx::query(sql)
         .bind(bind)
         .fetch_one(app.db.pool())
@@ -64,11 +64,15 @@ pub async fn product_with_stock(app: &TestApp, registration: &str, stock: i64) -
     let mut tx = app.db.begin_write().await.expect("tx");
     app::inventory::service::record_movement(
         &mut tx,
-        id,
-        MovementKind::Adjusted,
-        stock - available,
-        "test stock",
-        None,
+        app::inventory::service::StockChange {
+            product_id: id,
+            kind: MovementKind::Adjusted,
+            quantity: stock - available,
+            reason: "test stock",
+            user_id: None,
+            order_id: None,
+            at: app.db.now(),
+        },
     )
     .await
     .expect("stock set");
@@ -414,7 +418,7 @@ async fn expired_holds_give_their_stock_back_once_with_two_workers(engine: Engin
     let stop = demo_stop(&app).await;
     let product = product_with_stock(&app, SEFROU, 60).await;
     let buyers = buyers(&app, 20).await;
-    let now = app::db::now();
+    let now = app.db.now();
     let options = PlaceOptions {
         hold_secs: 60,
         card_enabled: true,
@@ -529,7 +533,13 @@ pub async fn one_pickup_order(
 }
 
 async fn a_cooperative_prepares_and_hands_over_with_the_pickup_code(engine: Engine) {
-    let app = TestApp::spawn(engine).await;
+    // A clock held still, moved past the code's lock below.
+    let clock = app::clock::Clock::fixed(app::clock::Clock::system().now());
+    let app = TestApp::spawn_with(engine, |config| souk::config::Config {
+        clock: clock.clone(),
+        ..config
+    })
+    .await;
     let (stop, product, token, order) = one_pickup_order(&app, 10, 4, "pack-0001").await;
     let id = order["id"].as_i64().expect("id");
     let code = order["pickup_code"]
@@ -591,11 +601,15 @@ async fn a_cooperative_prepares_and_hands_over_with_the_pickup_code(engine: Engi
         .call_server_fn(HandOverPart::PATH, &[("part_id", &part_s), ("code", &code)])
         .await;
     assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
-    sqlx::query("UPDATE order_parts SET code_locked_until = 0 WHERE id = $1")
-        .bind(part)
-        .execute(app.db.pool())
-        .await
-        .expect("lock lifted");
+    // Still locked a second before the lock runs out; open again when it has.
+    clock
+        .advance(app::orders::fulfil::CODE_LOCK_SECS - 1)
+        .expect("a fixed clock");
+    let still = app
+        .call_server_fn(HandOverPart::PATH, &[("part_id", &part_s), ("code", &code)])
+        .await;
+    assert_eq!(still.status(), StatusCode::TOO_MANY_REQUESTS);
+    clock.advance(1).expect("a fixed clock");
     // The right code, typed as people type it.
     let typed = format!(" {}-{} ", &code[..3], code[3..].to_lowercase());
     let handed = app

@@ -161,7 +161,7 @@ async fn a_card_payment_is_applied_once_however_often_its_webhook_comes(engine: 
     // Delivered a third time by hand: still once.
     let completed = mock.events().remove(0);
     assert_eq!(
-        mock.replay(completed["id"].as_str().expect("id"), app::db::now())
+        mock.replay(completed["id"].as_str().expect("id"), app.db.now())
             .await,
         Some(StatusCode::OK)
     );
@@ -244,7 +244,7 @@ async fn forged_replayed_and_unknown_webhooks_change_nothing(engine: Engine) {
                             "currency": "mad", "payment_intent": "pi_forged"}},
     });
     let body = serde_json::to_vec(&event).expect("json");
-    let now = app::db::now();
+    let now = app.db.now();
     // No signature, another secret, a body changed after signing, an old signature.
     for signature in [
         None,
@@ -300,7 +300,7 @@ async fn a_payment_after_the_hold_expired_is_refunded_and_stock_stays_right(engi
         api_base: Some(mock.base().to_owned()),
     })
     .expect("gateway");
-    let (expired, _) = app::orders::expiry::run_due(&app.db, Some(&gateway), app::db::now() + 901)
+    let (expired, _) = app::orders::expiry::run_due(&app.db, Some(&gateway), app.db.now() + 901)
         .await
         .expect("job");
     assert_eq!(expired, 1);
@@ -362,7 +362,7 @@ async fn settlements_pay_out_what_card_payments_owe_once(engine: Engine) {
             .await
             .expect("cooperative")
             .get("id");
-    let today = app::domain::markets::Day::of_timestamp(app::db::now()).to_string();
+    let today = app::domain::markets::Day::of_timestamp(app.db.now()).to_string();
     let csv_path =
         format!("/api/v1/cooperatives/{cooperative}/statement.csv?from={today}&to={today}");
 

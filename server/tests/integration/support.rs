@@ -342,6 +342,11 @@ pub async fn drop_database(url: &str) {
     }
 }
 
+/// Today plus `offset` days in Morocco, as forms write dates.
+pub fn day(offset: i64) -> String {
+    app::clock::Clock::system().today().plus(offset).to_string()
+}
+
 pub fn header(name: &'static str, value: &'static str) -> HeaderMap {
     let mut headers = HeaderMap::new();
     headers.insert(name, HeaderValue::from_static(value));

@@ -1,7 +1,6 @@
 //! Tour routing through the real server: impossible problems refused by name, only
 //! organisers solving, and a plan solved, watched, stopped, accepted and found.
-use crate::support::{json_of, on_both_engines, Engine, TestApp, DEMO_PASSWORD};
-use app::domain::markets::Day;
+use crate::support::{day, json_of, on_both_engines, Engine, TestApp, DEMO_PASSWORD};
 use app::markets::api::{AddStop, AdvanceEvent, RemoveStop, SaveEvent};
 use app::tours::api::{
     AcceptTourPlan, StartTourSolve, StopTourSolve, TourBreaches, TourSolveStatus,
@@ -17,10 +16,6 @@ on_both_engines!(
     a_plan_is_solved_watched_accepted_and_published,
     a_long_solve_can_be_stopped_with_its_best_plan,
 );
-
-fn day(offset: i64) -> String {
-    Day::of_timestamp(app::db::now()).plus(offset).to_string()
-}
 
 async fn impossible_tours_are_refused_naming_the_constraint(engine: Engine) {
     let app = TestApp::spawn(engine).await;

@@ -1,7 +1,7 @@
 //! The tour solver through the real server against exhaustive search: distances are
 //! computed here, independently (haversine × 1.3), and sent as a road matrix, so the
 //! brute force and the server measure the same roads.
-use crate::support::{json_of, on_both_engines, Engine, TestApp, DEMO_PASSWORD};
+use crate::support::{day, json_of, on_both_engines, Engine, TestApp, DEMO_PASSWORD};
 use app::domain::markets::Day;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -10,10 +10,6 @@ on_both_engines!(
     the_nine_seat_tour_from_fes_is_the_exhaustive_optimum,
     small_tours_with_hours_days_and_limits_match_brute_force,
 );
-
-fn day(offset: i64) -> String {
-    Day::of_timestamp(app::db::now()).plus(offset).to_string()
-}
 
 /// Great-circle distance on a sphere (not the server's ellipsoid), times 1.3 for roads.
 fn road_km(a: (f64, f64), b: (f64, f64)) -> f64 {

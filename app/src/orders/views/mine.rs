@@ -2,8 +2,8 @@
 //! cart link with its count.
 use super::super::api::my_orders;
 use super::{part_status_text, payment_status_text};
+use crate::domain::time::timestamp_text;
 use crate::i18n::*;
-use crate::inventory::timestamp_text;
 use crate::ui::errors::{ErrorNotice, FormError};
 use crate::ui::forms::{action_field_error, action_form_error};
 use crate::ui::money::price_text;
