@@ -19,6 +19,8 @@ mod catalogue_files;
 mod catalogue_pages;
 #[path = "integration/cli.rs"]
 mod cli;
+#[path = "integration/crash.rs"]
+mod crash;
 #[path = "integration/handover.rs"]
 mod handover;
 #[path = "integration/headers.rs"]

@@ -286,6 +286,22 @@ impl TestApp {
         let _ = std::fs::remove_dir_all(&self.data_dir);
     }
 
+    /// Stops the server but keeps its store, for another server to start on (the crash
+    /// test); returns the database URL and the media folder, which the caller drops.
+    pub async fn stop_keeping_store(mut self) -> (String, std::path::PathBuf) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(20), server).await;
+        }
+        self.db.close().await;
+        (
+            std::mem::take(&mut self.database_url),
+            std::mem::take(&mut self.data_dir),
+        )
+    }
+
     /// Posts a multipart body with one file field, as a browser's file form does.
     pub async fn post_file(
         &self,
