@@ -1,6 +1,7 @@
 //! `souk bench search`: the catalogue query's latency on the current database, measured
 //! through the same service the pages and the API call (no HTTP in between).
 pub mod orders;
+pub mod soak;
 
 use app::catalogue::{search, ProductQuery};
 use app::db::Db;

@@ -180,6 +180,17 @@ enum BenchCommand {
         #[arg(long, default_value_t = 32)]
         concurrency: usize,
     },
+    /// A mixed load (pages, search, API, orders placed, cancelled and handed over) held
+    /// against a `souk serve` of its own on the current database: per-route p50/p99, 5xx,
+    /// and the server's memory every 10 s
+    Soak {
+        /// How long to hold the load
+        #[arg(long, default_value_t = 600)]
+        seconds: u64,
+        /// How many clients, each sending its next request as soon as one is answered
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -336,6 +347,22 @@ async fn run(cli: Cli) -> Result<(), String> {
                 config,
                 souk::bench::orders::OrdersBench {
                     orders,
+                    concurrency,
+                },
+            )
+            .await
+        }
+        Command::Bench {
+            what:
+                BenchCommand::Soak {
+                    seconds,
+                    concurrency,
+                },
+        } => {
+            souk::bench::soak::run(
+                &config.database_url,
+                souk::bench::soak::SoakBench {
+                    seconds,
                     concurrency,
                 },
             )

@@ -64,8 +64,8 @@ pub async fn create_user(form: NewUserForm) -> Result<CurrentUser, AppError> {
     crate::error::respond(
         async move {
             use crate::domain::Role;
-            let admin = super::session::require_role(&[Role::Admin]).await?;
             let state = crate::state::app_state()?;
+            let admin = super::session::require_role(&[Role::Admin]).await?;
             let user = super::service::create_user(&state.db, &admin, &form).await?;
             tracing::info!(
                 admin_id = admin.id,
@@ -84,8 +84,8 @@ pub async fn list_users(page: u32) -> Result<UserPage, AppError> {
     crate::error::respond(
         async move {
             use crate::domain::Role;
-            let admin = super::session::require_role(&[Role::Admin]).await?;
             let state = crate::state::app_state()?;
+            let admin = super::session::require_role(&[Role::Admin]).await?;
             super::service::list_users(&state.db, &admin, page, 20).await
         }
         .await,

@@ -156,15 +156,16 @@ pub fn client_address(
 pub async fn client_ip() -> String {
     use axum::extract::ConnectInfo;
     use std::net::SocketAddr;
-    let Ok(ConnectInfo(peer)) = leptos_axum::extract::<ConnectInfo<SocketAddr>>().await else {
-        return "unknown".to_owned();
-    };
+    // Contexts first, before any await.
     let headers = leptos::prelude::use_context::<axum::http::request::Parts>()
         .map(|parts| parts.headers)
         .unwrap_or_default();
     let trusted = crate::state::app_state()
         .map(|state| state.settings.trusted_proxies.clone())
         .unwrap_or_default();
+    let Ok(ConnectInfo(peer)) = leptos_axum::extract::<ConnectInfo<SocketAddr>>().await else {
+        return "unknown".to_owned();
+    };
     client_address(peer.ip(), &headers, &trusted).to_string()
 }
 

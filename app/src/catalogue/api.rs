@@ -44,8 +44,8 @@ pub async fn my_products(page: u32, archived: bool) -> Result<ProductPage, AppEr
     crate::error::respond(
         async move {
             use crate::domain::Role;
-            let user = crate::accounts::session::require_role(&[Role::Cooperative]).await?;
             let state = crate::state::app_state()?;
+            let user = crate::accounts::session::require_role(&[Role::Cooperative]).await?;
             let member = crate::cooperatives::service::membership(&state.db, &user).await?;
             super::service::cooperative_products(
                 &state.db,
@@ -64,8 +64,8 @@ pub async fn my_products(page: u32, archived: bool) -> Result<ProductPage, AppEr
 pub async fn product_for_edit(id: i64) -> Result<ProductDetail, AppError> {
     crate::error::respond(
         async move {
-            let user = crate::accounts::session::require_user().await?;
             let state = crate::state::app_state()?;
+            let user = crate::accounts::session::require_user().await?;
             super::service::product_for_member(&state.db, &user, id).await
         }
         .await,
@@ -76,8 +76,8 @@ pub async fn product_for_edit(id: i64) -> Result<ProductDetail, AppError> {
 pub async fn create_product(form: ProductForm) -> Result<i64, AppError> {
     crate::error::respond(
         async move {
-            let user = crate::accounts::session::require_user().await?;
             let state = crate::state::app_state()?;
+            let user = crate::accounts::session::require_user().await?;
             let draft = form.parse().map_err(AppError::Invalid)?;
             let id = super::service::create_product(&state.db, &user, &draft).await?;
             tracing::info!(product_id = id, user_id = user.id, "product created");
@@ -92,8 +92,8 @@ pub async fn create_product(form: ProductForm) -> Result<i64, AppError> {
 pub async fn update_product(id: i64, form: ProductForm) -> Result<(), AppError> {
     crate::error::respond(
         async move {
-            let user = crate::accounts::session::require_user().await?;
             let state = crate::state::app_state()?;
+            let user = crate::accounts::session::require_user().await?;
             let draft = form.parse().map_err(AppError::Invalid)?;
             super::service::update_product(&state.db, &user, id, &draft).await?;
             tracing::info!(product_id = id, user_id = user.id, "product updated");
@@ -109,8 +109,8 @@ pub async fn archive_product(id: i64, archived: bool) -> Result<(), AppError> {
     crate::error::respond(
         async move {
             use crate::domain::ProductStatus;
-            let user = crate::accounts::session::require_user().await?;
             let state = crate::state::app_state()?;
+            let user = crate::accounts::session::require_user().await?;
             let status = if archived {
                 ProductStatus::Archived
             } else {
@@ -133,8 +133,8 @@ pub async fn archive_product(id: i64, archived: bool) -> Result<(), AppError> {
 pub async fn delete_photo(product_id: i64, photo_id: i64) -> Result<(), AppError> {
     crate::error::respond(
         async move {
-            let user = crate::accounts::session::require_user().await?;
             let state = crate::state::app_state()?;
+            let user = crate::accounts::session::require_user().await?;
             super::photos::delete_photo(&state, &user, product_id, photo_id).await
         }
         .await,
@@ -162,8 +162,8 @@ fn show_report_after_post(report: &ImportReport) {
 pub async fn preview_import(cooperative_id: i64, csv: String) -> Result<ImportReport, AppError> {
     crate::error::respond(
         async move {
-            let user = crate::accounts::session::require_user().await?;
             let state = crate::state::app_state()?;
+            let user = crate::accounts::session::require_user().await?;
             let report = super::csv::import(&state.db, &user, cooperative_id, &csv, false).await?;
             show_report_after_post(&report);
             Ok(report)
@@ -177,8 +177,8 @@ pub async fn preview_import(cooperative_id: i64, csv: String) -> Result<ImportRe
 pub async fn apply_import(cooperative_id: i64, csv: String) -> Result<ImportReport, AppError> {
     crate::error::respond(
         async move {
-            let user = crate::accounts::session::require_user().await?;
             let state = crate::state::app_state()?;
+            let user = crate::accounts::session::require_user().await?;
             let report = super::csv::import(&state.db, &user, cooperative_id, &csv, true).await?;
             tracing::info!(
                 cooperative_id,

@@ -10,8 +10,8 @@ pub async fn my_cooperative() -> Result<Option<CooperativeDetail>, AppError> {
     crate::error::respond(
         async move {
             use crate::domain::{ErrorCode, Role};
-            let user = crate::accounts::session::require_role(&[Role::Cooperative]).await?;
             let state = crate::state::app_state()?;
+            let user = crate::accounts::session::require_role(&[Role::Cooperative]).await?;
             match super::service::membership(&state.db, &user).await {
                 Ok(member) => {
                     super::service::cooperative_detail(&state.db, member.cooperative_id, false)
@@ -33,8 +33,8 @@ pub async fn save_cooperative(form: CooperativeForm) -> Result<i64, AppError> {
         async move {
             use super::service;
             use crate::domain::{CooperativeStatus, ErrorCode, Role};
-            let user = crate::accounts::session::require_role(&[Role::Cooperative]).await?;
             let state = crate::state::app_state()?;
+            let user = crate::accounts::session::require_role(&[Role::Cooperative]).await?;
             let draft = form.parse().map_err(AppError::Invalid)?;
             match service::writing_member(&state.db, &user).await {
                 Ok(member) => {
@@ -105,8 +105,8 @@ pub async fn admin_cooperatives(status: String, page: u32) -> Result<Cooperative
     crate::error::respond(
         async move {
             use crate::domain::{CooperativeStatus, Role};
-            crate::accounts::session::require_role(&[Role::Admin]).await?;
             let state = crate::state::app_state()?;
+            crate::accounts::session::require_role(&[Role::Admin]).await?;
             let status = CooperativeStatus::from_code(&status);
             super::service::list_cooperatives(&state.db, status, None, page, 50).await
         }
@@ -119,8 +119,8 @@ pub async fn set_cooperative_status(id: i64, status: String) -> Result<(), AppEr
     crate::error::respond(
         async move {
             use crate::domain::{CooperativeStatus, ErrorCode, Role};
-            let admin = crate::accounts::session::require_role(&[Role::Admin]).await?;
             let state = crate::state::app_state()?;
+            let admin = crate::accounts::session::require_role(&[Role::Admin]).await?;
             let status = CooperativeStatus::from_code(&status)
                 .ok_or(AppError::Refused(ErrorCode::StatusInvalid))?;
             super::service::set_status(&state.db, &admin, id, status).await?;
@@ -152,8 +152,8 @@ pub async fn create_programme(form: ProgrammeForm) -> Result<(), AppError> {
     crate::error::respond(
         async move {
             use crate::domain::Role;
-            let admin = crate::accounts::session::require_role(&[Role::Admin]).await?;
             let state = crate::state::app_state()?;
+            let admin = crate::accounts::session::require_role(&[Role::Admin]).await?;
             super::service::create_programme(&state.db, &admin, &form).await
         }
         .await,

@@ -12,8 +12,8 @@ pub async fn receive_stock(
     crate::error::respond(
         async move {
             use crate::domain::catalogue::parse_quantity;
-            let user = crate::accounts::session::require_user().await?;
             let state = crate::state::app_state()?;
+            let user = crate::accounts::session::require_user().await?;
             let quantity = parse_quantity(&quantity).map_err(|c| AppError::field("quantity", c))?;
             let level =
                 super::service::receive(&state.db, &user, product_id, quantity, &note).await?;
@@ -29,8 +29,8 @@ pub async fn adjust_stock(product_id: i64, delta: String, reason: String) -> Res
     crate::error::respond(
         async move {
             use crate::domain::catalogue::parse_delta;
-            let user = crate::accounts::session::require_user().await?;
             let state = crate::state::app_state()?;
+            let user = crate::accounts::session::require_user().await?;
             let delta = parse_delta(&delta).map_err(|c| AppError::field("delta", c))?;
             let level =
                 super::service::adjust(&state.db, &user, product_id, delta, &reason).await?;
@@ -45,8 +45,8 @@ pub async fn adjust_stock(product_id: i64, delta: String, reason: String) -> Res
 pub async fn stock_movements(product_id: i64, page: u32) -> Result<MovementPage, AppError> {
     crate::error::respond(
         async move {
-            let user = crate::accounts::session::require_user().await?;
             let state = crate::state::app_state()?;
+            let user = crate::accounts::session::require_user().await?;
             super::service::movements(&state.db, &user, product_id, page, 20).await
         }
         .await,
@@ -59,8 +59,8 @@ pub async fn low_stock_alerts() -> Result<Vec<LowStock>, AppError> {
     crate::error::respond(
         async move {
             use crate::domain::Role;
-            let user = crate::accounts::session::require_role(&[Role::Cooperative]).await?;
             let state = crate::state::app_state()?;
+            let user = crate::accounts::session::require_role(&[Role::Cooperative]).await?;
             let member = crate::cooperatives::service::membership(&state.db, &user).await?;
             super::service::low_stock(&state.db, member.cooperative_id).await
         }

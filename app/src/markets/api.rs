@@ -38,8 +38,8 @@ pub async fn list_sites() -> Result<Vec<Site>, AppError> {
 pub async fn save_site(id: i64, form: SiteForm) -> Result<i64, AppError> {
     crate::error::respond(
         async move {
-            organiser().await?;
             let state = crate::state::app_state()?;
+            organiser().await?;
             let draft = form
                 .parse(crate::domain::catalogue::in_region)
                 .map_err(AppError::Invalid)?;
@@ -72,8 +72,8 @@ pub async fn organiser_events(page: u32, status: String) -> Result<EventPage, Ap
     crate::error::respond(
         async move {
             use crate::domain::markets::EventStatus;
-            organiser().await?;
             let state = crate::state::app_state()?;
+            organiser().await?;
             super::service::list_events(&state.db, EventStatus::from_code(&status), page, 30).await
         }
         .await,
@@ -86,8 +86,8 @@ pub async fn open_events() -> Result<EventPage, AppError> {
     crate::error::respond(
         async move {
             use crate::domain::markets::EventStatus;
-            crate::accounts::session::require_user().await?;
             let state = crate::state::app_state()?;
+            crate::accounts::session::require_user().await?;
             super::service::list_events(&state.db, Some(EventStatus::Open), 1, 100).await
         }
         .await,
@@ -99,8 +99,8 @@ pub async fn open_events() -> Result<EventPage, AppError> {
 pub async fn save_event(id: i64, form: EventForm) -> Result<i64, AppError> {
     crate::error::respond(
         async move {
-            let user = organiser().await?;
             let state = crate::state::app_state()?;
+            let user = organiser().await?;
             let draft = form.parse().map_err(AppError::Invalid)?;
             if id == 0 {
                 let id = super::lifecycle::create_event(&state.db, &user, &draft).await?;
@@ -123,8 +123,8 @@ pub async fn advance_event(id: i64, from: String) -> Result<(), AppError> {
     crate::error::respond(
         async move {
             use crate::domain::{markets::EventStatus, ErrorCode};
-            let user = organiser().await?;
             let state = crate::state::app_state()?;
+            let user = organiser().await?;
             let from =
                 EventStatus::from_code(&from).ok_or(AppError::Refused(ErrorCode::StatusInvalid))?;
             super::lifecycle::advance_event(&state.db, &user, outbox(&state), id, from)
@@ -139,8 +139,8 @@ pub async fn advance_event(id: i64, from: String) -> Result<(), AppError> {
 pub async fn cancel_event(id: i64, reason: String) -> Result<(), AppError> {
     crate::error::respond(
         async move {
-            let user = organiser().await?;
             let state = crate::state::app_state()?;
+            let user = organiser().await?;
             super::lifecycle::cancel_event(&state.db, &user, outbox(&state), id, &reason).await
         }
         .await,
@@ -151,8 +151,8 @@ pub async fn cancel_event(id: i64, reason: String) -> Result<(), AppError> {
 pub async fn add_stop(event_id: i64, form: StopForm) -> Result<i64, AppError> {
     crate::error::respond(
         async move {
-            let user = organiser().await?;
             let state = crate::state::app_state()?;
+            let user = organiser().await?;
             let stop = form.parse().map_err(AppError::Invalid)?;
             super::plan::add_stop(&state.db, &user, outbox(&state), event_id, &stop).await
         }
@@ -164,8 +164,8 @@ pub async fn add_stop(event_id: i64, form: StopForm) -> Result<i64, AppError> {
 pub async fn remove_stop(event_id: i64, stop_id: i64) -> Result<(), AppError> {
     crate::error::respond(
         async move {
-            let user = organiser().await?;
             let state = crate::state::app_state()?;
+            let user = organiser().await?;
             super::plan::remove_stop(&state.db, &user, outbox(&state), event_id, stop_id).await
         }
         .await,
@@ -176,8 +176,8 @@ pub async fn remove_stop(event_id: i64, stop_id: i64) -> Result<(), AppError> {
 pub async fn add_stands(event_id: i64, form: StandsForm) -> Result<(), AppError> {
     crate::error::respond(
         async move {
-            let user = organiser().await?;
             let state = crate::state::app_state()?;
+            let user = organiser().await?;
             let draft = form.parse().map_err(AppError::Invalid)?;
             super::plan::add_stands(&state.db, &user, event_id, &draft).await
         }
@@ -189,8 +189,8 @@ pub async fn add_stands(event_id: i64, form: StandsForm) -> Result<(), AppError>
 pub async fn remove_stand(event_id: i64, stand_id: i64) -> Result<(), AppError> {
     crate::error::respond(
         async move {
-            let user = organiser().await?;
             let state = crate::state::app_state()?;
+            let user = organiser().await?;
             super::plan::remove_stand(&state.db, &user, event_id, stand_id).await
         }
         .await,
@@ -201,8 +201,8 @@ pub async fn remove_stand(event_id: i64, stand_id: i64) -> Result<(), AppError> 
 pub async fn event_applications(event_id: i64) -> Result<Vec<Application>, AppError> {
     crate::error::respond(
         async move {
-            let user = organiser().await?;
             let state = crate::state::app_state()?;
+            let user = organiser().await?;
             super::applicants::event_applications(&state.db, &user, event_id).await
         }
         .await,
@@ -220,8 +220,8 @@ pub async fn decide_application(
     crate::error::respond(
         async move {
             use crate::domain::{markets::ApplicationStatus, ErrorCode};
-            let user = organiser().await?;
             let state = crate::state::app_state()?;
+            let user = organiser().await?;
             let from = ApplicationStatus::from_code(&from)
                 .ok_or(AppError::Refused(ErrorCode::StatusInvalid))?;
             let to = ApplicationStatus::from_code(&status)
@@ -242,8 +242,8 @@ pub async fn assign_stand(
     crate::error::respond(
         async move {
             use crate::domain::ErrorCode;
-            let user = organiser().await?;
             let state = crate::state::app_state()?;
+            let user = organiser().await?;
             let application = application
                 .trim()
                 .parse::<i64>()
@@ -266,8 +266,8 @@ pub async fn assign_stand(
 pub async fn unassign_stand(event_id: i64, stand_id: i64) -> Result<(), AppError> {
     crate::error::respond(
         async move {
-            let user = organiser().await?;
             let state = crate::state::app_state()?;
+            let user = organiser().await?;
             super::applications::unassign_stand(&state.db, &user, event_id, stand_id).await
         }
         .await,
@@ -280,8 +280,8 @@ pub async fn apply_to_event(event_id: i64, form: ApplicationForm) -> Result<i64,
     crate::error::respond(
         async move {
             use crate::domain::Role;
-            let user = crate::accounts::session::require_role(&[Role::Cooperative]).await?;
             let state = crate::state::app_state()?;
+            let user = crate::accounts::session::require_role(&[Role::Cooperative]).await?;
             let member = crate::cooperatives::service::writing_member(&state.db, &user).await?;
             let draft = form.parse().map_err(AppError::Invalid)?;
             super::applications::apply(&state.db, outbox(&state), &member, event_id, &draft).await
@@ -295,8 +295,8 @@ pub async fn withdraw_application(id: i64) -> Result<(), AppError> {
     crate::error::respond(
         async move {
             use crate::domain::Role;
-            let user = crate::accounts::session::require_role(&[Role::Cooperative]).await?;
             let state = crate::state::app_state()?;
+            let user = crate::accounts::session::require_role(&[Role::Cooperative]).await?;
             let member = crate::cooperatives::service::writing_member(&state.db, &user).await?;
             super::applications::withdraw(&state.db, &member, id).await
         }
@@ -310,8 +310,8 @@ pub async fn my_applications() -> Result<Vec<Application>, AppError> {
     crate::error::respond(
         async move {
             use crate::domain::{ErrorCode, Role};
-            let user = crate::accounts::session::require_role(&[Role::Cooperative]).await?;
             let state = crate::state::app_state()?;
+            let user = crate::accounts::session::require_role(&[Role::Cooperative]).await?;
             match crate::cooperatives::service::membership(&state.db, &user).await {
                 Ok(member) => super::applicants::cooperative_applications(&state.db, &member).await,
                 Err(AppError::Refused(ErrorCode::CooperativeMissing)) => Ok(Vec::new()),

@@ -8,8 +8,8 @@ use leptos::prelude::*;
 pub async fn my_notifications(page: u32) -> Result<NotificationPage, AppError> {
     crate::error::respond(
         async move {
-            let user = crate::accounts::session::require_user().await?;
             let state = crate::state::app_state()?;
+            let user = crate::accounts::session::require_user().await?;
             super::service::list(&state.db, user.id, page, 30).await
         }
         .await,
@@ -35,8 +35,8 @@ pub async fn unread_notifications() -> Result<i64, AppError> {
 pub async fn mark_notifications_read() -> Result<(), AppError> {
     crate::error::respond(
         async move {
-            let user = crate::accounts::session::require_user().await?;
             let state = crate::state::app_state()?;
+            let user = crate::accounts::session::require_user().await?;
             super::service::mark_all_read(&state.db, user.id).await
         }
         .await,

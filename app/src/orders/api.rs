@@ -5,8 +5,9 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 async fn signed_in() -> Result<(crate::state::AppState, crate::accounts::CurrentUser), AppError> {
+    let state = crate::state::app_state()?;
     let user = crate::accounts::session::require_user().await?;
-    Ok((crate::state::app_state()?, user))
+    Ok((state, user))
 }
 
 #[cfg(feature = "ssr")]
@@ -32,10 +33,13 @@ pub async fn get_cart() -> Result<Cart, AppError> {
 pub async fn cart_units() -> Result<i64, AppError> {
     crate::error::respond(
         async move {
+            // The context is read before the first await: a page's resource can be polled
+            // again once its render's owner is gone (the cart count then read 0).
+            let state = crate::state::app_state()?;
             let Some(user) = crate::accounts::session::current_user().await? else {
                 return Ok(0);
             };
-            super::cart::units(&crate::state::app_state()?.db, &user).await
+            super::cart::units(&state.db, &user).await
         }
         .await,
     )

@@ -34,8 +34,8 @@ fn period(
 pub async fn my_statement(from: String, to: String) -> Result<Statement, AppError> {
     crate::error::respond(
         async move {
-            let user = crate::accounts::session::require_user().await?;
             let state = crate::state::app_state()?;
+            let user = crate::accounts::session::require_user().await?;
             let member = crate::cooperatives::service::membership(&state.db, &user).await?;
             let (from, to) = period(&from, &to, state.clock().today())?;
             super::settlements::statement(&state.db, member.cooperative_id, from, to).await
@@ -48,8 +48,8 @@ pub async fn my_statement(from: String, to: String) -> Result<Statement, AppErro
 pub async fn settlement_balances() -> Result<Vec<Balance>, AppError> {
     crate::error::respond(
         async move {
-            crate::markets::api::organiser().await?;
             let state = crate::state::app_state()?;
+            crate::markets::api::organiser().await?;
             super::settlements::balances(&state.db).await
         }
         .await,
@@ -65,8 +65,8 @@ pub async fn settle_payout(
 ) -> Result<Payout, AppError> {
     crate::error::respond(
         async move {
-            let organiser = crate::markets::api::organiser().await?;
             let state = crate::state::app_state()?;
+            let organiser = crate::markets::api::organiser().await?;
             let to = crate::domain::markets::Day::parse(&to)
                 .map_err(|code| AppError::field("to", code))?;
             super::settlements::settle(

@@ -26,8 +26,8 @@ use crate::markets::api::{organiser, outbox};
 pub async fn load_tour_planner(event_id: i64) -> Result<TourPlanner, AppError> {
     crate::error::respond(
         async move {
-            organiser().await?;
             let state = crate::state::app_state()?;
+            organiser().await?;
             super::service::planner(&state.db, event_id).await
         }
         .await,
@@ -50,8 +50,8 @@ pub async fn load_planner_page(
 ) -> Result<PlannerPage, AppError> {
     crate::error::respond(
         async move {
-            let user = organiser().await?;
             let state = crate::state::app_state()?;
+            let user = organiser().await?;
             let mut planner = super::service::planner(&state.db, event_id).await?;
             let solve = match solve {
                 Some(id) => {
@@ -81,8 +81,8 @@ pub async fn start_planner_solve(
 ) -> Result<i64, AppError> {
     crate::error::respond(
         async move {
-            let user = organiser().await?;
             let state = crate::state::app_state()?;
+            let user = organiser().await?;
             let request = form.into_request();
             let started = super::solves::start_solve(
                 &state.db,
@@ -124,8 +124,8 @@ pub async fn start_planner_solve(
 pub async fn start_tour_solve(event_id: i64, request: TourRequest) -> Result<i64, AppError> {
     crate::error::respond(
         async move {
-            let user = organiser().await?;
             let state = crate::state::app_state()?;
+            let user = organiser().await?;
             super::solves::start_solve(&state.db, &state.solver, &user, Some(event_id), &request)
                 .await
         }
@@ -137,8 +137,8 @@ pub async fn start_tour_solve(event_id: i64, request: TourRequest) -> Result<i64
 pub async fn tour_solve_status(id: i64) -> Result<SolveStatus, AppError> {
     crate::error::respond(
         async move {
-            let user = organiser().await?;
             let state = crate::state::app_state()?;
+            let user = organiser().await?;
             super::solves::solve_status(&state.db, &user, id).await
         }
         .await,
@@ -149,8 +149,8 @@ pub async fn tour_solve_status(id: i64) -> Result<SolveStatus, AppError> {
 pub async fn stop_tour_solve(id: i64) -> Result<(), AppError> {
     crate::error::respond(
         async move {
-            let user = organiser().await?;
             let state = crate::state::app_state()?;
+            let user = organiser().await?;
             super::solves::stop_solve(&state.db, &user, id).await
         }
         .await,
@@ -162,8 +162,8 @@ pub async fn stop_tour_solve(id: i64) -> Result<(), AppError> {
 pub async fn accept_tour_plan(event_id: i64, solve_id: i64) -> Result<(), AppError> {
     crate::error::respond(
         async move {
-            let user = organiser().await?;
             let state = crate::state::app_state()?;
+            let user = organiser().await?;
             super::accept::accept_plan(&state.db, &user, outbox(&state), event_id, solve_id).await
         }
         .await,
@@ -175,8 +175,8 @@ pub async fn accept_tour_plan(event_id: i64, solve_id: i64) -> Result<(), AppErr
 pub async fn tour_breaches(event_id: i64) -> Result<Vec<Breach>, AppError> {
     crate::error::respond(
         async move {
-            organiser().await?;
             let state = crate::state::app_state()?;
+            organiser().await?;
             super::accept::check_tour(&state.db, event_id).await
         }
         .await,

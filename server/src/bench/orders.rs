@@ -18,7 +18,7 @@ pub struct OrdersBench {
 
 /// The product and stop the bench orders: the demo tour's first stop and a product of a
 /// cooperative taking part there, its stock set to `stock`.
-async fn target(db: &Db, stock: i64) -> Result<(i64, i64), String> {
+pub(super) async fn target(db: &Db, stock: i64) -> Result<(i64, i64), String> {
     let err = |e: sqlx::Error| e.to_string();
     let stop: i64 = sqlx::query(
         "SELECT s.id FROM event_stops s JOIN events e ON e.id = s.event_id
@@ -70,7 +70,7 @@ async fn set_stock(db: &Db, product: i64, stock: i64) -> Result<(), String> {
 }
 
 /// Buyers with a session each, made in SQL (hashing passwords is not what is measured).
-async fn buyers(db: &Db, n: usize) -> Result<Vec<String>, String> {
+pub(super) async fn buyers(db: &Db, n: usize) -> Result<Vec<String>, String> {
     let settings = app::state::Settings::default();
     let run = db.now();
     let mut tokens = Vec::with_capacity(n);
