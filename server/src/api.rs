@@ -21,60 +21,90 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/auth/register", post(auth::register))
-        .route("/auth/login", post(auth::login))
-        .route("/auth/logout", post(auth::logout))
-        .route("/me", get(auth::me))
-        .route("/provinces", get(territory::list_provinces))
-        .route("/cooperatives", get(catalogue::list_cooperatives))
-        .route("/cooperatives/{id}", get(catalogue::get_cooperative))
-        .route(
+/// The API's routes as (method, path, handler): the one list the router is built from and
+/// the authorisation test reads (`route_list`), so no route escapes the test.
+fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
+    let upload = DefaultBodyLimit::max(2 * app::catalogue::photos::MAX_BYTES);
+    vec![
+        ("POST", "/auth/register", post(auth::register)),
+        ("POST", "/auth/login", post(auth::login)),
+        ("POST", "/auth/logout", post(auth::logout)),
+        ("GET", "/me", get(auth::me)),
+        ("GET", "/provinces", get(territory::list_provinces)),
+        ("GET", "/cooperatives", get(catalogue::list_cooperatives)),
+        ("GET", "/cooperatives/{id}", get(catalogue::get_cooperative)),
+        (
+            "GET",
             "/cooperatives/{id}/products.csv",
-            get(catalogue::export_csv)
-                .post(catalogue::import_csv)
-                .layer(DefaultBodyLimit::max(
-                    app::catalogue::csv::MAX_BYTES + 64 * 1024,
-                )),
-        )
-        .route(
+            get(catalogue::export_csv),
+        ),
+        (
+            "POST",
+            "/cooperatives/{id}/products.csv",
+            post(catalogue::import_csv).layer(DefaultBodyLimit::max(
+                app::catalogue::csv::MAX_BYTES + 64 * 1024,
+            )),
+        ),
+        (
+            "POST",
             "/cooperatives/{id}/logo",
-            post(catalogue::upload_logo)
-                .layer(DefaultBodyLimit::max(2 * app::catalogue::photos::MAX_BYTES)),
-        )
-        .route("/products", get(catalogue::list_products))
-        .route("/products/{id}", get(catalogue::get_product))
-        .route(
-            "/products/{id}/photos",
-            post(catalogue::upload_photo)
-                .layer(DefaultBodyLimit::max(2 * app::catalogue::photos::MAX_BYTES)),
-        )
-        .route("/sites", get(markets::list_sites))
-        .route("/events", get(markets::list_events))
-        .route("/events.ics", get(markets::calendar_feed))
-        .route("/events/nearby", get(markets::nearby_events))
-        .route("/events/{id}", get(markets::get_event))
-        .route("/events/{id}/calendar.ics", get(markets::event_calendar))
-        .route("/events/{id}/route.gpx", get(tours::route_gpx))
-        .route("/tours/solve", post(tours::solve))
-        .route("/orders", post(orders::create))
-        .route("/orders/{id}", get(orders::get))
-        .route("/orders/{id}/cancel", post(orders::cancel))
-        // Stripe's events are a few KB; room for a large checkout session.
-        .route(
-            "/stripe/webhook",
-            post(payments::stripe_webhook).layer(DefaultBodyLimit::max(256 * 1024)),
-        )
-        .route(
+            post(catalogue::upload_logo).layer(upload),
+        ),
+        (
+            "GET",
             "/cooperatives/{id}/statement.csv",
             get(payments::statement_csv),
-        )
+        ),
+        ("GET", "/products", get(catalogue::list_products)),
+        ("GET", "/products/{id}", get(catalogue::get_product)),
+        (
+            "POST",
+            "/products/{id}/photos",
+            post(catalogue::upload_photo).layer(upload),
+        ),
+        ("GET", "/sites", get(markets::list_sites)),
+        ("GET", "/events", get(markets::list_events)),
+        ("GET", "/events.ics", get(markets::calendar_feed)),
+        ("GET", "/events/nearby", get(markets::nearby_events)),
+        ("GET", "/events/{id}", get(markets::get_event)),
+        (
+            "GET",
+            "/events/{id}/calendar.ics",
+            get(markets::event_calendar),
+        ),
+        ("GET", "/events/{id}/route.gpx", get(tours::route_gpx)),
+        ("POST", "/tours/solve", post(tours::solve)),
+        ("POST", "/orders", post(orders::create)),
+        ("GET", "/orders/{id}", get(orders::get)),
+        ("POST", "/orders/{id}/cancel", post(orders::cancel)),
+        // Stripe's events are a few KB; room for a large checkout session.
+        (
+            "POST",
+            "/stripe/webhook",
+            post(payments::stripe_webhook).layer(DefaultBodyLimit::max(256 * 1024)),
+        ),
+    ]
+}
+
+/// Every API route as (method, path under `/api/v1`).
+pub fn route_list() -> Vec<(&'static str, &'static str)> {
+    table()
+        .into_iter()
+        .map(|(method, path, _)| (method, path))
+        .collect()
+}
+
+pub fn routes() -> Router<AppState> {
+    table()
+        .into_iter()
+        .fold(Router::new(), |router, (_, path, handler)| {
+            router.route(path, handler)
+        })
         .fallback(not_found)
         // Outermost of the API's own: the routes above that take files set larger ones.
         .layer(DefaultBodyLimit::max(crate::middleware::API_BODY_LIMIT))

@@ -7,7 +7,7 @@ pub mod outbox;
 pub mod seed;
 pub mod stripe_mock;
 
-mod api;
+pub mod api;
 mod caching;
 mod health;
 mod language;

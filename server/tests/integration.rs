@@ -7,6 +7,8 @@ mod template;
 
 #[path = "integration/auth.rs"]
 mod auth;
+#[path = "integration/authz.rs"]
+mod authz;
 #[path = "integration/backup.rs"]
 mod backup;
 #[path = "integration/bounds.rs"]

@@ -78,6 +78,8 @@ pub async fn create_product(form: ProductForm) -> Result<i64, AppError> {
         async move {
             let state = crate::state::app_state()?;
             let user = crate::accounts::session::require_user().await?;
+            // The caller is checked before the form: a stranger learns nothing of it.
+            crate::cooperatives::service::writing_member(&state.db, &user).await?;
             let draft = form.parse().map_err(AppError::Invalid)?;
             let id = super::service::create_product(&state.db, &user, &draft).await?;
             tracing::info!(product_id = id, user_id = user.id, "product created");
@@ -94,6 +96,7 @@ pub async fn update_product(id: i64, form: ProductForm) -> Result<(), AppError> 
         async move {
             let state = crate::state::app_state()?;
             let user = crate::accounts::session::require_user().await?;
+            super::service::product_member(&state.db, &user, id).await?;
             let draft = form.parse().map_err(AppError::Invalid)?;
             super::service::update_product(&state.db, &user, id, &draft).await?;
             tracing::info!(product_id = id, user_id = user.id, "product updated");

@@ -14,6 +14,8 @@ pub async fn receive_stock(
             use crate::domain::catalogue::parse_quantity;
             let state = crate::state::app_state()?;
             let user = crate::accounts::session::require_user().await?;
+            // The caller is checked before the numbers.
+            crate::catalogue::service::product_member(&state.db, &user, product_id).await?;
             let quantity = parse_quantity(&quantity).map_err(|c| AppError::field("quantity", c))?;
             let level =
                 super::service::receive(&state.db, &user, product_id, quantity, &note).await?;
@@ -31,6 +33,7 @@ pub async fn adjust_stock(product_id: i64, delta: String, reason: String) -> Res
             use crate::domain::catalogue::parse_delta;
             let state = crate::state::app_state()?;
             let user = crate::accounts::session::require_user().await?;
+            crate::catalogue::service::product_member(&state.db, &user, product_id).await?;
             let delta = parse_delta(&delta).map_err(|c| AppError::field("delta", c))?;
             let level =
                 super::service::adjust(&state.db, &user, product_id, delta, &reason).await?;

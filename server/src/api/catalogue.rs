@@ -206,6 +206,8 @@ pub async fn upload_photo(
         .map_err(|e| ApiError::new(e, locale))?;
     let result: Result<Photo, AppError> = async {
         let user = user.ok_or_else(AppError::unauthenticated)?;
+        // The caller is checked before the upload is read.
+        app::catalogue::service::product_member(&state.db, &user, id).await?;
         let multipart = multipart.map_err(|_| AppError::field("photo", ErrorCode::Required))?;
         let bytes = file_bytes(multipart, "photo").await?;
         photos::add_photo(&state, &user, id, bytes).await
@@ -239,6 +241,7 @@ pub async fn upload_logo(
         .map_err(|e| ApiError::new(e, locale))?;
     let result: Result<Logo, AppError> = async {
         let user = user.ok_or_else(AppError::unauthenticated)?;
+        cooperatives::member_of(&state.db, &user, id).await?;
         let multipart = multipart.map_err(|_| AppError::field("logo", ErrorCode::Required))?;
         let bytes = file_bytes(multipart, "logo").await?;
         let logo =
