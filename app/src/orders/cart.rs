@@ -60,17 +60,19 @@ pub async fn set_quantity(
     if !(0..=MAX_LINE_QUANTITY).contains(&quantity) {
         return Err(AppError::field("quantity", ErrorCode::QuantityInvalid));
     }
+    // Each statement gets exactly its own parameters: PostgreSQL refuses a third value
+    // for the two of the DELETE (an answer of 500 that SQLite never showed).
     let query = if quantity == 0 {
         sqlx::query("DELETE FROM cart_items WHERE user_id = $1 AND product_id = $2")
+            .bind(user.id)
+            .bind(product_id)
     } else {
         sqlx::query("UPDATE cart_items SET quantity = $3 WHERE user_id = $1 AND product_id = $2")
+            .bind(user.id)
+            .bind(product_id)
+            .bind(quantity)
     };
-    query
-        .bind(user.id)
-        .bind(product_id)
-        .bind(quantity)
-        .execute(db.pool())
-        .await?;
+    query.execute(db.pool()).await?;
     Ok(())
 }
 
