@@ -13,6 +13,8 @@ mod authz;
 mod backup;
 #[path = "integration/bounds.rs"]
 mod bounds;
+#[path = "integration/cart.rs"]
+mod cart;
 #[path = "integration/catalogue.rs"]
 mod catalogue;
 #[path = "integration/catalogue_files.rs"]

@@ -9,7 +9,7 @@ use crate::domain::markets::Day;
 use crate::domain::orders::MAX_LINE_QUANTITY;
 use crate::domain::ErrorCode;
 use crate::error::AppError;
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 
 /// Puts `quantity` more of a product in the cart (at most `MAX_LINE_QUANTITY` in all).
 pub async fn add(
@@ -76,13 +76,18 @@ pub async fn set_quantity(
     Ok(())
 }
 
-/// Takes ordered products out of the cart.
-pub async fn remove(db: &Db, user: &CurrentUser, product_ids: &[i64]) -> Result<(), AppError> {
+/// Takes ordered products out of the cart, in the placing transaction: one commit per
+/// order (a second write transaction for the cart had cost most of a placement's time).
+pub(super) async fn remove(
+    tx: &mut Transaction<'static, Any>,
+    user_id: i64,
+    product_ids: &[i64],
+) -> Result<(), AppError> {
     for id in product_ids {
         sqlx::query("DELETE FROM cart_items WHERE user_id = $1 AND product_id = $2")
-            .bind(user.id)
+            .bind(user_id)
             .bind(*id)
-            .execute(db.pool())
+            .execute(&mut **tx)
             .await?;
     }
     Ok(())

@@ -136,7 +136,8 @@ pub fn parse_key(raw: Option<&str>) -> Result<String, AppError> {
     }
 }
 
-/// Places an order for `buyer`. The same key and request give back the first order.
+/// Places an order for `buyer` and takes its products out of the buyer's cart, in one
+/// transaction. The same key and request give back the first order.
 pub async fn place_order(
     db: &Db,
     options: PlaceOptions,
@@ -363,6 +364,7 @@ pub async fn place_order(
         .bind(now)
         .execute(&mut *tx)
         .await?;
+    super::cart::remove(&mut tx, buyer.id, &ids).await?;
     tx.commit().await?;
     tracing::info!(
         order_id,
@@ -391,10 +393,6 @@ pub async fn checkout(
         card_enabled: state.gateway.is_some(),
     };
     let mut placed = place_order(&state.db, options, buyer, key, &draft, state.db.now()).await?;
-    if placed.created {
-        let ids: Vec<i64> = draft.lines.iter().map(|(id, _)| *id).collect();
-        super::cart::remove(&state.db, buyer, &ids).await?;
-    }
     if let (PaymentMethod::Card, Some(gateway)) = (draft.payment, &state.gateway) {
         let url = crate::payments::start_checkout(state, gateway, buyer, placed.order_id).await?;
         placed.checkout_url = Some(url);
