@@ -261,7 +261,13 @@ async fn the_same_idempotency_key_places_one_order(engine: Engine) {
 }
 
 async fn bad_orders_are_refused_and_change_nothing(engine: Engine) {
-    let app = TestApp::spawn(engine).await;
+    // A clock held still, moved past the market's close below.
+    let clock = app::clock::Clock::fixed(app::clock::Clock::system().now());
+    let app = TestApp::spawn_with(engine, |config| souk::config::Config {
+        clock: clock.clone(),
+        ..config
+    })
+    .await;
     let stop = demo_stop(&app).await;
     let product = product_with_stock(&app, SEFROU, 5).await;
     let other = product_with_stock(&app, TAZA, 5).await; // Taza is only waitlisted on the tour
@@ -356,12 +362,11 @@ async fn bad_orders_are_refused_and_change_nothing(engine: Engine) {
     card["payment"] = json!("card");
     let (status, body) = order_as(&client, &app.base, &token, "bad-card01", &card).await;
     refused(status, &body, "payment", "card_unavailable");
-    // A stop whose market is over.
-    sqlx::query("UPDATE event_stops SET day = '2020-01-01' WHERE id = $1")
-        .bind(stop)
-        .execute(app.db.pool())
-        .await
-        .expect("stop moved to the past");
+    // A stop whose market is over: the clock moved to its closing time.
+    let opened = clock.now();
+    clock
+        .set(stop_closes(&app, stop).await)
+        .expect("a fixed clock");
     let (status, body) = order_as(
         &client,
         &app.base,
@@ -376,11 +381,7 @@ async fn bad_orders_are_refused_and_change_nothing(engine: Engine) {
     assert_eq!(available(&app, product).await, 5);
 
     // Someone else's order is not found, to read or to cancel.
-    sqlx::query("UPDATE event_stops SET day = (SELECT starts_on FROM events WHERE id = event_id) WHERE id = $1")
-        .bind(stop)
-        .execute(app.db.pool())
-        .await
-        .expect("stop back");
+    clock.set(opened).expect("a fixed clock");
     let (status, placed) = order_as(
         &client,
         &app.base,
@@ -502,6 +503,19 @@ async fn expired_holds_give_their_stock_back_once_with_two_workers(engine: Engin
 /// Signs in the demo cooperative member (Sefrou).
 pub async fn as_cooperative(app: &TestApp) {
     app.sign_in("cooperative@souk.ma", DEMO_PASSWORD).await;
+}
+
+/// When a stop's market closes (its day at its closing time, in Morocco).
+async fn stop_closes(app: &TestApp, stop: i64) -> i64 {
+    let row = sqlx::query("SELECT day, closes_at FROM event_stops WHERE id = $1")
+        .bind(stop)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("stop");
+    let day: String = row.get("day");
+    app::domain::markets::Day::parse(&day)
+        .expect("a day")
+        .at(row.get("closes_at"))
 }
 
 pub async fn part_of(app: &TestApp, order: i64) -> i64 {
