@@ -5,12 +5,17 @@
 //! buyer's own order, a draft event): the callers marked `-` must be refused (401, 403 or
 //! 404) with nothing written, those marked `+` must get past authorisation (anything but
 //! 401 and 403; never 405 or a server error).
-use crate::orders::one_pickup_order;
+use crate::orders::{one_pickup_order, scalar};
 use crate::support::{on_both_engines, Engine, TestApp};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::Value;
 use sqlx::Row;
 use std::collections::BTreeSet;
+
+#[path = "authz/rows.rs"]
+mod rows;
+
+use rows::rows;
 
 on_both_engines!(every_route_refuses_the_wrong_caller);
 
@@ -18,7 +23,7 @@ on_both_engines!(every_route_refuses_the_wrong_caller);
 /// cooperative, organiser, admin.
 const CALLERS: [&str; 6] = ["a", "b", "m", "o", "g", "d"];
 
-enum Call {
+pub(super) enum Call {
     /// A server function by name, with its form fields.
     Fn(&'static str, Vec<(String, String)>),
     /// An API route: method, the route as listed, the path called, a JSON body if any.
@@ -29,44 +34,48 @@ enum Call {
     Upload(&'static str, String, &'static str),
 }
 
-struct Row_ {
-    call: Call,
+impl Call {
+    /// The route as listed: `GET /events/{id}` or a server function's name.
+    fn route(&self) -> String {
+        match self {
+            Call::Fn(name, _) | Call::FnJson(name, _) => (*name).to_owned(),
+            Call::Api(method, route, _, _) => format!("{method} {route}"),
+            Call::Upload(route, _, _) => format!("POST {route}"),
+        }
+    }
+
+    /// The call as the printed table shows it: the path actually called.
+    fn label(&self) -> String {
+        match self {
+            Call::Fn(name, _) | Call::FnJson(name, _) => (*name).to_owned(),
+            Call::Api(method, _, path, _) => format!("{method} {path}"),
+            Call::Upload(_, path, _) => format!("POST {path}"),
+        }
+    }
+}
+
+pub(super) struct Row_ {
+    pub call: Call,
     /// One `+` or `-` per caller, in the order of `CALLERS` ("a- b- m+ o- g- d-").
-    expect: &'static str,
+    pub expect: &'static str,
 }
 
 /// The objects the rows act on.
-struct Fixture {
+pub(super) struct Fixture {
     /// The session of the order's buyer.
-    buyer: String,
-    coop: i64,
-    product: i64,
-    photo: i64,
-    order: i64,
-    part: i64,
-    code: String,
-    salon: i64,
-    tour: i64,
-    draft: i64,
-    stand: i64,
-    application: i64,
-    solve: i64,
-}
-
-fn form(fields: &[(&str, &str)]) -> Vec<(String, String)> {
-    fields
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
-}
-
-async fn one(app: &TestApp, sql: &str, bind: i64) -> i64 {
-    sqlx::query(sql)
-        .bind(bind)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .get(0)
+    pub buyer: String,
+    pub coop: i64,
+    pub product: i64,
+    pub photo: i64,
+    pub order: i64,
+    pub part: i64,
+    pub code: String,
+    pub salon: i64,
+    pub tour: i64,
+    pub draft: i64,
+    pub stand: i64,
+    pub application: i64,
+    pub solve: i64,
 }
 
 /// What a refused call must not change: row counts, statuses and change stamps.
@@ -153,36 +162,32 @@ async fn fixture(app: &TestApp) -> Fixture {
     let (_, product, buyer, order) = one_pickup_order(app, 20, 1, "authz-0001").await;
     let id = order["id"].as_i64().expect("order");
     let code = order["pickup_code"].as_str().expect("code").to_owned();
-    let coop: i64 = sqlx::query("SELECT cooperative_id FROM products WHERE id = $1")
-        .bind(product)
-        .fetch_one(app.db.pool())
-        .await
-        .expect("coop")
-        .get(0);
-    assert_eq!(
-        one(app, "SELECT COUNT(*) FROM cooperatives WHERE id = $1", coop).await,
-        1
-    );
-    let photo = one(
+    let coop = scalar(
+        app,
+        "SELECT cooperative_id FROM products WHERE id = $1",
+        product,
+    )
+    .await;
+    let photo = scalar(
         app,
         "SELECT COALESCE(MAX(id), 0) FROM product_photos WHERE product_id > $1",
         0,
     )
     .await;
-    let salon = one(
+    let salon = scalar(
         app,
         "SELECT id FROM events WHERE kind = 'salon' AND status IN ('published', 'open') AND id > $1 ORDER BY id LIMIT 1",
         0,
     )
     .await;
-    let tour = one(
+    let tour = scalar(
         app,
         "SELECT id FROM events WHERE kind = 'tour' AND status IN ('published', 'open') AND id > $1 ORDER BY id LIMIT 1",
         0,
     )
     .await;
     // A draft: the tour copied, not yet shown to anyone but organisers.
-    let draft = one(
+    let draft = scalar(
         app,
         "INSERT INTO events (kind, status, name_fr, name_ar, description_fr, description_ar, site_id,
              starts_on, ends_on, opens_at, closes_at, capacity, multiple_stands, organiser_id, created_at, updated_at)
@@ -192,8 +197,8 @@ async fn fixture(app: &TestApp) -> Fixture {
         tour,
     )
     .await;
-    let stand = one(app, "SELECT MIN(id) FROM stands WHERE event_id = $1", salon).await;
-    let application = one(
+    let stand = scalar(app, "SELECT MIN(id) FROM stands WHERE event_id = $1", salon).await;
+    let application = scalar(
         app,
         "SELECT MIN(id) FROM applications WHERE cooperative_id = $1",
         coop,
@@ -217,7 +222,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         product,
         photo,
         order: id,
-        part: one(app, "SELECT id FROM order_parts WHERE order_id = $1", id).await,
+        part: scalar(app, "SELECT id FROM order_parts WHERE order_id = $1", id).await,
         code,
         salon,
         tour,
@@ -226,548 +231,6 @@ async fn fixture(app: &TestApp) -> Fixture {
         application,
         solve,
     }
-}
-
-fn rows(f: &Fixture) -> Vec<Row_> {
-    use Call::{Api, Fn, FnJson, Upload};
-    let s = |v: i64| v.to_string();
-    let (coop, product, order, part) = (s(f.coop), s(f.product), s(f.order), s(f.part));
-    let (salon, tour, draft) = (s(f.salon), s(f.tour), s(f.draft));
-    let row = |call, expect| Row_ { call, expect };
-    let public = "a+ b+ m+ o+ g+ d+";
-    let signed_in = "a- b+ m+ o+ g+ d+";
-    let members = "a- b- m+ o+ g- d-";
-    let owner = "a- b- m+ o- g- d-";
-    let organisers = "a- b- m- o- g+ d+";
-    let admin = "a- b- m- o- g- d+";
-    let get = |route: &'static str, path: String| Api("GET", route, format!("/api/v1{path}"), None);
-    let post = |route: &'static str, path: String, body: Value| {
-        Api("POST", route, format!("/api/v1{path}"), Some(body))
-    };
-    vec![
-        // Accounts.
-        row(Fn("me", vec![]), public),
-        row(
-            Fn(
-                "login",
-                form(&[("form[email]", "pas-un-email"), ("form[password]", "x")]),
-            ),
-            public,
-        ),
-        row(
-            Fn(
-                "register",
-                form(&[
-                    ("form[email]", ""),
-                    ("form[password]", ""),
-                    ("form[display_name]", ""),
-                ]),
-            ),
-            public,
-        ),
-        row(
-            Fn(
-                "create_user",
-                form(&[
-                    ("form[email]", ""),
-                    ("form[password]", ""),
-                    ("form[display_name]", ""),
-                    ("form[role]", "admin"),
-                ]),
-            ),
-            admin,
-        ),
-        row(Fn("list_users", form(&[("page", "1")])), admin),
-        row(get("/me", "/me".into()), signed_in),
-        row(
-            post(
-                "/auth/register",
-                "/auth/register".into(),
-                json!({"email": "", "password": "", "display_name": ""}),
-            ),
-            public,
-        ),
-        row(
-            post(
-                "/auth/login",
-                "/auth/login".into(),
-                json!({"email": "pas-un-email", "password": "x"}),
-            ),
-            public,
-        ),
-        // Territory and catalogue, public.
-        row(Fn("list_provinces", vec![]), public),
-        row(Fn("get_province", form(&[("code", "fes")])), public),
-        row(Fn("search_products", form(&[("query[q]", "miel")])), public),
-        row(Fn("get_product", form(&[("id", &product)])), public),
-        row(Fn("list_categories", vec![]), public),
-        row(
-            Fn(
-                "list_cooperatives",
-                form(&[("page", "1"), ("province", "")]),
-            ),
-            public,
-        ),
-        row(Fn("get_cooperative", form(&[("id", &coop)])), public),
-        row(
-            Fn("cooperative_events", form(&[("cooperative_id", &coop)])),
-            public,
-        ),
-        row(Fn("list_programmes", vec![]), public),
-        row(get("/provinces", "/provinces".into()), public),
-        row(get("/cooperatives", "/cooperatives".into()), public),
-        row(
-            get("/cooperatives/{id}", format!("/cooperatives/{coop}")),
-            public,
-        ),
-        row(get("/products", "/products".into()), public),
-        row(
-            get("/products/{id}", format!("/products/{product}")),
-            public,
-        ),
-        // A cooperative's own catalogue, stock and accounts.
-        row(Fn("my_cooperative", vec![]), members),
-        row(
-            Fn("save_cooperative", form(&[("form[name_fr]", "")])),
-            members,
-        ),
-        row(
-            Fn("my_products", form(&[("page", "1"), ("archived", "false")])),
-            members,
-        ),
-        row(Fn("product_for_edit", form(&[("id", &product)])), owner),
-        row(
-            Fn("create_product", form(&[("form[name_fr]", "")])),
-            members,
-        ),
-        row(
-            Fn(
-                "update_product",
-                form(&[("id", &product), ("form[name_fr]", "")]),
-            ),
-            owner,
-        ),
-        row(
-            Fn(
-                "archive_product",
-                form(&[("id", &product), ("archived", "false")]),
-            ),
-            owner,
-        ),
-        row(
-            Fn(
-                "delete_photo",
-                form(&[("product_id", &product), ("photo_id", &s(f.photo))]),
-            ),
-            owner,
-        ),
-        row(
-            Fn(
-                "preview_import",
-                form(&[("cooperative_id", &coop), ("csv", "")]),
-            ),
-            owner,
-        ),
-        row(
-            Fn(
-                "apply_import",
-                form(&[("cooperative_id", &coop), ("csv", "")]),
-            ),
-            owner,
-        ),
-        row(
-            Fn(
-                "receive_stock",
-                form(&[("product_id", &product), ("quantity", "x"), ("note", "")]),
-            ),
-            owner,
-        ),
-        row(
-            Fn(
-                "adjust_stock",
-                form(&[("product_id", &product), ("delta", "x"), ("reason", "")]),
-            ),
-            owner,
-        ),
-        row(
-            Fn(
-                "stock_movements",
-                form(&[("product_id", &product), ("page", "1")]),
-            ),
-            owner,
-        ),
-        row(Fn("low_stock_alerts", vec![]), members),
-        row(Fn("my_delivery_fees", vec![]), members),
-        row(
-            Fn(
-                "save_delivery_fee",
-                form(&[("province", "fes"), ("fee", "x")]),
-            ),
-            members,
-        ),
-        row(
-            Fn("my_statement", form(&[("from", ""), ("to", "")])),
-            members,
-        ),
-        row(
-            get(
-                "/cooperatives/{id}/products.csv",
-                format!("/cooperatives/{coop}/products.csv"),
-            ),
-            owner,
-        ),
-        row(
-            post(
-                "/cooperatives/{id}/products.csv",
-                format!("/cooperatives/{coop}/products.csv"),
-                json!({}),
-            ),
-            owner,
-        ),
-        row(
-            get(
-                "/cooperatives/{id}/statement.csv",
-                format!("/cooperatives/{coop}/statement.csv"),
-            ),
-            "a- b- m+ o- g+ d+",
-        ),
-        row(
-            Upload(
-                "/cooperatives/{id}/logo",
-                format!("/api/v1/cooperatives/{coop}/logo"),
-                "logo",
-            ),
-            owner,
-        ),
-        row(
-            Upload(
-                "/products/{id}/photos",
-                format!("/api/v1/products/{product}/photos"),
-                "photo",
-            ),
-            owner,
-        ),
-        // The hub's administration.
-        row(
-            Fn("admin_cooperatives", form(&[("status", ""), ("page", "1")])),
-            admin,
-        ),
-        row(
-            Fn(
-                "set_cooperative_status",
-                form(&[("id", &coop), ("status", "nonsense")]),
-            ),
-            admin,
-        ),
-        row(
-            Fn(
-                "create_programme",
-                form(&[
-                    ("form[code]", ""),
-                    ("form[name_fr]", ""),
-                    ("form[name_ar]", ""),
-                    ("form[name_en]", ""),
-                ]),
-            ),
-            admin,
-        ),
-        row(Fn("settlement_balances", vec![]), organisers),
-        row(
-            Fn(
-                "settle_payout",
-                form(&[("cooperative_id", &coop), ("to", "x"), ("reference", "")]),
-            ),
-            organisers,
-        ),
-        // Markets: public reads, a draft only for organisers.
-        row(Fn("list_sites", vec![]), public),
-        row(Fn("get_event", form(&[("id", &salon)])), public),
-        row(Fn("get_event", form(&[("id", &draft)])), organisers),
-        row(Fn("open_events", vec![]), signed_in),
-        row(Fn("calendar", form(&[("query[from]", "")])), public),
-        row(
-            Fn(
-                "nearby_events",
-                form(&[("query[lat]", "34.03"), ("query[lon]", "-5.0")]),
-            ),
-            public,
-        ),
-        row(Fn("region_map", form(&[("province", "")])), public),
-        row(get("/sites", "/sites".into()), public),
-        row(get("/events", "/events".into()), public),
-        row(get("/events.ics", "/events.ics".into()), public),
-        row(
-            get("/events/nearby", "/events/nearby?lat=34.03&lon=-5.0".into()),
-            public,
-        ),
-        row(get("/events/{id}", format!("/events/{salon}")), public),
-        row(get("/events/{id}", format!("/events/{draft}")), organisers),
-        row(
-            get(
-                "/events/{id}/calendar.ics",
-                format!("/events/{salon}/calendar.ics"),
-            ),
-            public,
-        ),
-        row(
-            get(
-                "/events/{id}/calendar.ics",
-                format!("/events/{draft}/calendar.ics"),
-            ),
-            organisers,
-        ),
-        row(
-            get(
-                "/events/{id}/route.gpx",
-                format!("/events/{tour}/route.gpx"),
-            ),
-            public,
-        ),
-        row(
-            get(
-                "/events/{id}/route.gpx",
-                format!("/events/{draft}/route.gpx"),
-            ),
-            organisers,
-        ),
-        // Markets: what organisers plan and decide (arguments that change nothing).
-        row(
-            Fn("organiser_events", form(&[("page", "1"), ("status", "")])),
-            organisers,
-        ),
-        row(
-            Fn("save_site", form(&[("id", "0"), ("form[name_fr]", "")])),
-            organisers,
-        ),
-        row(
-            Fn("save_event", form(&[("id", "0"), ("form[kind]", "")])),
-            organisers,
-        ),
-        row(
-            Fn("advance_event", form(&[("id", &draft), ("from", "closed")])),
-            organisers,
-        ),
-        row(
-            Fn("cancel_event", form(&[("id", &draft), ("reason", "")])),
-            organisers,
-        ),
-        row(
-            Fn("add_stop", form(&[("event_id", &draft), ("form[day]", "")])),
-            organisers,
-        ),
-        row(
-            Fn(
-                "remove_stop",
-                form(&[("event_id", &tour), ("stop_id", "0")]),
-            ),
-            organisers,
-        ),
-        row(
-            Fn(
-                "add_stands",
-                form(&[("event_id", &salon), ("form[count]", "")]),
-            ),
-            organisers,
-        ),
-        row(
-            Fn(
-                "remove_stand",
-                form(&[("event_id", &salon), ("stand_id", "0")]),
-            ),
-            organisers,
-        ),
-        row(
-            Fn("event_applications", form(&[("event_id", &salon)])),
-            organisers,
-        ),
-        row(
-            Fn(
-                "decide_application",
-                form(&[
-                    ("id", &s(f.application)),
-                    ("from", "withdrawn"),
-                    ("status", "accepted"),
-                    ("reason", ""),
-                ]),
-            ),
-            organisers,
-        ),
-        row(
-            Fn(
-                "assign_stand",
-                form(&[
-                    ("event_id", &salon),
-                    ("stand_id", &s(f.stand)),
-                    ("application", ""),
-                ]),
-            ),
-            organisers,
-        ),
-        row(
-            Fn(
-                "unassign_stand",
-                form(&[("event_id", &salon), ("stand_id", "0")]),
-            ),
-            organisers,
-        ),
-        // Tours.
-        row(
-            Fn("load_tour_planner", form(&[("event_id", &tour)])),
-            organisers,
-        ),
-        row(
-            Fn("load_planner_page", form(&[("event_id", &tour)])),
-            organisers,
-        ),
-        row(
-            Fn(
-                "start_planner_solve",
-                form(&[("event_id", &tour), ("form[depot]", "")]),
-            ),
-            organisers,
-        ),
-        row(
-            FnJson(
-                "start_tour_solve",
-                json!({"event_id": f.tour, "request": {}}),
-            ),
-            organisers,
-        ),
-        row(
-            Fn("tour_solve_status", form(&[("id", &s(f.solve))])),
-            organisers,
-        ),
-        row(
-            Fn("stop_tour_solve", form(&[("id", &s(f.solve))])),
-            organisers,
-        ),
-        row(
-            Fn(
-                "accept_tour_plan",
-                form(&[("event_id", &tour), ("solve_id", &s(f.solve))]),
-            ),
-            organisers,
-        ),
-        row(
-            Fn("tour_breaches", form(&[("event_id", &tour)])),
-            organisers,
-        ),
-        row(
-            post("/tours/solve", "/tours/solve".into(), json!({})),
-            organisers,
-        ),
-        // Cooperatives apply.
-        row(Fn("my_applications", vec![]), members),
-        row(
-            Fn(
-                "apply_to_event",
-                form(&[("event_id", &salon), ("form[note]", "")]),
-            ),
-            members,
-        ),
-        // Buying: the cart is anyone's who is signed in.
-        row(Fn("get_cart", vec![]), signed_in),
-        row(Fn("cart_units", vec![]), public),
-        row(
-            Fn(
-                "add_to_cart",
-                form(&[("product_id", &product), ("quantity", "0")]),
-            ),
-            signed_in,
-        ),
-        row(
-            Fn(
-                "set_cart_quantity",
-                form(&[("product_id", &product), ("quantity", "0")]),
-            ),
-            signed_in,
-        ),
-        row(
-            Fn(
-                "checkout_cart",
-                form(&[
-                    ("fulfilment", ""),
-                    ("pickup", ""),
-                    ("province", ""),
-                    ("address", ""),
-                    ("payment", ""),
-                    ("key", ""),
-                ]),
-            ),
-            signed_in,
-        ),
-        row(Fn("my_orders", form(&[("page", "1")])), signed_in),
-        row(Fn("my_notifications", form(&[("page", "1")])), signed_in),
-        // A badge: 0 for a visitor, like the cart's count.
-        row(Fn("unread_notifications", vec![]), public),
-        row(Fn("mark_notifications_read", vec![]), signed_in),
-        row(post("/orders", "/orders".into(), json!({})), signed_in),
-        // One order: the buyer's, and its part the cooperative's.
-        row(
-            Fn("get_order", form(&[("id", &order)])),
-            "a- b+ m+ o- g- d-",
-        ),
-        row(
-            get("/orders/{id}", format!("/orders/{order}")),
-            "a- b+ m+ o- g- d-",
-        ),
-        row(
-            Fn(
-                "cooperative_orders",
-                form(&[("page", "1"), ("open", "true")]),
-            ),
-            members,
-        ),
-        row(Fn("packing_lists", vec![]), members),
-        row(
-            Fn(
-                "advance_order_part",
-                form(&[("part_id", &part), ("to", "ready")]),
-            ),
-            owner,
-        ),
-        row(
-            Fn(
-                "hand_over_part",
-                form(&[("part_id", &part), ("code", &f.code)]),
-            ),
-            owner,
-        ),
-        row(
-            Fn(
-                "cancel_order_part",
-                form(&[("part_id", &part), ("reason", "")]),
-            ),
-            owner,
-        ),
-        row(
-            Fn("cancel_my_order", form(&[("id", &order)])),
-            "a- b+ m- o- g- d-",
-        ),
-        row(
-            post(
-                "/orders/{id}/cancel",
-                format!("/orders/{order}/cancel"),
-                json!({}),
-            ),
-            "a- b+ m+ o- g- d-",
-        ),
-        row(
-            Fn("withdraw_application", form(&[("id", &s(f.application))])),
-            owner,
-        ),
-        // No card payments configured: the webhook is not found, whoever calls.
-        row(
-            post("/stripe/webhook", "/stripe/webhook".into(), json!({})),
-            "a- b- m- o- g- d-",
-        ),
-        // Last: signing out ends each caller's session.
-        row(
-            post("/auth/logout", "/auth/logout".into(), json!({})),
-            public,
-        ),
-        row(Fn("logout", vec![]), public),
-    ]
 }
 
 async fn session_of(app: &TestApp, user: i64) -> String {
@@ -788,7 +251,7 @@ async fn user_id(app: &TestApp, email: &str) -> i64 {
 /// A session per caller; the member of another cooperative is a new user joined to a
 /// cooperative that has no member yet.
 async fn sessions(app: &TestApp, buyer: &str) -> Vec<Option<String>> {
-    let other_coop = one(
+    let other_coop = scalar(
         app,
         "SELECT MIN(id) FROM cooperatives WHERE id NOT IN (SELECT cooperative_id FROM cooperative_members) AND id > $1",
         0,
@@ -833,6 +296,13 @@ fn server_fns() -> Vec<(String, String)> {
         .collect()
 }
 
+fn path_of<'a>(fns: &'a [(String, String)], name: &str) -> &'a str {
+    &fns.iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no server function {name}"))
+        .1
+}
+
 async fn call(
     app: &TestApp,
     client: &reqwest::Client,
@@ -848,14 +318,7 @@ async fn call(
         }
     };
     let request = match call {
-        Call::Fn(name, fields) => {
-            let path = &fns
-                .iter()
-                .find(|(n, _)| n == name)
-                .unwrap_or_else(|| panic!("no server function {name}"))
-                .1;
-            with(client.post(app.url(path))).form(fields)
-        }
+        Call::Fn(name, fields) => with(client.post(app.url(path_of(fns, name)))).form(fields),
         Call::Api(method, _, path, body) => {
             let request = match *method {
                 "GET" => client.get(app.url(path)),
@@ -866,14 +329,7 @@ async fn call(
                 None => with(request),
             }
         }
-        Call::FnJson(name, body) => {
-            let path = &fns
-                .iter()
-                .find(|(n, _)| n == name)
-                .unwrap_or_else(|| panic!("no server function {name}"))
-                .1;
-            with(client.post(app.url(path))).json(body)
-        }
+        Call::FnJson(name, body) => with(client.post(app.url(path_of(fns, name)))).json(body),
         Call::Upload(_, path, field) => {
             let part = reqwest::multipart::Part::bytes(b"not an image".to_vec())
                 .file_name("x.png")
@@ -899,15 +355,7 @@ async fn every_route_refuses_the_wrong_caller(engine: Engine) {
         .map(|(method, path)| format!("{method} {path}"))
         .chain(fns.iter().map(|(name, _)| name.clone()))
         .collect();
-    let covered: BTreeSet<String> = rows
-        .iter()
-        .map(|row| match &row.call {
-            Call::Fn(name, _) => (*name).to_owned(),
-            Call::Api(method, route, _, _) => format!("{method} {route}"),
-            Call::FnJson(name, _) => (*name).to_owned(),
-            Call::Upload(route, _, _) => format!("POST {route}"),
-        })
-        .collect();
+    let covered: BTreeSet<String> = rows.iter().map(|row| row.call.route()).collect();
     let missing: Vec<_> = listed.difference(&covered).collect();
     let unknown: Vec<_> = covered.difference(&listed).collect();
 
@@ -924,12 +372,7 @@ async fn every_route_refuses_the_wrong_caller(engine: Engine) {
             .map(|cell| cell.ends_with('+'))
             .collect();
         assert_eq!(expect.len(), CALLERS.len(), "{}", row.expect);
-        let name = match &row.call {
-            Call::Fn(name, _) => (*name).to_owned(),
-            Call::Api(method, _, path, _) => format!("{method} {path}"),
-            Call::FnJson(name, _) => (*name).to_owned(),
-            Call::Upload(_, path, _) => format!("POST {path}"),
-        };
+        let name = row.call.label();
         table.push_str(&format!("{name:<44}"));
         // The refused callers first, while the object is as the fixture made it.
         let mut order: Vec<usize> = (0..CALLERS.len()).collect();

@@ -4,12 +4,12 @@
 //! independently of the code under test.
 use crate::markets::{add_stop_on, advance, apply_as, create_event_on, decide, site_id};
 use crate::orders::{
-    assert_ledger_holds, buyers, order_as, part_of, pickup, product_with_stock, scalar, SEFROU,
+    assert_ledger_holds, buyers, order_as, part_of, part_status, pickup, product_with_stock,
+    scalar, SEFROU,
 };
 use crate::support::{on_both_engines, Engine, TestApp, DEMO_PASSWORD};
 use app::clock::Clock;
 use reqwest::StatusCode;
-use sqlx::Row;
 
 on_both_engines!(a_stop_on_the_first_day_of_ramadan_keeps_its_hours_and_its_deadline);
 
@@ -17,15 +17,6 @@ on_both_engines!(a_stop_on_the_first_day_of_ramadan_keeps_its_hours_and_its_dead
 const EVENING_BEFORE: i64 = 1_769_982_000;
 /// 2026-02-15 18:00 UTC: 18:00 in Fès on the first day on UTC+0.
 const CLOSING_ON_THE_FIRST_DAY: i64 = 1_771_178_400;
-
-async fn part_status(app: &TestApp, part: i64) -> String {
-    sqlx::query("SELECT status FROM order_parts WHERE id = $1")
-        .bind(part)
-        .fetch_one(app.db.pool())
-        .await
-        .expect("part")
-        .get("status")
-}
 
 async fn a_stop_on_the_first_day_of_ramadan_keeps_its_hours_and_its_deadline(engine: Engine) {
     let clock = Clock::fixed(EVENING_BEFORE);

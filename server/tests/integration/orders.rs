@@ -518,6 +518,15 @@ async fn stop_closes(app: &TestApp, stop: i64) -> i64 {
         .at(row.get("closes_at"))
 }
 
+pub async fn part_status(app: &TestApp, part: i64) -> String {
+    sqlx::query("SELECT status FROM order_parts WHERE id = $1")
+        .bind(part)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("part")
+        .get("status")
+}
+
 pub async fn part_of(app: &TestApp, order: i64) -> i64 {
     scalar(app, "SELECT id FROM order_parts WHERE order_id = $1", order).await
 }
@@ -720,13 +729,7 @@ async fn cancelling_and_no_shows_give_the_stock_back(engine: Engine) {
     assert_eq!(a.expect("run") + b.expect("run"), 1);
     assert_eq!(available(&app, product).await, 10);
     let part = part_of(&app, ids[2]).await;
-    let status: String = sqlx::query("SELECT status FROM order_parts WHERE id = $1")
-        .bind(part)
-        .fetch_one(app.db.pool())
-        .await
-        .expect("part")
-        .get("status");
-    assert_eq!(status, "no_show");
+    assert_eq!(part_status(&app, part).await, "no_show");
     assert_ledger_holds(&app).await;
     app.stop().await;
 }
