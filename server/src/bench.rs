@@ -1,9 +1,22 @@
 //! `souk bench search`: the catalogue query's latency on the current database, measured
 //! through the same service the pages and the API call (no HTTP in between).
 pub mod orders;
+pub mod serve;
 pub mod soak;
 
 use app::catalogue::{search, ProductQuery};
+
+/// The stock ledger and order holds checks every load bench ends with: how many products
+/// and orders disagree with their movements.
+pub(crate) async fn ledger_check(db: &Db) -> Result<(usize, usize), String> {
+    let stock = app::inventory::service::check_stock(db)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    let holds = app::orders::holds::check_holds(db)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    Ok((stock.len(), holds.len()))
+}
 use app::db::Db;
 use std::time::Instant;
 

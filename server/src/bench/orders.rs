@@ -194,12 +194,7 @@ pub async fn run(config: Config, bench: OrdersBench) -> Result<(), String> {
         }
     }
     let raw = started.elapsed().as_secs_f64();
-    let mismatches = app::inventory::service::check_stock(&db)
-        .await
-        .map_err(|e| format!("{e:?}"))?;
-    let holds = app::orders::holds::check_holds(&db)
-        .await
-        .map_err(|e| format!("{e:?}"))?;
+    let (mismatches, holds) = super::ledger_check(&db).await?;
     let engine = format!("{:?}", db.engine()).to_lowercase();
     println!(
         "engine {engine}, {n} orders of 1 unit on one product, concurrency {}",
@@ -217,12 +212,11 @@ pub async fn run(config: Config, bench: OrdersBench) -> Result<(), String> {
     );
     println!(
         "  ledger check: {} stock mismatches, {} order-hold mismatches",
-        mismatches.len(),
-        holds.len()
+        mismatches, holds
     );
     let _ = stop_tx.send(());
     let _ = server.await;
-    if created != n || reserved != n || !mismatches.is_empty() || !holds.is_empty() {
+    if created != n || reserved != n || mismatches > 0 || holds > 0 {
         return Err("the bench did not place every order or the ledger check failed".into());
     }
     Ok(())

@@ -5,13 +5,13 @@
 //! count, 5xx and p50/p99, and the server's resident memory every 10 s, then checks the
 //! stock ledger and the holds.
 use super::orders::{buyers, target};
+use super::serve::ServeProcess;
 use app::db::Db;
 use app::orders::api::{AdvanceOrderPart, HandOverPart};
 use leptos::server_fn::ServerFn;
 use serde_json::Value;
 use sqlx::Row;
 use std::collections::BTreeMap;
-use std::process::{Child, Command};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -23,16 +23,6 @@ pub struct SoakBench {
 
 /// Latencies (µs) and server errors per route.
 type Stats = Arc<Mutex<BTreeMap<&'static str, (Vec<u32>, usize)>>>;
-
-/// The server process, killed when the bench ends or fails.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// Resident memory of a process in MB, from `/proc` (Linux).
 fn rss_mb(pid: u32) -> Option<f64> {
@@ -47,37 +37,15 @@ fn rss_mb(pid: u32) -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-async fn start(database_url: &str) -> Result<(Server, String), String> {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map_err(|e| e.to_string())?
-        .port();
+async fn start(database_url: &str) -> Result<ServeProcess, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let server = Server(
-        Command::new(exe)
-            .arg("serve")
-            .env("DATABASE_URL", database_url)
-            .env("SOUK_ADDR", format!("127.0.0.1:{port}"))
-            .env("SOUK_NO_RATE_LIMITS", "true")
-            // The server's log level: warnings, unless SOUK_SOAK_LOG says otherwise.
-            .env(
-                "RUST_LOG",
-                std::env::var("SOUK_SOAK_LOG").unwrap_or_else(|_| "warn".into()),
-            )
-            .spawn()
-            .map_err(|e| e.to_string())?,
-    );
-    let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
-    for _ in 0..600 {
-        if let Ok(answer) = client.get(format!("{base}/healthz")).send().await {
-            if answer.status().is_success() {
-                return Ok((server, base));
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Err("souk serve did not answer /healthz within 60 s".into())
+    // The server's log level: warnings, unless SOUK_SOAK_LOG says otherwise.
+    let log = std::env::var("SOUK_SOAK_LOG").unwrap_or_else(|_| "warn".into());
+    ServeProcess::start(
+        &exe,
+        &[("DATABASE_URL", database_url.to_owned()), ("RUST_LOG", log)],
+    )
+    .await
 }
 
 /// A session for a member of the cooperative selling `product`.
@@ -214,8 +182,8 @@ fn percentile(sorted: &[u32], p: f64) -> f64 {
 
 pub async fn run(database_url: &str, bench: SoakBench) -> Result<(), String> {
     // The store is prepared (demo seeded, migrated) by a first start of the server.
-    let (server, base) = start(database_url).await?;
-    let pid = server.0.id();
+    let server = start(database_url).await?;
+    let (pid, base) = (server.pid(), server.base.clone());
     let db = Db::connect(database_url).await.map_err(|e| e.to_string())?;
     let concurrency = bench.concurrency.max(1);
     let (stop, product) = target(&db, 1_000_000).await?;
@@ -294,18 +262,12 @@ pub async fn run(database_url: &str, bench: SoakBench) -> Result<(), String> {
             sorted.len() as f64 / elapsed
         );
     }
-    let mismatches = app::inventory::service::check_stock(&db)
-        .await
-        .map_err(|e| format!("{e:?}"))?;
-    let holds = app::orders::holds::check_holds(&db)
-        .await
-        .map_err(|e| format!("{e:?}"))?;
+    let (mismatches, holds) = super::ledger_check(&db).await?;
     println!(
         "ledger check: {} stock mismatches, {} order-hold mismatches",
-        mismatches.len(),
-        holds.len()
+        mismatches, holds
     );
-    if errors > 0 || !mismatches.is_empty() || !holds.is_empty() {
+    if errors > 0 || mismatches > 0 || holds > 0 {
         return Err(format!(
             "{errors} server errors or failed requests, or the ledger check failed"
         ));

@@ -7,8 +7,8 @@ use crate::orders::{buyers, demo_stop, pickup, product_with_stock, SEFROU};
 use crate::support::{drop_database, on_both_engines, spawn_smtp, Engine, TestApp};
 use reqwest::StatusCode;
 use serde_json::Value;
+use souk::bench::serve::ServeProcess;
 use sqlx::Row;
-use std::process::{Child, Command};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,53 +17,25 @@ on_both_engines!(orders_answered_201_survive_a_kill_9);
 
 const CLIENTS: usize = 32;
 
-/// A `souk serve` process, killed when dropped (a failing test leaves none behind).
-struct Souk(Child);
-
-impl Souk {
-    /// SIGKILL, as a crash or the OOM killer would.
-    fn kill_9(&mut self) {
-        self.0.kill().expect("SIGKILL");
-        self.0.wait().expect("killed");
-    }
-}
-
-impl Drop for Souk {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// `souk serve` on the store, its address once it answers `/healthz`.
-async fn start_souk(url: &str, data_dir: &std::path::Path, smtp_port: u16) -> (Souk, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let child = Souk(
-        Command::new(env!("CARGO_BIN_EXE_souk"))
-            .arg("serve")
-            .env("DATABASE_URL", url)
-            .env("SOUK_ADDR", format!("127.0.0.1:{port}"))
-            .env("SOUK_DATA_DIR", data_dir)
-            .env("SOUK_SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}"))
-            .env("SOUK_NO_RATE_LIMITS", "true")
-            .env("RUST_LOG", "error")
-            .spawn()
-            .expect("souk starts"),
-    );
-    let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
-    for _ in 0..300 {
-        if let Ok(answer) = client.get(format!("{base}/healthz")).send().await {
-            if answer.status() == StatusCode::OK {
-                return (child, base);
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("souk did not answer /healthz within 30 s");
+/// `souk serve` on the store, sending email to the loopback SMTP server.
+async fn start_souk(
+    url: &str,
+    data_dir: &std::path::Path,
+    smtp_port: u16,
+) -> (ServeProcess, String) {
+    let souk = ServeProcess::start(
+        std::path::Path::new(env!("CARGO_BIN_EXE_souk")),
+        &[
+            ("DATABASE_URL", url.to_owned()),
+            ("SOUK_DATA_DIR", data_dir.display().to_string()),
+            ("SOUK_SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}")),
+            ("RUST_LOG", "error".to_owned()),
+        ],
+    )
+    .await
+    .expect("souk serve starts");
+    let base = souk.base.clone();
+    (souk, base)
 }
 
 async fn place(
@@ -142,7 +114,7 @@ async fn orders_answered_201_survive_a_kill_9(engine: Engine) {
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    souk.kill_9();
+    souk.kill_9().expect("SIGKILL");
     killed.store(true, Ordering::SeqCst);
     let (mut answered, mut unanswered) = (Vec::new(), Vec::new());
     while let Some(done) = clients.join_next().await {
