@@ -257,6 +257,10 @@ pub struct ProductPage {
     pub page: u32,
     pub per_page: u32,
     pub total: i64,
+    /// True when more than `total` products match: the catalogue stops counting a
+    /// thousand matches past the page (`search::COUNT_AHEAD`).
+    #[serde(default)]
+    pub more: bool,
 }
 
 /// One problem of an imported file: where, and what.

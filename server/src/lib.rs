@@ -13,6 +13,7 @@ mod health;
 mod language;
 pub mod limits;
 mod media;
+pub mod memory;
 mod middleware;
 mod security;
 

@@ -4,6 +4,7 @@ use souk::config::Config;
 use souk::{prepare_database, seed, Application};
 use std::io::BufRead;
 use std::process::ExitCode;
+use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 
 /// Souk: the marketplace and market logistics of the Fès-Meknès social and solidarity economy hub.
@@ -45,6 +46,17 @@ struct Global {
     /// Folder for uploaded files (product photos)
     #[arg(long, env = "SOUK_DATA_DIR", default_value = "data", global = true)]
     data_dir: String,
+    /// At most this many malloc arenas (glibc; 0: its default of 8 per core)
+    #[arg(long, env = "SOUK_MALLOC_ARENAS", default_value_t = 2, global = true)]
+    malloc_arenas: u32,
+    /// Give freed memory back to the system this often, in seconds (0: never)
+    #[arg(
+        long,
+        env = "SOUK_MALLOC_TRIM_SECS",
+        default_value_t = 10,
+        global = true
+    )]
+    malloc_trim_secs: u64,
     /// Mark cookies Secure (when Souk is served over TLS)
     #[arg(long, env = "SOUK_SECURE_COOKIES", global = true)]
     secure_cookies: bool,
@@ -233,6 +245,7 @@ async fn main() -> ExitCode {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
     let cli = Cli::parse();
+    souk::memory::limit_arenas(cli.global.malloc_arenas);
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -277,7 +290,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         .map_err(|e| e.to_string())?
     };
     match command {
-        Command::Serve { .. } => serve(config).await,
+        Command::Serve { .. } => serve(config, Duration::from_secs(g.malloc_trim_secs)).await,
         Command::Migrate => {
             let db = app::db::Db::connect(&config.database_url)
                 .await
@@ -502,7 +515,8 @@ async fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
-async fn serve(config: Config) -> Result<(), String> {
+async fn serve(config: Config, trim: Duration) -> Result<(), String> {
+    souk::memory::spawn_trim(trim);
     let app = Application::build(config)
         .await
         .map_err(|e| e.to_string())?;

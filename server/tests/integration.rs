@@ -17,6 +17,8 @@ mod bounds;
 mod cart;
 #[path = "integration/catalogue.rs"]
 mod catalogue;
+#[path = "integration/catalogue_counts.rs"]
+mod catalogue_counts;
 #[path = "integration/catalogue_files.rs"]
 mod catalogue_files;
 #[path = "integration/catalogue_pages.rs"]
@@ -49,6 +51,8 @@ mod outbox;
 mod pages;
 #[path = "integration/payments.rs"]
 mod payments;
+#[path = "integration/placing.rs"]
+mod placing;
 #[path = "integration/server_functions.rs"]
 mod server_functions;
 #[path = "integration/territory.rs"]

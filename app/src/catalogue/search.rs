@@ -69,37 +69,53 @@ fn text_query(engine: Engine, terms: &[String]) -> String {
     }
 }
 
+/// How far past the page the catalogue counts matches: beyond, the page says "more than"
+/// instead of counting a whole catalogue for every visit.
+pub const COUNT_AHEAD: i64 = 1000;
+
+/// The most matches of a full-text search ranked by relevance (bm25, ts_rank): ranking
+/// scores every match, so a broader search (a word in thousands of names, each having it
+/// once) lists its matches newest first instead.
+pub const RANKED_MATCHES: i64 = COUNT_AHEAD;
+
 /// Active products of verified cooperatives matching the filter, one page of them.
+///
+/// Every shape of query reads about one page of rows plus a bounded count: the sort
+/// orders have indexes walked in order (`products_*_idx`), the count stops
+/// `COUNT_AHEAD` matches past the page, and relevance ranks at most `RANKED_MATCHES`.
 pub async fn search_products(db: &Db, filter: &ProductFilter) -> Result<ProductPage, AppError> {
     let mut c = Conditions::default();
     c.clauses.push("pr.status = 'active'".into());
-    c.clauses.push("co.status = 'verified'".into());
     let mut from = "products pr";
-    let mut rank_order = None;
-    if !filter.terms.is_empty() {
+    let text = !filter.terms.is_empty();
+    if text {
         let query = text_query(db.engine(), &filter.terms);
         match db.engine() {
             Engine::Sqlite => {
-                // The FTS table drives the query (CROSS JOIN fixes the order in SQLite):
-                // one index lookup, then the matching products; bm25 rank, lower is better.
+                // The FTS table drives the query (CROSS JOIN fixes the order in SQLite).
                 from = "products_fts CROSS JOIN products pr ON pr.id = products_fts.rowid";
                 c.push("products_fts MATCH ?", Arg::Text(query));
-                rank_order = Some("products_fts.rank, pr.id DESC".to_owned());
             }
-            Engine::Postgres => {
-                c.push("pr.search @@ to_tsquery('simple', ?)", Arg::Text(query));
-                rank_order = Some(format!(
-                    "ts_rank(pr.search, to_tsquery('simple', ${})) DESC, pr.id DESC",
-                    c.args.len()
-                ));
-            }
+            Engine::Postgres => c.push("pr.search @@ to_tsquery('simple', ?)", Arg::Text(query)),
         }
     }
-    if let Some(province) = &filter.province {
-        c.push("pv.code = ?", Arg::Text(province.clone()));
+    // The cooperatives as a set the products are checked against (a semi-join): the
+    // planner then walks the products in the page's order instead of sorting them all.
+    match &filter.province {
+        Some(province) => c.push(
+            "pr.cooperative_id IN (SELECT id FROM cooperatives WHERE status = 'verified'
+                 AND province_id = (SELECT id FROM provinces WHERE code = ?))",
+            Arg::Text(province.clone()),
+        ),
+        None => c.clauses.push(
+            "pr.cooperative_id IN (SELECT id FROM cooperatives WHERE status = 'verified')".into(),
+        ),
     }
     if let Some(category) = &filter.category {
-        c.push("k.code = ?", Arg::Text(category.clone()));
+        c.push(
+            "pr.category_id = (SELECT id FROM categories WHERE code = ?)",
+            Arg::Text(category.clone()),
+        );
     }
     if let Some(label) = filter.label {
         c.push(
@@ -119,19 +135,36 @@ pub async fn search_products(db: &Db, filter: &ProductFilter) -> Result<ProductP
     if let Some(max) = filter.max_price {
         c.push("pr.price_centimes <= ?", Arg::Int(max));
     }
-    let order = match filter.sort {
-        Sort::Relevance => rank_order.unwrap_or_else(|| "pr.id DESC".to_owned()),
-        Sort::Newest => "pr.created_at DESC, pr.id DESC".to_owned(),
-        Sort::PriceAsc => "pr.price_centimes, pr.id".to_owned(),
-        Sort::PriceDesc => "pr.price_centimes DESC, pr.id".to_owned(),
-        Sort::Name => "pr.name_fr, pr.id".to_owned(),
-    };
     let conditions = c.sql();
 
-    let count_sql = format!("SELECT COUNT(*) AS n FROM {from} {CARD_JOINS} WHERE {conditions}");
-    let count = c.bind(sqlx::query(&count_sql));
-    let total: i64 = count.fetch_one(db.pool()).await?.try_get("n")?;
+    // Counted up to one past the limit, so "more than" is known.
+    let count_limit = filter.page.offset() + COUNT_AHEAD + 1;
+    let count_sql = format!(
+        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM {from} WHERE {conditions} LIMIT {}) matches",
+        c.placeholder_after(1)
+    );
+    let counted: i64 = c
+        .bind(sqlx::query(&count_sql))
+        .bind(count_limit)
+        .fetch_one(db.pool())
+        .await?
+        .try_get("n")?;
+    let more = counted == count_limit;
 
+    let ranked = text && counted <= RANKED_MATCHES;
+    let order = match (filter.sort, db.engine()) {
+        (Sort::Relevance, Engine::Sqlite) if ranked => "products_fts.rank, pr.id DESC".to_owned(),
+        (Sort::Relevance, Engine::Sqlite) if text => "products_fts.rowid DESC".to_owned(),
+        (Sort::Relevance, Engine::Postgres) if ranked => {
+            // The text query is the first placeholder.
+            "ts_rank(pr.search, to_tsquery('simple', $1)) DESC, pr.id DESC".to_owned()
+        }
+        (Sort::Relevance, _) => "pr.id DESC".to_owned(),
+        (Sort::Newest, _) => "pr.created_at DESC, pr.id DESC".to_owned(),
+        (Sort::PriceAsc, _) => "pr.price_centimes, pr.id".to_owned(),
+        (Sort::PriceDesc, _) => "pr.price_centimes DESC, pr.id".to_owned(),
+        (Sort::Name, _) => "pr.name_fr, pr.id".to_owned(),
+    };
     let limit = c.placeholder_after(1);
     let offset = c.placeholder_after(2);
     let sql = format!(
@@ -150,7 +183,8 @@ pub async fn search_products(db: &Db, filter: &ProductFilter) -> Result<ProductP
         items,
         page: filter.page.number(),
         per_page: filter.page.per_page(),
-        total,
+        total: if more { counted - 1 } else { counted },
+        more,
     })
 }
 

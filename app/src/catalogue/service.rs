@@ -220,6 +220,7 @@ pub async fn cooperative_products(
         page: page.number(),
         per_page: page.per_page(),
         total,
+        more: false,
     })
 }
 

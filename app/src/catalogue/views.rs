@@ -184,9 +184,13 @@ pub fn CataloguePage() -> impl IntoView {
                     Ok(page) => {
                         let q = current();
                         view! {
-                            <p class="muted" data-testid="result-count">{t!(i18n, results_count, n = page.total)}</p>
+                            <p class="muted" data-testid="result-count">{if page.more {
+                                t!(i18n, results_count_more, n = page.total).into_any()
+                            } else {
+                                t!(i18n, results_count, n = page.total).into_any()
+                            }}</p>
                             <ProductCards items=page.items />
-                            <Pagination page=page.page per_page=page.per_page total=page.total href=move |n| query_string(&q, n) />
+                            <Pagination page=page.page per_page=page.per_page total=page.total more=page.more href=move |n| query_string(&q, n) />
                         }.into_any()
                     }
                     Err(crate::error::AppError::Invalid(fields)) => {

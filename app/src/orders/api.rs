@@ -105,7 +105,9 @@ pub async fn checkout_cart(
                 address,
                 payment,
             };
-            let placed = super::place::checkout(&state, &user, &key, &form).await?;
+            let placed = super::place::checkout(&state, &user, &key, &form)
+                .await?
+                .placed;
             let next = placed
                 .checkout_url
                 .clone()

@@ -1,5 +1,6 @@
 //! Pickup points: a salon or a tour stop open for reservations, and the cooperatives
 //! taking part there (used by placing and by the checkout's options).
+use super::PickupPlace;
 use crate::domain::markets::Day;
 use crate::domain::orders::PickupPoint;
 use crate::domain::ErrorCode;
@@ -14,6 +15,8 @@ pub struct Pickup {
     pub collect_by: i64,
     /// The cooperatives taking part there (accepted, and for a tour at this stop).
     pub cooperatives: Vec<i64>,
+    /// The place as the order shows it.
+    pub place: PickupPlace,
 }
 
 /// The accepted cooperatives of an event; for a tour stop, those that chose it (an
@@ -31,14 +34,17 @@ pub async fn pickup_point(
 ) -> Result<Pickup, ErrorCode> {
     let row = match point {
         PickupPoint::Stop(stop) => sqlx::query(
-            "SELECT e.id AS event_id, e.status, s.day AS last_day, s.closes_at
-             FROM event_stops s JOIN events e ON e.id = s.event_id
+            "SELECT e.id AS event_id, e.status, s.day, s.opens_at, s.closes_at,
+                    e.name_fr AS event_fr, e.name_ar AS event_ar, t.name_fr AS site_fr, t.name_ar AS site_ar
+             FROM event_stops s JOIN events e ON e.id = s.event_id JOIN sites t ON t.id = s.site_id
              WHERE s.id = $1 AND e.kind = 'tour'",
         )
         .bind(stop),
         PickupPoint::Salon(event) => sqlx::query(
-            "SELECT id AS event_id, status, ends_on AS last_day, closes_at FROM events
-             WHERE id = $1 AND kind = 'salon'",
+            "SELECT e.id AS event_id, e.status, e.starts_on AS day, e.ends_on AS last_day,
+                    e.opens_at, e.closes_at, e.name_fr AS event_fr, e.name_ar AS event_ar,
+                    t.name_fr AS site_fr, t.name_ar AS site_ar
+             FROM events e JOIN sites t ON t.id = e.site_id WHERE e.id = $1 AND e.kind = 'salon'",
         )
         .bind(event),
     }
@@ -49,28 +55,40 @@ pub async fn pickup_point(
         ErrorCode::Internal
     })?
     .ok_or(ErrorCode::NotFound)?;
-    let read = |row: &sqlx::any::AnyRow| -> Result<(i64, String, String, i64), sqlx::Error> {
-        Ok((
-            row.try_get("event_id")?,
-            row.try_get("status")?,
-            row.try_get("last_day")?,
-            row.try_get("closes_at")?,
-        ))
+    let stop_id = match point {
+        PickupPoint::Stop(stop) => Some(stop),
+        PickupPoint::Salon(_) => None,
     };
-    let (event_id, status, last_day, closes_at) = read(&row).map_err(|_| ErrorCode::Internal)?;
+    let read = |row: &sqlx::any::AnyRow| -> Result<(String, String, PickupPlace), sqlx::Error> {
+        let day: String = row.try_get("day")?;
+        let last_day = match stop_id {
+            Some(_) => day.clone(),
+            None => row.try_get("last_day")?,
+        };
+        let place = PickupPlace {
+            event_id: row.try_get("event_id")?,
+            stop_id,
+            event_fr: row.try_get("event_fr")?,
+            event_ar: row.try_get("event_ar")?,
+            site_fr: row.try_get("site_fr")?,
+            site_ar: row.try_get("site_ar")?,
+            day,
+            opens_at: row.try_get("opens_at")?,
+            closes_at: row.try_get("closes_at")?,
+        };
+        Ok((row.try_get("status")?, last_day, place))
+    };
+    let (status, last_day, place) = read(&row).map_err(|_| ErrorCode::Internal)?;
+    let event_id = place.event_id;
     let collect_by = Day::parse(&last_day)
         .map_err(|_| ErrorCode::Internal)?
-        .at(closes_at);
+        .at(place.closes_at);
     if !matches!(status.as_str(), "published" | "running") {
         return Err(ErrorCode::NotFound);
     }
     if collect_by <= now {
         return Err(ErrorCode::PickupClosed);
     }
-    let stop_id = match point {
-        PickupPoint::Stop(stop) => Some(stop),
-        PickupPoint::Salon(_) => None,
-    };
     let cooperatives = sqlx::query(PARTICIPANTS)
         .bind(event_id)
         .bind(stop_id.unwrap_or(0))
@@ -86,5 +104,6 @@ pub async fn pickup_point(
         stop_id,
         collect_by,
         cooperatives,
+        place,
     })
 }

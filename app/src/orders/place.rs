@@ -1,18 +1,25 @@
 //! Placing an order: one transaction that checks the checkout, writes the order, its
 //! parts and lines, and holds each line's stock with a conditional update. A line whose
 //! stock is short changes nothing and is named in the 409.
+mod key;
+mod ordered;
+
+pub use key::parse_key;
+
 use super::pickup::pickup_point;
-use super::Placed;
+use super::{Order, OrderLine, OrderPart, OrderStep, Placed};
 use crate::accounts::CurrentUser;
 use crate::db::{is_unique_violation, Db};
 use crate::domain::orders::{
-    line_field, line_total, pickup_code, Destination, OrderDraft, PartStatus, PaymentMethod,
-    PaymentStatus, CODE_LENGTH,
+    line_field, line_total, Destination, Fulfilment, OrderDraft, PartStatus, PaymentMethod,
+    PaymentStatus,
 };
 use crate::domain::{ErrorCode, FieldErrors, MovementKind};
 use crate::error::AppError;
 use crate::inventory::service::{record_movement, StockChange};
-use sqlx::{Any, Row, Transaction};
+use key::{new_code, placed_before, request_hash};
+use ordered::{products, Product};
+use sqlx::Row;
 
 /// What placing needs to know of the server's settings.
 #[derive(Debug, Clone, Copy)]
@@ -23,50 +30,6 @@ pub struct PlaceOptions {
     pub card_enabled: bool,
 }
 
-/// A product as it is ordered: its cooperative, names and price now.
-struct Product {
-    id: i64,
-    cooperative_id: i64,
-    name_fr: String,
-    name_ar: String,
-    name_en: String,
-    unit: String,
-    price: i64,
-}
-
-async fn products(
-    tx: &mut Transaction<'static, Any>,
-    ids: &[i64],
-) -> Result<Vec<Product>, sqlx::Error> {
-    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT p.id, p.cooperative_id, p.name_fr, p.name_ar, p.name_en, p.unit, p.price_centimes
-         FROM products p JOIN cooperatives c ON c.id = p.cooperative_id
-         WHERE p.id IN ({}) AND p.status = 'active' AND c.status = 'verified'",
-        placeholders.join(", ")
-    );
-    let mut query = sqlx::query(&sql);
-    for id in ids {
-        query = query.bind(*id);
-    }
-    query
-        .fetch_all(&mut **tx)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(Product {
-                id: r.try_get("id")?,
-                cooperative_id: r.try_get("cooperative_id")?,
-                name_fr: r.try_get("name_fr")?,
-                name_ar: r.try_get("name_ar")?,
-                name_en: r.try_get("name_en")?,
-                unit: r.try_get("unit")?,
-                price: r.try_get("price_centimes")?,
-            })
-        })
-        .collect()
-}
-
 /// The part of each cooperative, in the order its first line came.
 struct PartPlan {
     cooperative_id: i64,
@@ -75,69 +38,29 @@ struct PartPlan {
     delivery_fee: i64,
 }
 
-/// A digest of what was asked, to tell a retry from another order under the same key.
-fn request_hash(draft: &OrderDraft) -> String {
-    use sha2::{Digest, Sha256};
-    let json = serde_json::to_string(draft).unwrap_or_default();
-    hex::encode(Sha256::digest(json.as_bytes()))
+/// A placement's outcome: the order's id and, for an order this call wrote, the order as
+/// its buyer sees it, built from what was written (no read back; without the QR drawing,
+/// which needs the public address).
+#[derive(Debug)]
+pub struct Placement {
+    pub placed: Placed,
+    pub order: Option<Order>,
 }
 
-fn new_code() -> String {
-    use argon2::password_hash::rand_core::{OsRng, RngCore};
-    let mut random = [0u8; CODE_LENGTH];
-    OsRng.fill_bytes(&mut random);
-    pickup_code(&random)
-}
-
-/// The order placed earlier under this key, if any: the same request gets it back,
-/// another request under the same key is refused.
-async fn placed_before(
-    db: &Db,
-    buyer: &CurrentUser,
-    key: &str,
-    hash: &str,
-) -> Result<Option<Placed>, AppError> {
-    let Some(row) = sqlx::query(
-        "SELECT id, request_hash, checkout_url FROM orders WHERE buyer_id = $1 AND idempotency_key = $2",
-    )
-    .bind(buyer.id)
-    .bind(key)
-    .fetch_optional(db.pool())
-    .await?
-    else {
-        return Ok(None);
-    };
-    let stored: String = row.try_get("request_hash")?;
-    if stored != hash {
-        return Err(AppError::field(
-            "idempotency_key",
-            ErrorCode::IdempotencyKeyReused,
-        ));
-    }
-    Ok(Some(Placed {
-        order_id: row.try_get("id")?,
-        created: false,
-        checkout_url: row.try_get("checkout_url")?,
-    }))
-}
-
-/// An idempotency key: 8 to 100 visible ASCII characters.
-pub fn parse_key(raw: Option<&str>) -> Result<String, AppError> {
-    match raw.map(str::trim) {
-        Some(key)
-            if (8..=100).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) =>
-        {
-            Ok(key.to_owned())
+impl Placement {
+    fn before(placed: Placed) -> Self {
+        Placement {
+            placed,
+            order: None,
         }
-        _ => Err(AppError::field(
-            "idempotency_key",
-            ErrorCode::IdempotencyKeyRequired,
-        )),
     }
 }
 
 /// Places an order for `buyer` and takes its products out of the buyer's cart, in one
-/// transaction. The same key and request give back the first order.
+/// transaction. The same key and request give back the first order: the key's unique
+/// index finds a retry when the order row is written, and a refused request looks for
+/// an earlier order under its key before answering, so the first answer comes back even
+/// when the stock has gone since.
 pub async fn place_order(
     db: &Db,
     options: PlaceOptions,
@@ -145,11 +68,29 @@ pub async fn place_order(
     key: &str,
     draft: &OrderDraft,
     now: i64,
-) -> Result<Placed, AppError> {
+) -> Result<Placement, AppError> {
     let hash = request_hash(draft);
-    if let Some(placed) = placed_before(db, buyer, key, &hash).await? {
-        return Ok(placed);
+    match place_new(db, options, buyer, key, &hash, draft, now).await {
+        Ok(placement) => Ok(placement),
+        Err(refused @ (AppError::Invalid(_) | AppError::Conflict(..))) => {
+            match placed_before(db, buyer, key, &hash).await? {
+                Some(placed) => Ok(Placement::before(placed)),
+                None => Err(refused),
+            }
+        }
+        Err(other) => Err(other),
     }
+}
+
+async fn place_new(
+    db: &Db,
+    options: PlaceOptions,
+    buyer: &CurrentUser,
+    key: &str,
+    hash: &str,
+    draft: &OrderDraft,
+    now: i64,
+) -> Result<Placement, AppError> {
     if draft.payment == PaymentMethod::Card && !options.card_enabled {
         return Err(AppError::field("payment", ErrorCode::CardUnavailable));
     }
@@ -168,6 +109,7 @@ pub async fn place_order(
     let mut collect_by = None;
     let mut event_id = None;
     let mut stop_id = None;
+    let mut place = None;
     let mut province_id = None;
     let mut address = String::new();
     let mut fees: Vec<(i64, i64)> = Vec::new();
@@ -182,6 +124,7 @@ pub async fn place_order(
                 collect_by = Some(pickup.collect_by);
                 event_id = Some(pickup.event_id);
                 stop_id = pickup.stop_id;
+                place = Some(pickup.place);
             }
             Err(ErrorCode::Internal) => return Err(AppError::Internal),
             Err(code) => errors.add("pickup", code),
@@ -262,6 +205,7 @@ pub async fn place_order(
         Destination::Delivery { .. } => "delivery",
     };
 
+    let code = new_code();
     let inserted = sqlx::query(
         "INSERT INTO orders (buyer_id, idempotency_key, request_hash, fulfilment, event_id, stop_id,
              collect_by, province_id, address, payment, payment_status, subtotal, fees, total,
@@ -271,7 +215,7 @@ pub async fn place_order(
     )
     .bind(buyer.id)
     .bind(key)
-    .bind(&hash)
+    .bind(hash)
     .bind(fulfilment)
     .bind(event_id)
     .bind(stop_id)
@@ -283,7 +227,7 @@ pub async fn place_order(
     .bind(subtotal)
     .bind(fee_total)
     .bind(subtotal + fee_total)
-    .bind(new_code())
+    .bind(&code)
     .bind(hold_expires_at)
     .bind(now)
     .fetch_one(&mut *tx)
@@ -293,8 +237,9 @@ pub async fn place_order(
         Err(error) if is_unique_violation(&error, "orders_idempotency_key") => {
             // The same key placed concurrently: the first one wins, this one answers it.
             tx.rollback().await?;
-            return placed_before(db, buyer, key, &hash)
+            return placed_before(db, buyer, key, hash)
                 .await?
+                .map(Placement::before)
                 .ok_or(AppError::Internal);
         }
         Err(error) => return Err(error.into()),
@@ -302,6 +247,7 @@ pub async fn place_order(
 
     let reason = format!("order:{order_id}");
     let mut short = FieldErrors::new();
+    let mut written = Vec::with_capacity(parts.len());
     for part in &parts {
         let part_id: i64 = sqlx::query(
             "INSERT INTO order_parts (order_id, cooperative_id, status, subtotal, delivery_fee, updated_at)
@@ -316,8 +262,19 @@ pub async fn place_order(
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
+        let mut part_lines = Vec::with_capacity(part.lines.len());
         for (index, quantity) in &part.lines {
             let (product, _) = lines[*index];
+            part_lines.push(OrderLine {
+                product_id: product.id,
+                name_fr: product.name_fr.clone(),
+                name_ar: product.name_ar.clone(),
+                name_en: product.name_en.clone(),
+                unit: product.unit.clone(),
+                unit_price: product.price,
+                quantity: *quantity,
+                total: line_total(product.price, *quantity).ok_or(AppError::Internal)?,
+            });
             sqlx::query(
                 "INSERT INTO order_lines (part_id, product_id, name_fr, name_ar, name_en, unit, unit_price, quantity)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -353,6 +310,18 @@ pub async fn place_order(
                 Err(other) => return Err(other),
             }
         }
+        let (first, _) = lines[part.lines[0].0];
+        written.push(OrderPart {
+            id: part_id,
+            cooperative_id: part.cooperative_id,
+            cooperative_fr: first.cooperative_fr.clone(),
+            cooperative_ar: first.cooperative_ar.clone(),
+            status: part_status,
+            subtotal: part.subtotal,
+            delivery_fee: part.delivery_fee,
+            cancel_reason: String::new(),
+            lines: part_lines,
+        });
     }
     if !short.is_empty() {
         tx.rollback().await?;
@@ -372,30 +341,79 @@ pub async fn place_order(
         total = subtotal + fee_total,
         "order placed"
     );
-    Ok(Placed {
-        order_id,
-        created: true,
+    let order = Order {
+        id: order_id,
+        mine: true,
+        buyer_name: buyer.display_name.clone(),
+        fulfilment: match draft.destination {
+            Destination::Pickup(_) => Fulfilment::Pickup,
+            Destination::Delivery { .. } => Fulfilment::Delivery,
+        },
+        pickup: place,
+        province: match &draft.destination {
+            Destination::Delivery { province, .. } => Some(province.clone()),
+            Destination::Pickup(_) => None,
+        },
+        address,
+        payment: draft.payment,
+        payment_status,
+        subtotal,
+        fees: fee_total,
+        total: subtotal + fee_total,
+        refunded: 0,
+        pickup_code: matches!(draft.destination, Destination::Pickup(_)).then_some(code),
+        pickup_qr: None,
         checkout_url: None,
+        hold_expires_at,
+        parts: written,
+        history: vec![OrderStep {
+            part_id: None,
+            status: part_status.as_str().to_owned(),
+            note: String::new(),
+            at: now,
+        }],
+        created_at: now,
+    };
+    Ok(Placement {
+        placed: Placed {
+            order_id,
+            created: true,
+            checkout_url: None,
+        },
+        order: Some(order),
     })
 }
 
 /// A checkout from a form or the API: parses it, places the order with the server's
-/// settings, and takes the ordered products out of the buyer's cart.
+/// settings, and takes the ordered products out of the buyer's cart. The order comes
+/// back whole for a new cash order (with its QR drawing); otherwise only its id.
 pub async fn checkout(
     state: &crate::state::AppState,
     buyer: &CurrentUser,
     key: &str,
     form: &crate::domain::orders::OrderForm,
-) -> Result<Placed, AppError> {
+) -> Result<Placement, AppError> {
     let draft = form.parse().map_err(AppError::Invalid)?;
     let options = PlaceOptions {
         hold_secs: state.settings.card_hold_secs,
         card_enabled: state.gateway.is_some(),
     };
-    let mut placed = place_order(&state.db, options, buyer, key, &draft, state.db.now()).await?;
+    let mut placement = place_order(&state.db, options, buyer, key, &draft, state.db.now()).await?;
     if let (PaymentMethod::Card, Some(gateway)) = (draft.payment, &state.gateway) {
-        let url = crate::payments::start_checkout(state, gateway, buyer, placed.order_id).await?;
-        placed.checkout_url = Some(url);
+        let order_id = placement.placed.order_id;
+        let url = crate::payments::start_checkout(state, gateway, buyer, order_id).await?;
+        placement.placed.checkout_url = Some(url);
+        // The order row now has its checkout: the caller reads it back.
+        placement.order = None;
     }
-    Ok(placed)
+    if let Some(order) = &mut placement.order {
+        order.pickup_qr = order.pickup_code.as_deref().map(|code| {
+            super::qr::svg_of(&super::qr::pickup_url(
+                &state.settings.public_url,
+                order.id,
+                code,
+            ))
+        });
+    }
+    Ok(placement)
 }

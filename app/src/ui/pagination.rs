@@ -28,15 +28,23 @@ pub fn Pagination(
     total: i64,
     /// The link to a page number.
     href: impl Fn(u32) -> String + Send + Sync + 'static,
+    /// More than `total` rows exist (the count stopped): the last page is not known.
+    #[prop(optional)]
+    more: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let last = page_count(total, per_page);
-    (last > 1).then(|| {
+    let of = if more {
+        format!("{last}+")
+    } else {
+        last.to_string()
+    };
+    (last > 1 || more).then(|| {
         view! {
             <nav class="pagination" aria-label=move || td_string!(i18n.get_locale(), page)>
                 {(page > 1).then(|| view! { <a rel="prev" href=href(page - 1)>{t!(i18n, previous)}</a> })}
-                <span>{format!("{page} / {last}")}</span>
-                {(page < last).then(|| view! { <a rel="next" href=href(page + 1)>{t!(i18n, next)}</a> })}
+                <span>{format!("{page} / {of}")}</span>
+                {(page < last || more).then(|| view! { <a rel="next" href=href(page + 1)>{t!(i18n, next)}</a> })}
             </nav>
         }
     })

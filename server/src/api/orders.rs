@@ -28,17 +28,21 @@ pub async fn create(
             .and_then(|value| value.to_str().ok()),
     )
     .map_err(error)?;
-    let placed = place::checkout(&state, &user, &key, &form)
+    let placement = place::checkout(&state, &user, &key, &form)
         .await
         .map_err(error)?;
-    let order = read::order(
-        &state.db,
-        &state.settings.public_url,
-        &user,
-        placed.order_id,
-    )
-    .await
-    .map_err(error)?;
+    let placed = placement.placed;
+    let order = match placement.order {
+        Some(order) => order,
+        None => read::order(
+            &state.db,
+            &state.settings.public_url,
+            &user,
+            placed.order_id,
+        )
+        .await
+        .map_err(error)?,
+    };
     let status = if placed.created {
         StatusCode::CREATED
     } else {
