@@ -47,7 +47,7 @@ struct Global {
     #[arg(long, env = "SOUK_DATA_DIR", default_value = "data", global = true)]
     data_dir: String,
     /// At most this many malloc arenas (glibc; 0: its default of 8 per core)
-    #[arg(long, env = "SOUK_MALLOC_ARENAS", default_value_t = 2, global = true)]
+    #[arg(long, env = "SOUK_MALLOC_ARENAS", default_value_t = 0, global = true)]
     malloc_arenas: u32,
     /// Give freed memory back to the system this often, in seconds (0: never)
     #[arg(

@@ -1,10 +1,11 @@
 //! The allocator's hold on memory under load. glibc's malloc gives busy threads arenas of
 //! their own (up to eight per core: tokio's workers, the SQLite connections' threads,
 //! blocking tasks) and keeps what a request freed inside them, so the resident size of a
-//! server that renders pages grows with the number of arenas, then stays. Souk caps the
-//! arenas and gives freed pages back to the kernel on a timer; both are settings
-//! (`--malloc-arenas`, `--malloc-trim-secs`, 0 leaves glibc's own behaviour), chosen
-//! from `souk bench soak` (README, "Memory").
+//! server that renders pages grows with the number of arenas, then stays. Souk gives the
+//! freed pages of every arena back to the kernel on a timer (`--malloc-trim-secs`, 10 s)
+//! and can cap the arenas (`--malloc-arenas`, off: two arenas halved the page rate under
+//! 16 clients); 0 leaves glibc's own behaviour. Chosen from `souk bench soak` and wrk
+//! (README, "Memory").
 use std::time::Duration;
 
 /// At most `arenas` malloc arenas from now on (0: glibc's default). Call it first thing,

@@ -3,7 +3,7 @@
 //! `tsvector`; both index the same normalised text (`domain::search`) so a query finds
 //! the same products on either engine.
 use super::service::{attach_quality_signs, card, CARD_COLUMNS, CARD_JOINS};
-use super::{ProductFilter, ProductPage, Sort};
+use super::{ProductCard, ProductFilter, ProductPage, Sort};
 use crate::db::{Db, Engine};
 use crate::error::AppError;
 use sqlx::Row;
@@ -28,10 +28,6 @@ impl Conditions {
         self.args.push(arg);
         let n = self.args.len();
         self.clauses.push(clause.replace('?', &format!("${n}")));
-    }
-
-    fn placeholder_after(&self, k: usize) -> String {
-        format!("${}", self.args.len() + k)
     }
 
     fn sql(&self) -> String {
@@ -137,15 +133,17 @@ pub async fn search_products(db: &Db, filter: &ProductFilter) -> Result<ProductP
     }
     let conditions = c.sql();
 
-    // Counted up to one past the limit, so "more than" is known.
+    // Counted up to one past the limit, so "more than" is known. On PostgreSQL the count
+    // and the page are planned for their values each time (unnamed statements): a cached
+    // statement gets a generic plan after five runs, which cannot tell a broad search
+    // from a narrow one and sorts every match of a broad one for a single page.
+    let persistent = db.engine() == Engine::Sqlite;
     let count_limit = filter.page.offset() + COUNT_AHEAD + 1;
     let count_sql = format!(
-        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM {from} WHERE {conditions} LIMIT {}) matches",
-        c.placeholder_after(1)
+        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM {from} WHERE {conditions} LIMIT {count_limit}) matches"
     );
     let counted: i64 = c
-        .bind(sqlx::query(&count_sql))
-        .bind(count_limit)
+        .bind(sqlx::query(&count_sql).persistent(persistent))
         .fetch_one(db.pool())
         .await?
         .try_get("n")?;
@@ -165,19 +163,20 @@ pub async fn search_products(db: &Db, filter: &ProductFilter) -> Result<ProductP
         (Sort::PriceDesc, _) => "pr.price_centimes DESC, pr.id".to_owned(),
         (Sort::Name, _) => "pr.name_fr, pr.id".to_owned(),
     };
-    let limit = c.placeholder_after(1);
-    let offset = c.placeholder_after(2);
-    let sql = format!(
-        "SELECT {CARD_COLUMNS} FROM {from} {CARD_JOINS}
-         WHERE {conditions} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+    // The page's ids first, from a narrow query the planner can answer from its indexes,
+    // then their cards.
+    let (limit, offset) = (filter.page.limit(), filter.page.offset());
+    let ids_sql = format!(
+        "SELECT pr.id FROM {from} WHERE {conditions} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
     );
-    let rows = c
-        .bind(sqlx::query(&sql))
-        .bind(filter.page.limit())
-        .bind(filter.page.offset())
+    let ids: Vec<i64> = c
+        .bind(sqlx::query(&ids_sql).persistent(persistent))
         .fetch_all(db.pool())
-        .await?;
-    let mut items = rows.iter().map(card).collect::<Result<Vec<_>, _>>()?;
+        .await?
+        .iter()
+        .map(|row| row.try_get("id"))
+        .collect::<Result<_, _>>()?;
+    let mut items = cards_in_order(db, &ids).await?;
     attach_quality_signs(db, &mut items).await?;
     Ok(ProductPage {
         items,
@@ -186,6 +185,32 @@ pub async fn search_products(db: &Db, filter: &ProductFilter) -> Result<ProductP
         total: if more { counted - 1 } else { counted },
         more,
     })
+}
+
+/// The cards of these products, in the order given.
+async fn cards_in_order(db: &Db, ids: &[i64]) -> Result<Vec<ProductCard>, AppError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders = (1..=ids.len())
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT {CARD_COLUMNS} FROM products pr {CARD_JOINS} WHERE pr.id IN ({placeholders})"
+    );
+    let mut query = sqlx::query(&sql);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    let mut cards = query
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(card)
+        .collect::<Result<Vec<_>, _>>()?;
+    cards.sort_by_key(|c| ids.iter().position(|id| *id == c.id));
+    Ok(cards)
 }
 
 #[cfg(test)]
