@@ -209,6 +209,14 @@ fn ensure_sqlite_directory(url: &str) -> Result<(), DbError> {
 
 /// Whether an error is a unique-constraint violation. PostgreSQL names the constraint;
 /// SQLite does not, so callers only use this on statements that can break one constraint.
+/// `$1, $2, ... $n`: the placeholders of an `IN (...)` list of `n` values.
+pub fn placeholders(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub fn is_unique_violation(error: &sqlx::Error, constraint: &str) -> bool {
     match error {
         sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation => {

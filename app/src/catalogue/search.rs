@@ -4,7 +4,7 @@
 //! the same products on either engine.
 use super::service::{attach_quality_signs, card, CARD_COLUMNS, CARD_JOINS};
 use super::{ProductCard, ProductFilter, ProductPage, Sort};
-use crate::db::{Db, Engine};
+use crate::db::{placeholders, Db, Engine};
 use crate::error::AppError;
 use sqlx::Row;
 
@@ -192,10 +192,7 @@ async fn cards_in_order(db: &Db, ids: &[i64]) -> Result<Vec<ProductCard>, AppErr
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders = (1..=ids.len())
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let placeholders = placeholders(ids.len());
     let sql = format!(
         "SELECT {CARD_COLUMNS} FROM products pr {CARD_JOINS} WHERE pr.id IN ({placeholders})"
     );

@@ -52,10 +52,7 @@ pub async fn attach_quality_signs(db: &Db, cards: &mut [ProductCard]) -> Result<
     if cards.is_empty() {
         return Ok(());
     }
-    let placeholders = (1..=cards.len())
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let placeholders = crate::db::placeholders(cards.len());
     let sql = format!(
         "SELECT product_id, sign FROM product_quality_signs WHERE product_id IN ({placeholders}) ORDER BY sign"
     );

@@ -60,21 +60,10 @@ pub async fn pickup_point(
         PickupPoint::Salon(_) => None,
     };
     let read = |row: &sqlx::any::AnyRow| -> Result<(String, String, PickupPlace), sqlx::Error> {
-        let day: String = row.try_get("day")?;
+        let place = super::read::pickup_place_of(row, stop_id)?;
         let last_day = match stop_id {
-            Some(_) => day.clone(),
+            Some(_) => place.day.clone(),
             None => row.try_get("last_day")?,
-        };
-        let place = PickupPlace {
-            event_id: row.try_get("event_id")?,
-            stop_id,
-            event_fr: row.try_get("event_fr")?,
-            event_ar: row.try_get("event_ar")?,
-            site_fr: row.try_get("site_fr")?,
-            site_ar: row.try_get("site_ar")?,
-            day,
-            opens_at: row.try_get("opens_at")?,
-            closes_at: row.try_get("closes_at")?,
         };
         Ok((row.try_get("status")?, last_day, place))
     };

@@ -71,21 +71,27 @@ pub(super) async fn pickup_place(
     }
     .fetch_optional(db.pool())
     .await?;
-    row.map(|r| {
-        Ok(PickupPlace {
-            event_id: r.try_get("event_id")?,
-            stop_id,
-            event_fr: r.try_get("event_fr")?,
-            event_ar: r.try_get("event_ar")?,
-            site_fr: r.try_get("site_fr")?,
-            site_ar: r.try_get("site_ar")?,
-            day: r.try_get("day")?,
-            opens_at: r.try_get("opens_at")?,
-            closes_at: r.try_get("closes_at")?,
-        })
+    row.map(|r| pickup_place_of(&r, stop_id))
+        .transpose()
+        .map_err(|e: sqlx::Error| e.into())
+}
+
+/// A pickup place from a row with its event's and site's names, day and hours.
+pub(super) fn pickup_place_of(
+    r: &AnyRow,
+    stop_id: Option<i64>,
+) -> Result<PickupPlace, sqlx::Error> {
+    Ok(PickupPlace {
+        event_id: r.try_get("event_id")?,
+        stop_id,
+        event_fr: r.try_get("event_fr")?,
+        event_ar: r.try_get("event_ar")?,
+        site_fr: r.try_get("site_fr")?,
+        site_ar: r.try_get("site_ar")?,
+        day: r.try_get("day")?,
+        opens_at: r.try_get("opens_at")?,
+        closes_at: r.try_get("closes_at")?,
     })
-    .transpose()
-    .map_err(|e: sqlx::Error| e.into())
 }
 
 /// An order for its buyer, or for a member of a cooperative with a part in it (who sees

@@ -19,13 +19,12 @@ pub(super) async fn products(
     tx: &mut Transaction<'static, Any>,
     ids: &[i64],
 ) -> Result<Vec<Product>, sqlx::Error> {
-    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
         "SELECT p.id, p.cooperative_id, p.name_fr, p.name_ar, p.name_en, p.unit, p.price_centimes,
                 c.name_fr AS cooperative_fr, c.name_ar AS cooperative_ar
          FROM products p JOIN cooperatives c ON c.id = p.cooperative_id
          WHERE p.id IN ({}) AND p.status = 'active' AND c.status = 'verified'",
-        placeholders.join(", ")
+        crate::db::placeholders(ids.len())
     );
     let mut query = sqlx::query(&sql);
     for id in ids {
