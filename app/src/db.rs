@@ -7,8 +7,13 @@ use crate::clock::Clock;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{MigrateDatabase, Migrator};
 use sqlx::{Any, AnyPool, Executor, Transaction};
+use std::future::Future;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+
+mod memo;
+pub use memo::{REFERENCE_TTL, SHARED_TTL};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
@@ -40,6 +45,8 @@ pub struct Db {
     engine: Engine,
     /// The clock that stamps rows and decides what is due: the system's, or a test's.
     clock: Clock,
+    /// Reads remembered for a few seconds (reference data, the markets map).
+    memo: Arc<memo::Memo>,
 }
 
 impl Engine {
@@ -106,6 +113,7 @@ impl Db {
             pool,
             engine,
             clock: Clock::system(),
+            memo: Arc::default(),
         })
     }
 
@@ -122,6 +130,21 @@ impl Db {
     /// Seconds since the Unix epoch, by the store's clock.
     pub fn now(&self) -> i64 {
         self.clock.now()
+    }
+
+    /// What `load` reads, remembered under `key` for `ttl` (see `memo`); the owner of the
+    /// rows calls `forget` with the key's prefix after each change it commits.
+    pub async fn remembered<T, E, F>(&self, key: &str, ttl: Duration, load: F) -> Result<T, E>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: Future<Output = Result<T, E>>,
+    {
+        self.memo.get_or_load(key, ttl, load).await
+    }
+
+    /// Drops what is remembered under keys starting with `prefix`.
+    pub fn forget(&self, prefix: &str) {
+        self.memo.forget(prefix);
     }
 
     pub fn pool(&self) -> &AnyPool {

@@ -27,6 +27,17 @@ use crate::catalogue::ProductCard;
 use crate::domain::markets::{ApplicationStatus, Day, EventKind, EventStatus};
 use serde::{Deserialize, Serialize};
 
+/// What this room remembers (sites, the map's entries) starts with this key.
+#[cfg(feature = "ssr")]
+const MEMO: &str = "markets:";
+
+/// Drops what this room remembers after a change to events, stops or sites (the
+/// calendar, the map and "near me" then read the rows again).
+#[cfg(feature = "ssr")]
+pub fn calendar_changed(db: &crate::db::Db) {
+    db.forget(MEMO);
+}
+
 /// A market square or salon venue with its province.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Site {

@@ -3,7 +3,7 @@
 use super::{Category, Photo, ProductCard, ProductDetail, ProductPage};
 use crate::accounts::CurrentUser;
 use crate::cooperatives::service::{member_of, writing_member, Member};
-use crate::db::{is_unique_violation, Db};
+use crate::db::{is_unique_violation, Db, REFERENCE_TTL};
 use crate::domain::catalogue::ProductDraft;
 use crate::domain::search::index_text;
 use crate::domain::{ErrorCode, ProductStatus, QualitySign, Unit};
@@ -73,7 +73,13 @@ pub async fn attach_quality_signs(db: &Db, cards: &mut [ProductCard]) -> Result<
     Ok(())
 }
 
+/// The categories (written only by migrations: remembered as reference data).
 pub async fn list_categories(db: &Db) -> Result<Vec<Category>, AppError> {
+    db.remembered("catalogue:categories", REFERENCE_TTL, read_categories(db))
+        .await
+}
+
+async fn read_categories(db: &Db) -> Result<Vec<Category>, AppError> {
     Ok(
         sqlx::query("SELECT code, name_fr, name_ar, name_en FROM categories ORDER BY position")
             .fetch_all(db.pool())

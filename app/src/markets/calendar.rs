@@ -3,7 +3,7 @@
 use super::service::day_of;
 use super::sites::{geodesic_m, site, SITE_COLUMNS};
 use super::{CalendarEntry, CalendarPage, CalendarQuery, MapData, NearbyEntry, NearbyQuery};
-use crate::db::Db;
+use crate::db::{Db, SHARED_TTL};
 use crate::domain::catalogue::parse_coordinate;
 use crate::domain::markets::{Day, EventKind, EventStatus};
 use crate::domain::{ErrorCode, FieldErrors, Page};
@@ -274,13 +274,25 @@ pub async fn map_data(db: &Db, province: Option<&str>) -> Result<MapData, AppErr
         listed_only: true,
         event_id: None,
     };
-    // One marker per site: its soonest entry.
-    let mut seen = std::collections::HashSet::new();
-    let entries = calendar_entries(db, &filter)
-        .await?
-        .into_iter()
-        .filter(|e| seen.insert(e.site.id))
-        .collect();
+    // One marker per site: its soonest entry. The same for every visitor: remembered
+    // until the room's next change (or a few seconds, for another server's).
+    let key = format!(
+        "{}map:{today}:{}",
+        super::MEMO,
+        province.unwrap_or_default()
+    );
+    let entries = db
+        .remembered(&key, SHARED_TTL, async {
+            let mut seen = std::collections::HashSet::new();
+            Ok::<Vec<CalendarEntry>, AppError>(
+                calendar_entries(db, &filter)
+                    .await?
+                    .into_iter()
+                    .filter(|e| seen.insert(e.site.id))
+                    .collect(),
+            )
+        })
+        .await?;
     Ok(MapData {
         provinces: crate::territory::service::list_provinces(db).await?,
         sites: super::sites::list_sites(db, None).await?,

@@ -58,6 +58,7 @@ pub async fn create_event(
     .await?
     .try_get("id")?;
     tx.commit().await?;
+    super::calendar_changed(db);
     Ok(id)
 }
 
@@ -185,6 +186,7 @@ pub async fn update_event(
         .await?;
     }
     tx.commit().await?;
+    super::calendar_changed(db);
     Ok(())
 }
 
@@ -235,6 +237,7 @@ pub async fn advance_event(
         .await?;
     }
     tx.commit().await?;
+    super::calendar_changed(db);
     tracing::info!(
         event_id = id,
         status = next.as_str(),
@@ -290,6 +293,7 @@ pub async fn cancel_event(
     )
     .await?;
     tx.commit().await?;
+    super::calendar_changed(db);
     tracing::info!(
         event_id = id,
         organiser_id = organiser.id,

@@ -83,6 +83,7 @@ pub async fn add_stop(
         .await?;
     }
     tx.commit().await?;
+    super::calendar_changed(db);
     Ok(id)
 }
 
@@ -120,6 +121,7 @@ pub async fn remove_stop(
         .await?;
     }
     tx.commit().await?;
+    super::calendar_changed(db);
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! Market sites and salon venues: the organisers' list, and the province a location
 //! falls in, proposed from the nearest seat.
 use super::Site;
-use crate::db::Db;
+use crate::db::{Db, SHARED_TTL};
 use crate::domain::markets::SiteDraft;
 use crate::domain::ErrorCode;
 use crate::error::AppError;
@@ -38,6 +38,12 @@ pub fn site(row: &AnyRow) -> Result<Site, sqlx::Error> {
 }
 
 pub async fn list_sites(db: &Db, province: Option<&str>) -> Result<Vec<Site>, AppError> {
+    let key = format!("{}sites:{}", super::MEMO, province.unwrap_or_default());
+    db.remembered(&key, SHARED_TTL, read_sites(db, province))
+        .await
+}
+
+async fn read_sites(db: &Db, province: Option<&str>) -> Result<Vec<Site>, AppError> {
     let rows = sqlx::query(&format!(
         "SELECT {SITE_COLUMNS} FROM sites s JOIN provinces p ON p.id = s.province_id
          WHERE ($1 = '' OR p.code = $1) ORDER BY p.name_fr, s.name_fr, s.id"
@@ -130,6 +136,7 @@ pub async fn create_site(db: &Db, draft: &SiteDraft) -> Result<i64, AppError> {
     .await?
     .try_get("id")?;
     tx.commit().await?;
+    super::calendar_changed(db);
     tracing::info!(site_id = id, at = db.now(), "site created");
     Ok(id)
 }
@@ -156,6 +163,7 @@ pub async fn update_site(db: &Db, id: i64, draft: &SiteDraft) -> Result<(), AppE
         return Err(AppError::not_found());
     }
     tx.commit().await?;
+    super::calendar_changed(db);
     Ok(())
 }
 

@@ -1,6 +1,6 @@
 //! Territory on the server: reads, and loading a region from its data file.
 use super::ProvinceDetail;
-use crate::db::Db;
+use crate::db::{Db, REFERENCE_TTL};
 use crate::domain::territory::valid_coordinates;
 use crate::domain::{ProvinceKind, ProvinceSummary, SiteSummary};
 use crate::error::AppError;
@@ -132,8 +132,13 @@ pub async fn seed_region(db: &Db, region: &RegionSeed) -> Result<(), SeedError> 
         }
     }
     tx.commit().await?;
+    db.forget(PROVINCES);
+    crate::markets::calendar_changed(db);
     Ok(())
 }
+
+/// The key the province list is remembered under.
+const PROVINCES: &str = "territory:provinces";
 
 const PROVINCE_COLUMNS: &str = "p.code, r.code AS region_code, p.kind, p.name_fr, p.name_ar, p.name_en,
      p.seat_fr, p.seat_ar, p.seat_lat, p.seat_lon FROM provinces p JOIN regions r ON r.id = p.region_id";
@@ -159,6 +164,11 @@ fn province_from_row(row: &AnyRow) -> Result<ProvinceSummary, AppError> {
 
 /// Prefectures first, then provinces, each alphabetically.
 pub async fn list_provinces(db: &Db) -> Result<Vec<ProvinceSummary>, AppError> {
+    db.remembered(PROVINCES, REFERENCE_TTL, read_provinces(db))
+        .await
+}
+
+async fn read_provinces(db: &Db) -> Result<Vec<ProvinceSummary>, AppError> {
     let sql = format!("SELECT {PROVINCE_COLUMNS} ORDER BY r.code, p.kind, p.name_fr");
     let rows = sqlx::query(&sql).fetch_all(db.pool()).await?;
     rows.iter().map(province_from_row).collect()

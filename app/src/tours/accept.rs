@@ -171,6 +171,7 @@ pub async fn accept_plan(
         .await?;
     }
     tx.commit().await?;
+    crate::markets::calendar_changed(db);
     Ok(())
 }
 

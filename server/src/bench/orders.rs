@@ -129,30 +129,7 @@ pub async fn run(config: Config, bench: OrdersBench) -> Result<(), String> {
     });
 
     let started = Instant::now();
-    let mut tasks = tokio::task::JoinSet::new();
-    for (i, token) in tokens.into_iter().enumerate() {
-        let (client, base, body, gate) = (client.clone(), base.clone(), body.clone(), gate.clone());
-        tasks.spawn(async move {
-            let _permit = gate.acquire().await;
-            client
-                .post(format!("{base}/api/v1/orders"))
-                .header("origin", &base)
-                .header("cookie", format!("souk_session={token}"))
-                .header("idempotency-key", format!("bench-{i:08}"))
-                .json(&body)
-                .send()
-                .await
-                .map(|r| r.status().as_u16())
-                .unwrap_or(0)
-        });
-    }
-    let (mut created, mut other) = (0usize, 0usize);
-    while let Some(status) = tasks.join_next().await {
-        match status {
-            Ok(201) => created += 1,
-            _ => other += 1,
-        }
-    }
+    let (created, other) = post_orders(&client, &base, &tokens, &body, &gate, 201).await;
     let http = started.elapsed().as_secs_f64();
     let left: i64 = sqlx::query("SELECT available FROM products WHERE id = $1")
         .bind(product)
@@ -194,6 +171,13 @@ pub async fn run(config: Config, bench: OrdersBench) -> Result<(), String> {
         }
     }
     let raw = started.elapsed().as_secs_f64();
+
+    // The floor: the same requests refused before any transaction (no lines: 422 after
+    // the session and the body are read), so what HTTP alone costs is known.
+    let empty = serde_json::json!({"lines": [], "fulfilment": "pickup", "stop_id": stop});
+    let started = Instant::now();
+    let (refused, _) = post_orders(&client, &base, &tokens, &empty, &gate, 422).await;
+    let floor = started.elapsed().as_secs_f64();
     let (mismatches, holds) = super::ledger_check(&db).await?;
     let engine = format!("{:?}", db.engine()).to_lowercase();
     println!(
@@ -211,13 +195,56 @@ pub async fn run(config: Config, bench: OrdersBench) -> Result<(), String> {
         rate(reserved, raw)
     );
     println!(
+        "  HTTP floor (refused)     : {refused} answered 422, {:.2} s, {:.0} requests/s",
+        floor,
+        rate(refused, floor)
+    );
+    println!(
         "  ledger check: {} stock mismatches, {} order-hold mismatches",
         mismatches, holds
     );
     let _ = stop_tx.send(());
     let _ = server.await;
-    if created != n || reserved != n || mismatches > 0 || holds > 0 {
+    if created != n || reserved != n || refused != n || mismatches > 0 || holds > 0 {
         return Err("the bench did not place every order or the ledger check failed".into());
     }
     Ok(())
+}
+
+/// Posts `body` once per buyer session (each with its own idempotency key), at most
+/// `gate`'s permits at a time; counts the answers with status `expected` and the others.
+async fn post_orders(
+    client: &reqwest::Client,
+    base: &str,
+    tokens: &[String],
+    body: &serde_json::Value,
+    gate: &Arc<Semaphore>,
+    expected: u16,
+) -> (usize, usize) {
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let (client, gate) = (client.clone(), gate.clone());
+        let request = client
+            .post(format!("{base}/api/v1/orders"))
+            .header("origin", base)
+            .header("cookie", format!("souk_session={token}"))
+            .header("idempotency-key", format!("bench-{expected}-{i:08}"))
+            .json(body);
+        tasks.spawn(async move {
+            let _permit = gate.acquire().await;
+            request
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0)
+        });
+    }
+    let (mut matched, mut other) = (0usize, 0usize);
+    while let Some(status) = tasks.join_next().await {
+        match status {
+            Ok(status) if status == expected => matched += 1,
+            _ => other += 1,
+        }
+    }
+    (matched, other)
 }

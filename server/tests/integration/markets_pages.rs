@@ -1,5 +1,7 @@
 //! The markets' pages rendered by the server: what a buyer sees before any wasm.
 use crate::support::{header, on_both_engines, Engine, TestApp, DEMO_PASSWORD};
+use app::markets::api::{CancelEvent, SaveSite};
+use leptos::server_fn::ServerFn;
 use reqwest::StatusCode;
 use sqlx::Row;
 
@@ -7,6 +9,7 @@ on_both_engines!(
     the_calendar_lists_and_maps_the_published_stops,
     the_month_view_and_near_me_render_on_the_server,
     an_event_page_lists_its_cooperatives_and_hides_drafts,
+    the_map_and_sites_follow_an_organisers_change_at_once,
 );
 
 async fn page(app: &TestApp, path: &str) -> (StatusCode, String) {
@@ -113,5 +116,77 @@ async fn an_event_page_lists_its_cooperatives_and_hides_drafts(engine: Engine) {
             && planner.contains("data-testid=\"applications\""),
         "{planner}"
     );
+    app.stop().await;
+}
+
+/// The map and the sites are remembered between requests; a change by the organiser
+/// shows on the next page all the same.
+async fn the_map_and_sites_follow_an_organisers_change_at_once(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let markers = |html: &str| {
+        let at = html.find("data-markers=\"").expect("a map") + "data-markers=\"".len();
+        html[at..].split('"').next().expect("count").to_owned()
+    };
+    let (_, before) = page(&app, "/markets").await;
+    assert_eq!(markers(&before), "5");
+    assert!(!before.contains("Souk d&#x27;Imouzzer") && !before.contains("Souk d'Imouzzer"));
+    let (_, again) = page(&app, "/markets").await;
+    assert_eq!(
+        markers(&again),
+        "5",
+        "the same answer while nothing changed"
+    );
+
+    app.sign_in("organisateur@souk.ma", DEMO_PASSWORD).await;
+    let (_, sites) = page(&app, "/organiser/sites").await;
+    assert!(!sites.contains("Imouzzer"));
+    let site = app
+        .call_server_fn(
+            SaveSite::PATH,
+            &[
+                ("id", "0"),
+                ("form[kind]", "market"),
+                ("form[name_fr]", "Souk d'Imouzzer"),
+                ("form[name_ar]", "سوق إيموزار"),
+                ("form[lat]", "33.7297"),
+                ("form[lon]", "-5.0125"),
+                ("form[province]", "ifrane"),
+            ],
+        )
+        .await;
+    assert_eq!(site.status(), StatusCode::OK);
+    let (_, sites) = page(&app, "/organiser/sites").await;
+    assert!(sites.contains("Imouzzer"), "the new site is listed at once");
+
+    let tour: i64 =
+        sqlx::query("SELECT id FROM events WHERE kind = 'tour' AND status = 'published'")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("the published tour")
+            .try_get("id")
+            .expect("id");
+    let cancelled = app
+        .call_server_fn(
+            CancelEvent::PATH,
+            &[("id", &tour.to_string()), ("reason", "Intempéries")],
+        )
+        .await;
+    assert_eq!(cancelled.status(), StatusCode::OK);
+    let (_, after) = page(&app, "/markets").await;
+    let tour_sites: i64 =
+        sqlx::query("SELECT COUNT(DISTINCT site_id) AS n FROM event_stops WHERE event_id = $1")
+            .bind(tour)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("stops")
+            .try_get("n")
+            .expect("n");
+    assert!(tour_sites > 0);
+    let left: i64 = markers(&after).parse().expect("a number");
+    assert!(
+        left < 5,
+        "the cancelled tour's stops left the map at once: {left}"
+    );
+    assert!(!after.contains(&format!("/markets/{tour}\"")), "{after}");
     app.stop().await;
 }
