@@ -21,6 +21,17 @@ pub enum NotificationKind {
     EventPublished,
     EventCancelled,
     ApplicationReceived,
+    /// To a cooperative: an order part for it is placed (or its card payment came in).
+    OrderReceived,
+    /// To a cooperative: a buyer cancelled a part it had been told of.
+    OrderCancelled,
+    /// To a buyer: a part is ready to collect, handed over, shipped, cancelled by its
+    /// cooperative (with the reason) or refunded.
+    PartReady,
+    PartHandedOver,
+    PartShipped,
+    PartCancelled,
+    PartRefunded,
 }
 
 impl NotificationKind {
@@ -32,20 +43,52 @@ impl NotificationKind {
             Self::EventPublished => "event_published",
             Self::EventCancelled => "event_cancelled",
             Self::ApplicationReceived => "application_received",
+            Self::OrderReceived => "order_received",
+            Self::OrderCancelled => "order_cancelled",
+            Self::PartReady => "part_ready",
+            Self::PartHandedOver => "part_handed_over",
+            Self::PartShipped => "part_shipped",
+            Self::PartCancelled => "part_cancelled",
+            Self::PartRefunded => "part_refunded",
         }
     }
 
+    pub const ALL: [Self; 13] = [
+        Self::ApplicationDecided,
+        Self::StandAssigned,
+        Self::EventChanged,
+        Self::EventPublished,
+        Self::EventCancelled,
+        Self::ApplicationReceived,
+        Self::OrderReceived,
+        Self::OrderCancelled,
+        Self::PartReady,
+        Self::PartHandedOver,
+        Self::PartShipped,
+        Self::PartCancelled,
+        Self::PartRefunded,
+    ];
+
     pub fn from_code(code: &str) -> Option<Self> {
-        [
-            Self::ApplicationDecided,
-            Self::StandAssigned,
-            Self::EventChanged,
-            Self::EventPublished,
-            Self::EventCancelled,
-            Self::ApplicationReceived,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == code)
+        Self::ALL.into_iter().find(|k| k.as_str() == code)
+    }
+
+    /// Where the message leads: the buyer's order, or the cooperative's orders.
+    pub fn link(self, params: &NotificationParams, event_id: Option<i64>) -> Option<String> {
+        match (self, params.order) {
+            (Self::OrderReceived | Self::OrderCancelled, Some(_)) => {
+                Some("/cooperative/orders".to_owned())
+            }
+            (
+                Self::PartReady
+                | Self::PartHandedOver
+                | Self::PartShipped
+                | Self::PartCancelled
+                | Self::PartRefunded,
+                Some(order),
+            ) => Some(format!("/orders/{order}")),
+            _ => event_id.map(|id| format!("/markets/{id}")),
+        }
     }
 }
 
@@ -53,13 +96,18 @@ impl NotificationKind {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct NotificationParams {
-    /// The cooperative an organiser's message is about.
+    /// The cooperative the message is about (French name; Arabic beside it when known).
     pub cooperative: String,
+    pub cooperative_ar: String,
     pub event_fr: String,
     pub event_ar: String,
     pub status: Option<ApplicationStatus>,
     pub reason: String,
     pub stand: Option<i64>,
+    /// The order a message about an order names.
+    pub order: Option<i64>,
+    /// An amount in centimes (an order part's total, a refund).
+    pub amount: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -97,11 +145,15 @@ pub fn message(
     kind: NotificationKind,
     params: &NotificationParams,
 ) -> (String, Vec<String>) {
-    let event = if locale == Locale::ar && !params.event_ar.is_empty() {
-        params.event_ar.clone()
-    } else {
-        params.event_fr.clone()
+    let in_language = |fr: &str, ar: &str| {
+        if locale == Locale::ar && !ar.is_empty() {
+            ar.to_owned()
+        } else {
+            fr.to_owned()
+        }
     };
+    let event = in_language(&params.event_fr, &params.event_ar);
+    let cooperative = in_language(&params.cooperative, &params.cooperative_ar);
     let title = match kind {
         NotificationKind::ApplicationDecided => td_string!(locale, notice_application_decided),
         NotificationKind::StandAssigned => td_string!(locale, notice_stand_assigned),
@@ -109,10 +161,30 @@ pub fn message(
         NotificationKind::EventPublished => td_string!(locale, notice_event_published),
         NotificationKind::EventCancelled => td_string!(locale, notice_event_cancelled),
         NotificationKind::ApplicationReceived => td_string!(locale, notice_application_received),
+        NotificationKind::OrderReceived => td_string!(locale, notice_order_received),
+        NotificationKind::OrderCancelled => td_string!(locale, notice_order_cancelled),
+        NotificationKind::PartReady => td_string!(locale, notice_part_ready),
+        NotificationKind::PartHandedOver => td_string!(locale, notice_part_handed_over),
+        NotificationKind::PartShipped => td_string!(locale, notice_part_shipped),
+        NotificationKind::PartCancelled => td_string!(locale, notice_part_cancelled),
+        NotificationKind::PartRefunded => td_string!(locale, notice_part_refunded),
     };
-    let mut details = vec![event];
-    if !params.cooperative.is_empty() {
-        details.push(params.cooperative.clone());
+    let mut details = Vec::new();
+    if !event.is_empty() {
+        details.push(event);
+    }
+    if let Some(order) = params.order {
+        details.push(format!("{} {order}", td_string!(locale, notice_order)));
+    }
+    if !cooperative.is_empty() {
+        details.push(cooperative);
+    }
+    if let Some(amount) = params.amount {
+        details.push(format!(
+            "{} {}",
+            td_string!(locale, notice_amount),
+            crate::ui::money::price_text(locale, amount)
+        ));
     }
     if let Some(status) = params.status {
         details.push(format!(

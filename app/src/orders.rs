@@ -15,6 +15,8 @@ pub mod fulfil;
 #[cfg(feature = "ssr")]
 pub mod holds;
 #[cfg(feature = "ssr")]
+mod notices;
+#[cfg(feature = "ssr")]
 pub mod packing;
 #[cfg(feature = "ssr")]
 pub mod pickup;

@@ -158,7 +158,8 @@ pub async fn start_checkout(
         Err(error) => {
             tracing::error!(order_id, %error, "cannot start a card checkout; the order is expired");
             let mut tx = db.begin_write().await?;
-            crate::orders::expiry::expire_order(&mut tx, order_id, now).await?;
+            let outbox = crate::notifications::service::Outbox::of(&state.settings);
+            crate::orders::expiry::expire_order(&mut tx, outbox, order_id, now).await?;
             tx.commit().await?;
             Err(AppError::Refused(crate::domain::ErrorCode::PaymentProvider))
         }

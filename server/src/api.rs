@@ -14,7 +14,6 @@ use app::error::AppError;
 use app::i18n::Locale;
 use app::state::AppState;
 use app::ui::errors::error_text;
-use app::LANGUAGE_COOKIE;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -132,30 +131,7 @@ pub async fn viewer_is_organiser(
         .is_some_and(|user| app::markets::service::require_organiser(&user).is_ok()))
 }
 
-/// The caller's language: the language cookie, else `Accept-Language`, else French.
-pub fn request_locale(headers: &HeaderMap) -> Locale {
-    let from_cookie = app::accounts::session::cookie_value(headers, LANGUAGE_COOKIE);
-    let accepted = headers
-        .get(axum::http::header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    from_cookie
-        .into_iter()
-        .chain(accepted.split(',').map(|tag| {
-            tag.split(';')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_lowercase()
-        }))
-        .find_map(|tag| match tag.split('-').next().unwrap_or_default() {
-            "fr" => Some(Locale::fr),
-            "ar" => Some(Locale::ar),
-            "en" => Some(Locale::en),
-            _ => None,
-        })
-        .unwrap_or(Locale::fr)
-}
+pub use app::accounts::session::request_locale;
 
 /// An application error as a JSON response in a language.
 #[derive(Debug)]

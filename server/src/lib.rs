@@ -152,9 +152,15 @@ impl Application {
         let sender = self
             .mailer
             .map(|(mailer, settings)| outbox::spawn(self.state.db.clone(), mailer, settings));
-        let jobs = self
-            .jobs_poll
-            .map(|poll| jobs::spawn(self.state.db.clone(), self.state.gateway.clone(), poll));
+        let jobs = self.jobs_poll.map(|poll| {
+            let outbox = app::notifications::service::Outbox::of(&self.state.settings);
+            jobs::spawn(
+                self.state.db.clone(),
+                outbox,
+                self.state.gateway.clone(),
+                poll,
+            )
+        });
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();

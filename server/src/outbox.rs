@@ -2,7 +2,6 @@
 //! in its transactions. It never runs on a request's path; a failed send is retried
 //! with a growing delay and given up after a few attempts (the message stays in the app).
 use app::db::Db;
-use app::i18n::Locale;
 use app::notifications::message;
 use app::notifications::service::{claim_emails, mark_attempt_failed, mark_sent, PendingEmail};
 use lettre::message::header::ContentType;
@@ -59,15 +58,10 @@ impl Default for OutboxSettings {
     }
 }
 
-/// The email of a message: French then Arabic, as the user's language is not stored.
+/// The email of a message, in the language the recipient chose.
 fn email(mailer: &Mailer, pending: &PendingEmail) -> Result<Message, String> {
-    let (title_fr, details_fr) = message(Locale::fr, pending.kind, &pending.params);
-    let (title_ar, details_ar) = message(Locale::ar, pending.kind, &pending.params);
-    let body = format!(
-        "{title_fr}\n\n{}\n\n—\n\n{title_ar}\n\n{}\n\n— Souk\n",
-        details_fr.join("\n"),
-        details_ar.join("\n")
-    );
+    let (title, details) = message(pending.language, pending.kind, &pending.params);
+    let body = format!("{title}\n\n{}\n\n— Souk\n", details.join("\n"));
     let to = format!(
         "{} <{}>",
         pending.name.replace(['<', '>', '"'], ""),
@@ -79,7 +73,7 @@ fn email(mailer: &Mailer, pending: &PendingEmail) -> Result<Message, String> {
     Message::builder()
         .from(mailer.from.clone())
         .to(to)
-        .subject(format!("Souk — {title_fr}"))
+        .subject(format!("Souk — {title}"))
         .header(ContentType::TEXT_PLAIN)
         .body(body)
         .map_err(|e| e.to_string())
@@ -133,12 +127,16 @@ pub async fn send_due(db: &Db, mailer: &Mailer, settings: OutboxSettings) -> usi
     sent
 }
 
-/// Runs the sender until the task is aborted (when the server stops).
+/// Runs the sender until the task is aborted (when the server stops). A full batch sent
+/// is followed by the next at once (a backlog, such as a morning's orders, drains at the
+/// mail server's pace); otherwise it waits `poll`.
 pub fn spawn(db: Db, mailer: Mailer, settings: OutboxSettings) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            send_due(&db, &mailer, settings).await;
-            tokio::time::sleep(settings.poll).await;
+            let sent = send_due(&db, &mailer, settings).await;
+            if (sent as i64) < settings.batch {
+                tokio::time::sleep(settings.poll).await;
+            }
         }
     })
 }

@@ -43,6 +43,8 @@ mod local_time;
 mod markets;
 #[path = "integration/markets_pages.rs"]
 mod markets_pages;
+#[path = "integration/order_notices.rs"]
+mod order_notices;
 #[path = "integration/orders.rs"]
 mod orders;
 #[path = "integration/outbox.rs"]

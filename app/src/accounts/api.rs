@@ -34,7 +34,8 @@ pub async fn register(form: RegisterForm) -> Result<(), AppError> {
             use super::{service, session};
             let state = crate::state::app_state()?;
             let headers = session::request_headers().await?;
-            let user = service::register_buyer(&state.db, &form).await?;
+            let language = session::request_locale(&headers);
+            let user = service::register_buyer(&state.db, &form, language).await?;
             session::set_cookie(session::start_session(&state, &headers, user.id).await?);
             tracing::info!(user_id = user.id, "buyer registered");
             leptos_axum::redirect("/account");

@@ -3,10 +3,12 @@ use super::{CurrentUser, LoginForm, NewUserForm, RegisterForm, UserPage, UserRow
 use crate::db::{is_unique_violation, Db};
 use crate::domain::{DisplayName, Email, ErrorCode, FieldErrors, Password, Role};
 use crate::error::AppError;
+use crate::i18n::Locale;
 use crate::state::Settings;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use leptos_i18n::Locale as _;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 use std::sync::OnceLock;
@@ -33,12 +35,17 @@ fn validate(
     })
 }
 
-/// A buyer signs up: the only role anyone may give themselves.
-pub async fn register_buyer(db: &Db, form: &RegisterForm) -> Result<CurrentUser, AppError> {
+/// A buyer signs up (in the language they are reading): the only role anyone may give
+/// themselves.
+pub async fn register_buyer(
+    db: &Db,
+    form: &RegisterForm,
+    language: Locale,
+) -> Result<CurrentUser, AppError> {
     let mut errors = FieldErrors::new();
     let valid = validate(&form.email, &form.password, &form.display_name, &mut errors);
     match valid {
-        Some(user) if errors.is_empty() => insert_user(db, user, Role::Buyer).await,
+        Some(user) if errors.is_empty() => insert_user(db, user, Role::Buyer, language).await,
         _ => Err(AppError::Invalid(errors)),
     }
 }
@@ -62,23 +69,31 @@ pub async fn create_user_unchecked(db: &Db, form: &NewUserForm) -> Result<Curren
     let role = errors.check("role", Role::parse(&form.role));
     let valid = validate(&form.email, &form.password, &form.display_name, &mut errors);
     match (valid, role) {
-        (Some(user), Some(role)) if errors.is_empty() => insert_user(db, user, role).await,
+        (Some(user), Some(role)) if errors.is_empty() => {
+            insert_user(db, user, role, Locale::fr).await
+        }
         _ => Err(AppError::Invalid(errors)),
     }
 }
 
-async fn insert_user(db: &Db, user: ValidUser, role: Role) -> Result<CurrentUser, AppError> {
+async fn insert_user(
+    db: &Db,
+    user: ValidUser,
+    role: Role,
+    language: Locale,
+) -> Result<CurrentUser, AppError> {
     let password_hash = hash_password(user.password).await?;
     let mut tx = db.begin_write().await?;
     let inserted = sqlx::query(
-        "INSERT INTO users (email, password_hash, display_name, role, created_at)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO users (email, password_hash, display_name, role, created_at, language)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(user.email.as_str())
     .bind(&password_hash)
     .bind(user.display_name.as_str())
     .bind(role.as_str())
     .bind(db.now())
+    .bind(language.as_str())
     .fetch_one(&mut *tx)
     .await;
     let id: i64 = match inserted {
@@ -96,6 +111,18 @@ async fn insert_user(db: &Db, user: ValidUser, role: Role) -> Result<CurrentUser
         display_name: user.display_name.as_str().to_owned(),
         role,
     })
+}
+
+/// Remembers the language a user chose: the messages they are emailed are written in it.
+pub async fn set_language(db: &Db, user_id: i64, language: Locale) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query("UPDATE users SET language = $1 WHERE id = $2 AND language <> $1")
+        .bind(language.as_str())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 async fn hash_password(password: Password) -> Result<String, AppError> {

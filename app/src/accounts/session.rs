@@ -2,11 +2,42 @@
 use super::{service, CurrentUser};
 use crate::domain::Role;
 use crate::error::AppError;
+use crate::i18n::Locale;
 use crate::state::{app_state, AppState, Settings};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue};
 
 pub const SESSION_COOKIE: &str = "souk_session";
+
+/// The caller's language: the language cookie, else `Accept-Language`, else French.
+pub fn request_locale(headers: &HeaderMap) -> Locale {
+    let from_cookie = cookie_value(headers, crate::LANGUAGE_COOKIE);
+    let accepted = headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    from_cookie
+        .into_iter()
+        .chain(accepted.split(',').map(|tag| {
+            tag.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_lowercase()
+        }))
+        .find_map(|tag| language_of(tag.split('-').next().unwrap_or_default()))
+        .unwrap_or(Locale::fr)
+}
+
+/// The language of a code as stored and put in links (`fr`, `ar`, `en`).
+pub fn language_of(code: &str) -> Option<Locale> {
+    match code {
+        "fr" => Some(Locale::fr),
+        "ar" => Some(Locale::ar),
+        "en" => Some(Locale::en),
+        _ => None,
+    }
+}
 
 /// The value of a cookie in the request's `Cookie` headers.
 pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {

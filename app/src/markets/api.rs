@@ -10,9 +10,7 @@ use leptos::prelude::*;
 /// How notifications go out from this server (the tours room uses it too).
 #[cfg(feature = "ssr")]
 pub(crate) fn outbox(state: &crate::state::AppState) -> crate::notifications::service::Outbox {
-    crate::notifications::service::Outbox {
-        email: state.settings.email_enabled,
-    }
+    crate::notifications::service::Outbox::of(&state.settings)
 }
 
 /// The signed-in organiser or admin (the tours room uses it too).

@@ -1,14 +1,25 @@
 //! The outbox on the server: messages are written in the caller's transaction (so a
 //! change and its message commit together); a sender claims the ones to email.
 use super::{Notification, NotificationKind, NotificationPage, NotificationParams};
+use crate::accounts::session::language_of;
 use crate::db::{Db, Engine};
 use crate::error::AppError;
+use crate::i18n::Locale;
 use sqlx::{Any, Row, Transaction};
 
 /// Whether messages also go out by email (an SMTP server is configured).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Outbox {
     pub email: bool,
+}
+
+impl Outbox {
+    /// How this server sends messages (by email when an SMTP server is configured).
+    pub fn of(settings: &crate::state::Settings) -> Self {
+        Self {
+            email: settings.email_enabled,
+        }
+    }
 }
 
 /// Records one message per user, in the transaction of the change it tells about.
@@ -40,6 +51,35 @@ pub async fn enqueue(
         .execute(&mut **tx)
         .await?;
     }
+    Ok(())
+}
+
+/// Records one message for each member of a cooperative, in the caller's transaction
+/// (one statement, whatever the number of members).
+pub async fn enqueue_for_members(
+    tx: &mut Transaction<'static, Any>,
+    outbox: Outbox,
+    cooperative_id: i64,
+    kind: NotificationKind,
+    params: &NotificationParams,
+    at: i64,
+) -> Result<(), AppError> {
+    let params = serde_json::to_string(params).map_err(|error| {
+        tracing::error!(%error, "notification params do not serialise");
+        AppError::Internal
+    })?;
+    let email_state = if outbox.email { "pending" } else { "none" };
+    sqlx::query(
+        "INSERT INTO notifications (user_id, kind, event_id, params, created_at, email_state, next_attempt_at)
+         SELECT user_id, $1, NULL, $2, $3, $4, $3 FROM cooperative_members WHERE cooperative_id = $5",
+    )
+    .bind(kind.as_str())
+    .bind(&params)
+    .bind(at)
+    .bind(email_state)
+    .bind(cooperative_id)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -137,6 +177,8 @@ pub struct PendingEmail {
     pub id: i64,
     pub to: String,
     pub name: String,
+    /// The language the recipient chose: the email is written in it.
+    pub language: Locale,
     pub kind: NotificationKind,
     pub params: NotificationParams,
     pub attempts: i64,
@@ -170,7 +212,7 @@ pub async fn claim_emails(
     let mut claimed = Vec::new();
     for row in rows {
         let user_id: i64 = row.try_get("user_id")?;
-        let user = sqlx::query("SELECT email, display_name FROM users WHERE id = $1")
+        let user = sqlx::query("SELECT email, display_name, language FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_one(&mut *tx)
             .await?;
@@ -182,6 +224,7 @@ pub async fn claim_emails(
             id: row.try_get("id")?,
             to: user.try_get("email")?,
             name: user.try_get("display_name")?,
+            language: language_of(&user.try_get::<String, _>("language")?).unwrap_or(Locale::fr),
             kind,
             params: params_of(&row.try_get::<String, _>("params")?),
             attempts: row.try_get("attempts")?,

@@ -33,12 +33,14 @@ pub fn NotificationsPage() -> impl IntoView {
                             <ul class="notifications" data-testid="notifications">
                                 {page.items.into_iter().map(|n| {
                                     let (title, details) = message(locale, n.kind, &n.params);
+                                    let link = n.kind.link(&n.params, n.event_id);
+                                    let see = if n.params.order.is_some() { t!(i18n, see_order).into_any() } else { t!(i18n, see_event).into_any() };
                                     view! {
                                         <li class:unread=!n.read>
                                             <strong>{title}</strong>
                                             <span class="muted">" · " {timestamp_text(n.created_at)}</span>
                                             <ul>{details.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
-                                            {n.event_id.map(|id| view! { <a href=format!("/markets/{id}")>{t!(i18n, see_event)}</a> })}
+                                            {link.map(|href| view! { <a href=href>{see}</a> })}
                                         </li>
                                     }
                                 }).collect_view()}

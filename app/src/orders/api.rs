@@ -4,6 +4,9 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
+use crate::notifications::service::Outbox;
+
+#[cfg(feature = "ssr")]
 async fn signed_in() -> Result<(crate::state::AppState, crate::accounts::CurrentUser), AppError> {
     let state = crate::state::app_state()?;
     let user = crate::accounts::session::require_user().await?;
@@ -148,7 +151,14 @@ pub async fn cancel_my_order(id: i64) -> Result<(), AppError> {
     crate::error::respond(
         async move {
             let (state, user) = signed_in().await?;
-            super::fulfil::cancel_order(&state.db, &user, id, state.db.now()).await?;
+            super::fulfil::cancel_order(
+                &state.db,
+                Outbox::of(&state.settings),
+                &user,
+                id,
+                state.db.now(),
+            )
+            .await?;
             crate::payments::after_cancel(&state, id).await;
             Ok(())
         }
@@ -187,7 +197,15 @@ pub async fn advance_order_part(part_id: i64, to: String) -> Result<(), AppError
             let (state, user) = signed_in().await?;
             let to = PartStatus::from_code(&to)
                 .ok_or(AppError::Refused(crate::domain::ErrorCode::StatusInvalid))?;
-            super::fulfil::advance_part(&state.db, &user, part_id, to, state.db.now()).await
+            super::fulfil::advance_part(
+                &state.db,
+                Outbox::of(&state.settings),
+                &user,
+                part_id,
+                to,
+                state.db.now(),
+            )
+            .await
         }
         .await,
     )
@@ -198,7 +216,15 @@ pub async fn hand_over_part(part_id: i64, code: String) -> Result<(), AppError> 
     crate::error::respond(
         async move {
             let (state, user) = signed_in().await?;
-            super::fulfil::hand_over(&state.db, &user, part_id, &code, state.db.now()).await
+            super::fulfil::hand_over(
+                &state.db,
+                Outbox::of(&state.settings),
+                &user,
+                part_id,
+                &code,
+                state.db.now(),
+            )
+            .await
         }
         .await,
     )
@@ -209,9 +235,15 @@ pub async fn cancel_order_part(part_id: i64, reason: String) -> Result<(), AppEr
     crate::error::respond(
         async move {
             let (state, user) = signed_in().await?;
-            let order_id =
-                super::fulfil::cancel_part(&state.db, &user, part_id, &reason, state.db.now())
-                    .await?;
+            let order_id = super::fulfil::cancel_part(
+                &state.db,
+                Outbox::of(&state.settings),
+                &user,
+                part_id,
+                &reason,
+                state.db.now(),
+            )
+            .await?;
             crate::payments::after_cancel(&state, order_id).await;
             Ok(())
         }

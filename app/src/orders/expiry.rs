@@ -3,10 +3,11 @@
 //! it at once: on PostgreSQL each claims rows under `FOR UPDATE SKIP LOCKED`, so they
 //! split the work; on SQLite the write transaction is exclusive. Either way each part
 //! moves by a conditional update, so its stock is released exactly once.
-use super::fulfil::move_part;
+use super::fulfil::{move_part, Mover, PartMove};
 use crate::db::{Db, Engine};
 use crate::domain::orders::PartStatus;
 use crate::error::AppError;
+use crate::notifications::service::Outbox;
 use sqlx::Row;
 
 fn skip_locked(db: &Db, of: &str) -> String {
@@ -20,6 +21,7 @@ fn skip_locked(db: &Db, of: &str) -> String {
 /// nothing) when it was not pending any more.
 pub async fn expire_order(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    outbox: Outbox,
     order_id: i64,
     now: i64,
 ) -> Result<bool, AppError> {
@@ -39,15 +41,15 @@ pub async fn expire_order(
         .fetch_all(&mut **tx)
         .await?;
     for part in &parts {
-        move_part(
-            tx,
-            part.try_get("id")?,
-            &[PartStatus::AwaitingPayment],
-            PartStatus::Expired,
-            "",
-            now,
-        )
-        .await?;
+        let step = PartMove {
+            part_id: part.try_get("id")?,
+            from: &[PartStatus::AwaitingPayment],
+            to: PartStatus::Expired,
+            by: Mover::Clock,
+            note: "",
+            at: now,
+        };
+        move_part(tx, outbox, step).await?;
     }
     Ok(true)
 }
@@ -56,6 +58,7 @@ pub async fn expire_order(
 /// checkout session, which the provider should close too.
 pub async fn expire_holds(
     db: &Db,
+    outbox: Outbox,
     now: i64,
     batch: i64,
 ) -> Result<Vec<(i64, Option<String>)>, AppError> {
@@ -72,7 +75,7 @@ pub async fn expire_holds(
     let mut expired = Vec::new();
     for row in &due {
         let order_id: i64 = row.try_get("id")?;
-        if expire_order(&mut tx, order_id, now).await? {
+        if expire_order(&mut tx, outbox, order_id, now).await? {
             expired.push((order_id, row.try_get("checkout_id")?));
         }
     }
@@ -84,7 +87,12 @@ pub async fn expire_holds(
 }
 
 /// Marks up to `batch` uncollected pickup parts whose market ended by `now` as no-shows.
-pub async fn mark_no_shows(db: &Db, now: i64, batch: i64) -> Result<usize, AppError> {
+pub async fn mark_no_shows(
+    db: &Db,
+    outbox: Outbox,
+    now: i64,
+    batch: i64,
+) -> Result<usize, AppError> {
     let mut tx = db.begin_write().await?;
     let due = sqlx::query(&format!(
         "SELECT p.id FROM order_parts p JOIN orders o ON o.id = p.order_id
@@ -98,16 +106,15 @@ pub async fn mark_no_shows(db: &Db, now: i64, batch: i64) -> Result<usize, AppEr
     .await?;
     let mut marked = 0;
     for row in &due {
-        if move_part(
-            &mut tx,
-            row.try_get("id")?,
-            &[PartStatus::Placed, PartStatus::Ready],
-            PartStatus::NoShow,
-            "",
-            now,
-        )
-        .await?
-        {
+        let step = PartMove {
+            part_id: row.try_get("id")?,
+            from: &[PartStatus::Placed, PartStatus::Ready],
+            to: PartStatus::NoShow,
+            by: Mover::Clock,
+            note: "",
+            at: now,
+        };
+        if move_part(&mut tx, outbox, step).await? {
             marked += 1;
         }
     }
@@ -122,13 +129,14 @@ pub async fn mark_no_shows(db: &Db, now: i64, batch: i64) -> Result<usize, AppEr
 /// orders are closed at the provider, and owed refunds are sent.
 pub async fn run_due(
     db: &Db,
+    outbox: Outbox,
     gateway: Option<&crate::payments::gateway::Gateway>,
     now: i64,
 ) -> Result<(usize, usize), AppError> {
     const BATCH: i64 = 100;
     let (mut expired, mut no_shows) = (0, 0);
     loop {
-        let orders = expire_holds(db, now, BATCH).await?;
+        let orders = expire_holds(db, outbox, now, BATCH).await?;
         expired += orders.len();
         if let Some(gateway) = gateway {
             for (order_id, checkout) in orders.iter().filter_map(|(o, c)| Some((o, c.as_ref()?))) {
@@ -142,7 +150,7 @@ pub async fn run_due(
         }
     }
     loop {
-        let n = mark_no_shows(db, now, BATCH).await?;
+        let n = mark_no_shows(db, outbox, now, BATCH).await?;
         no_shows += n;
         if n < BATCH as usize {
             break;

@@ -2,6 +2,8 @@
 //! delivers; a buyer or a cooperative cancels. Every move is a conditional update of the
 //! part's status, so of two racing moves one wins and the other changes nothing, and a
 //! release gives the stock back exactly once.
+pub use super::notices::Mover;
+use super::notices::{part_moved, part_refunded};
 use crate::accounts::CurrentUser;
 use crate::cooperatives::service::writing_member;
 use crate::db::Db;
@@ -10,6 +12,7 @@ use crate::domain::orders::{code_matches, Fulfilment, PartStatus};
 use crate::domain::{ErrorCode, MovementKind};
 use crate::error::AppError;
 use crate::inventory::service::{record_movement, StockChange};
+use crate::notifications::service::Outbox;
 use sqlx::{Any, Row, Transaction};
 
 /// Wrong codes allowed before the part refuses codes for `CODE_LOCK_SECS`.
@@ -24,16 +27,34 @@ fn in_list(statuses: &[PartStatus]) -> String {
         .join(", ")
 }
 
-/// Moves a part from one of `from` to `to` and writes the step in the timeline.
-/// Returns false (changing nothing) when the part was not in one of `from`.
+/// One move of a part: from one of `from` to `to`, by whom (which decides who is told),
+/// with a note (a cancelling cooperative's reason, which the buyer reads).
+#[derive(Debug, Clone, Copy)]
+pub struct PartMove<'a> {
+    pub part_id: i64,
+    pub from: &'a [PartStatus],
+    pub to: PartStatus,
+    pub by: Mover,
+    pub note: &'a str,
+    pub at: i64,
+}
+
+/// Moves a part and writes the step in the timeline; gives its stock back (and owes a
+/// paid part's refund) when it leaves the holding statuses, and tells whoever the move
+/// concerns. Returns false (changing nothing) when the part was not in one of `from`.
 pub async fn move_part(
     tx: &mut Transaction<'static, Any>,
-    part_id: i64,
-    from: &[PartStatus],
-    to: PartStatus,
-    note: &str,
-    now: i64,
+    outbox: Outbox,
+    step: PartMove<'_>,
 ) -> Result<bool, AppError> {
+    let PartMove {
+        part_id,
+        from,
+        to,
+        note,
+        at: now,
+        ..
+    } = step;
     if from.is_empty() {
         return Ok(false);
     }
@@ -65,8 +86,9 @@ pub async fn move_part(
     .await?;
     if to.releases_stock() {
         release_lines(tx, order_id, part_id, to, now).await?;
-        refund_if_paid(tx, order_id, part_id, now).await?;
+        refund_if_paid(tx, outbox, order_id, part_id, now).await?;
     }
+    part_moved(tx, outbox, order_id, &step).await?;
     Ok(true)
 }
 
@@ -74,6 +96,7 @@ pub async fn move_part(
 /// refund is owed in this same transaction (sent after it commits).
 async fn refund_if_paid(
     tx: &mut Transaction<'static, Any>,
+    outbox: Outbox,
     order_id: i64,
     part_id: i64,
     now: i64,
@@ -89,6 +112,7 @@ async fn refund_if_paid(
         crate::payments::ledger::reverse_part(tx, part_id, now).await?;
         crate::payments::refunds::owe(tx, order_id, Some(part_id), row.try_get("amount")?, now)
             .await?;
+        part_refunded(tx, outbox, order_id, part_id, now).await?;
     }
     Ok(())
 }
@@ -163,6 +187,7 @@ async fn own_part(db: &Db, user: &CurrentUser, part_id: i64) -> Result<OwnPart, 
 /// A cooperative moves its part forward: ready, shipped, delivered.
 pub async fn advance_part(
     db: &Db,
+    outbox: Outbox,
     user: &CurrentUser,
     part_id: i64,
     to: PartStatus,
@@ -174,7 +199,15 @@ pub async fn advance_part(
         return Err(AppError::conflict(ErrorCode::StatusInvalid));
     }
     let mut tx = db.begin_write().await?;
-    if !move_part(&mut tx, part_id, &[part.status], to, "", now).await? {
+    let step = PartMove {
+        part_id,
+        from: &[part.status],
+        to,
+        by: Mover::Cooperative,
+        note: "",
+        at: now,
+    };
+    if !move_part(&mut tx, outbox, step).await? {
         return Err(AppError::conflict(ErrorCode::StatusInvalid));
     }
     tx.commit().await?;
@@ -192,6 +225,7 @@ pub async fn advance_part(
 /// this keeps guessing out of reach).
 pub async fn hand_over(
     db: &Db,
+    outbox: Outbox,
     user: &CurrentUser,
     part_id: i64,
     typed: &str,
@@ -249,16 +283,15 @@ pub async fn hand_over(
     if open.rows_affected() == 0 {
         return Err(AppError::conflict(ErrorCode::CodeLocked));
     }
-    if !move_part(
-        &mut tx,
+    let step = PartMove {
         part_id,
-        &[PartStatus::Placed, PartStatus::Ready],
-        PartStatus::HandedOver,
-        "",
-        now,
-    )
-    .await?
-    {
+        from: &[PartStatus::Placed, PartStatus::Ready],
+        to: PartStatus::HandedOver,
+        by: Mover::Cooperative,
+        note: "",
+        at: now,
+    };
+    if !move_part(&mut tx, outbox, step).await? {
         return Err(AppError::conflict(ErrorCode::StatusInvalid));
     }
     tx.commit().await?;
@@ -269,6 +302,7 @@ pub async fn hand_over(
 /// A cooperative cancels its part, with a reason the buyer reads.
 pub async fn cancel_part(
     db: &Db,
+    outbox: Outbox,
     user: &CurrentUser,
     part_id: i64,
     reason: &str,
@@ -289,16 +323,15 @@ pub async fn cancel_part(
         return Err(AppError::conflict(ErrorCode::OrderNotCancellable));
     }
     let mut tx = db.begin_write().await?;
-    if !move_part(
-        &mut tx,
+    let step = PartMove {
         part_id,
-        &[PartStatus::Placed, PartStatus::Ready],
-        PartStatus::Cancelled,
-        &reason,
-        now,
-    )
-    .await?
-    {
+        from: &[PartStatus::Placed, PartStatus::Ready],
+        to: PartStatus::Cancelled,
+        by: Mover::Cooperative,
+        note: &reason,
+        at: now,
+    };
+    if !move_part(&mut tx, outbox, step).await? {
         return Err(AppError::conflict(ErrorCode::OrderNotCancellable));
     }
     tx.commit().await?;
@@ -313,6 +346,7 @@ pub async fn cancel_part(
 /// A buyer cancels the whole order, while no part of it is prepared yet.
 pub async fn cancel_order(
     db: &Db,
+    outbox: Outbox,
     buyer: &CurrentUser,
     order_id: i64,
     now: i64,
@@ -336,17 +370,17 @@ pub async fn cancel_order(
         if status.is_final() {
             continue;
         }
-        if !status.buyer_may_cancel()
-            || !move_part(
-                &mut tx,
-                part.try_get("id")?,
-                &[PartStatus::AwaitingPayment, PartStatus::Placed],
-                PartStatus::Cancelled,
-                "",
-                now,
-            )
-            .await?
-        {
+        // From the status read: a part paid or prepared meanwhile is not cancelled, and
+        // the cooperative is told only of a part it had heard of.
+        let step = PartMove {
+            part_id: part.try_get("id")?,
+            from: &[status],
+            to: PartStatus::Cancelled,
+            by: Mover::Buyer,
+            note: "",
+            at: now,
+        };
+        if !status.buyer_may_cancel() || !move_part(&mut tx, outbox, step).await? {
             // One part is prepared (or moved meanwhile): the order stays as it was.
             tx.rollback().await?;
             return Err(AppError::conflict(ErrorCode::OrderNotCancellable));

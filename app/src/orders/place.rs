@@ -6,6 +6,7 @@ mod ordered;
 
 pub use key::parse_key;
 
+use super::notices::part_placed;
 use super::pickup::pickup_point;
 use super::{Order, OrderLine, OrderPart, OrderStep, Placed};
 use crate::accounts::CurrentUser;
@@ -17,6 +18,7 @@ use crate::domain::orders::{
 use crate::domain::{ErrorCode, FieldErrors, MovementKind};
 use crate::error::AppError;
 use crate::inventory::service::{record_movement, StockChange};
+use crate::notifications::service::Outbox;
 use key::{new_code, placed_before, request_hash};
 use ordered::{products, Product};
 use sqlx::Row;
@@ -28,6 +30,8 @@ pub struct PlaceOptions {
     pub hold_secs: i64,
     /// Whether card payment is configured.
     pub card_enabled: bool,
+    /// How the cooperatives are told of a new order.
+    pub outbox: Outbox,
 }
 
 /// The part of each cooperative, in the order its first line came.
@@ -327,6 +331,17 @@ async fn place_new(
         tx.rollback().await?;
         return Err(AppError::Conflict(ErrorCode::StockInsufficient, short));
     }
+    if part_status == PartStatus::Placed {
+        for part in &written {
+            let cooperative = (
+                part.cooperative_id,
+                &*part.cooperative_fr,
+                &*part.cooperative_ar,
+            );
+            let amount = part.subtotal + part.delivery_fee;
+            part_placed(&mut tx, options.outbox, order_id, cooperative, amount, now).await?;
+        }
+    }
     sqlx::query("INSERT INTO order_history (order_id, status, at) VALUES ($1, $2, $3)")
         .bind(order_id)
         .bind(part_status.as_str())
@@ -397,6 +412,7 @@ pub async fn checkout(
     let options = PlaceOptions {
         hold_secs: state.settings.card_hold_secs,
         card_enabled: state.gateway.is_some(),
+        outbox: Outbox::of(&state.settings),
     };
     let mut placement = place_order(&state.db, options, buyer, key, &draft, state.db.now()).await?;
     if let (PaymentMethod::Card, Some(gateway)) = (draft.payment, &state.gateway) {

@@ -6,8 +6,9 @@ use crate::db::{is_unique_violation, Db};
 use crate::domain::orders::PartStatus;
 use crate::domain::ErrorCode;
 use crate::error::AppError;
+use crate::notifications::service::Outbox;
 use crate::orders::expiry::expire_order;
-use crate::orders::fulfil::move_part;
+use crate::orders::fulfil::{move_part, Mover, PartMove};
 use serde_json::Value;
 use sqlx::{Any, Row, Transaction};
 
@@ -21,7 +22,13 @@ pub enum Outcome {
 }
 
 /// Applies one verified event. `fee_bps` is the platform's fee on card payments.
-pub async fn apply(db: &Db, payload: &[u8], fee_bps: i64, now: i64) -> Result<Outcome, AppError> {
+pub async fn apply(
+    db: &Db,
+    outbox: Outbox,
+    payload: &[u8],
+    fee_bps: i64,
+    now: i64,
+) -> Result<Outcome, AppError> {
     let event: Value =
         serde_json::from_slice(payload).map_err(|_| AppError::Refused(ErrorCode::Invalid))?;
     let (Some(id), Some(kind)) = (event["id"].as_str(), event["type"].as_str()) else {
@@ -46,8 +53,10 @@ pub async fn apply(db: &Db, payload: &[u8], fee_bps: i64, now: i64) -> Result<Ou
         Err(error) => return Err(error.into()),
     }
     let applied = match kind {
-        "checkout.session.completed" => session_completed(&mut tx, object, fee_bps, now).await?,
-        "checkout.session.expired" => session_expired(&mut tx, object, now).await?,
+        "checkout.session.completed" => {
+            session_completed(&mut tx, outbox, object, fee_bps, now).await?
+        }
+        "checkout.session.expired" => session_expired(&mut tx, outbox, object, now).await?,
         "payment_intent.payment_failed" => payment_failed(&mut tx, object, now).await?,
         "charge.refunded" => charge_refunded(&mut tx, object, now).await?,
         _ => false,
@@ -105,6 +114,7 @@ async fn note(
 /// payment for an order that expired or was cancelled meanwhile is refunded in full.
 async fn session_completed(
     tx: &mut Transaction<'static, Any>,
+    outbox: Outbox,
     object: &Value,
     fee_bps: i64,
     now: i64,
@@ -149,15 +159,15 @@ async fn session_completed(
             .await?;
         super::ledger::record_sale(tx, order_id, fee_bps, now).await?;
         for part in &parts {
-            move_part(
-                tx,
-                part.try_get("id")?,
-                &[PartStatus::AwaitingPayment],
-                PartStatus::Placed,
-                "",
-                now,
-            )
-            .await?;
+            let step = PartMove {
+                part_id: part.try_get("id")?,
+                from: &[PartStatus::AwaitingPayment],
+                to: PartStatus::Placed,
+                by: Mover::Payment,
+                note: "",
+                at: now,
+            };
+            move_part(tx, outbox, step).await?;
         }
     } else {
         // Too late: the stock went back when the hold ended. The buyer gets it all back.
@@ -169,11 +179,12 @@ async fn session_completed(
 
 async fn session_expired(
     tx: &mut Transaction<'static, Any>,
+    outbox: Outbox,
     object: &Value,
     now: i64,
 ) -> Result<bool, AppError> {
     match order_of_session(tx, object).await? {
-        Some((order_id, _, _)) => expire_order(tx, order_id, now).await,
+        Some((order_id, _, _)) => expire_order(tx, outbox, order_id, now).await,
         None => Ok(false),
     }
 }

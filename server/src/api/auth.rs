@@ -18,7 +18,7 @@ pub async fn register(
     JsonBody(form): JsonBody<RegisterForm>,
 ) -> Result<Response, ApiError> {
     let fail = |e| ApiError::new(e, locale);
-    let user = service::register_buyer(&state.db, &form)
+    let user = service::register_buyer(&state.db, &form, locale)
         .await
         .map_err(fail)?;
     let cookie = start_session(&state, &headers, user.id)

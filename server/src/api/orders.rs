@@ -3,6 +3,7 @@ use super::{id_of, ApiError, JsonBody, RequestLocale, SignedIn};
 use app::domain::orders::OrderForm;
 use app::domain::ErrorCode;
 use app::error::AppError;
+use app::notifications::service::Outbox;
 use app::orders::{fulfil, place, read, Order};
 use app::state::AppState;
 use axum::body::Bytes;
@@ -96,14 +97,21 @@ pub async fn cancel(
         .await
         .map_err(error)?;
     if order.mine {
-        fulfil::cancel_order(&state.db, &user, id, now)
+        fulfil::cancel_order(&state.db, Outbox::of(&state.settings), &user, id, now)
             .await
             .map_err(error)?;
     } else {
         let part = order.parts.first().map(|p| p.id).unwrap_or_default();
-        fulfil::cancel_part(&state.db, &user, part, &reason, now)
-            .await
-            .map_err(error)?;
+        fulfil::cancel_part(
+            &state.db,
+            Outbox::of(&state.settings),
+            &user,
+            part,
+            &reason,
+            now,
+        )
+        .await
+        .map_err(error)?;
     }
     app::payments::after_cancel(&state, id).await;
     read::order(&state.db, &state.settings.public_url, &user, id)

@@ -2,6 +2,7 @@
 use super::{ApiError, RequestLocale, SignedIn};
 use app::domain::ErrorCode;
 use app::error::AppError;
+use app::notifications::service::Outbox;
 use app::payments::{refunds, signature, webhook};
 use app::state::AppState;
 use axum::body::Bytes;
@@ -31,9 +32,15 @@ pub async fn stripe_webhook(
         tracing::warn!(?reason, "webhook refused: signature");
         return Err(error(AppError::Refused(ErrorCode::SignatureInvalid)));
     }
-    let outcome = webhook::apply(&state.db, &body, state.settings.platform_fee_bps, now)
-        .await
-        .map_err(error)?;
+    let outcome = webhook::apply(
+        &state.db,
+        Outbox::of(&state.settings),
+        &body,
+        state.settings.platform_fee_bps,
+        now,
+    )
+    .await
+    .map_err(error)?;
     // A refund owed by this event (a payment that came too late) goes out now; the
     // expiry job retries it if the provider does not answer.
     if outcome == webhook::Outcome::Applied {

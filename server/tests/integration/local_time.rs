@@ -96,14 +96,24 @@ async fn a_stop_on_the_first_day_of_ramadan_keeps_its_hours_and_its_deadline(eng
     clock
         .set(CLOSING_ON_THE_FIRST_DAY - 30 * 60)
         .expect("a fixed clock");
-    app::orders::expiry::run_due(&app.db, None, app.db.now())
-        .await
-        .expect("jobs run");
+    app::orders::expiry::run_due(
+        &app.db,
+        app::notifications::service::Outbox::default(),
+        None,
+        app.db.now(),
+    )
+    .await
+    .expect("jobs run");
     assert_eq!(part_status(&app, part).await, "placed");
     clock.set(CLOSING_ON_THE_FIRST_DAY).expect("a fixed clock");
-    app::orders::expiry::run_due(&app.db, None, app.db.now())
-        .await
-        .expect("jobs run");
+    app::orders::expiry::run_due(
+        &app.db,
+        app::notifications::service::Outbox::default(),
+        None,
+        app.db.now(),
+    )
+    .await
+    .expect("jobs run");
     assert_eq!(part_status(&app, part).await, "no_show");
     assert_ledger_holds(&app).await;
     app.stop().await;

@@ -423,6 +423,7 @@ async fn expired_holds_give_their_stock_back_once_with_two_workers(engine: Engin
     let options = PlaceOptions {
         hold_secs: 60,
         card_enabled: true,
+        outbox: app::notifications::service::Outbox::default(),
     };
     for (i, (_, buyer)) in buyers.iter().enumerate() {
         let draft = OrderDraft {
@@ -444,20 +445,30 @@ async fn expired_holds_give_their_stock_back_once_with_two_workers(engine: Engin
     assert_eq!(available(&app, product).await, 0);
     // Not yet due: nothing moves.
     assert_eq!(
-        app::orders::expiry::expire_holds(&app.db, now + 59, 100)
-            .await
-            .expect("run")
-            .len(),
+        app::orders::expiry::expire_holds(
+            &app.db,
+            app::notifications::service::Outbox::default(),
+            now + 59,
+            100
+        )
+        .await
+        .expect("run")
+        .len(),
         0
     );
     // Two workers at once, in batches of 7, until nothing is due.
     let worker = |db: app::db::Db| async move {
         let mut total = 0;
         loop {
-            let n = app::orders::expiry::expire_holds(&db, now + 61, 7)
-                .await
-                .expect("expiry")
-                .len();
+            let n = app::orders::expiry::expire_holds(
+                &db,
+                app::notifications::service::Outbox::default(),
+                now + 61,
+                7,
+            )
+            .await
+            .expect("expiry")
+            .len();
             total += n;
             if n == 0 {
                 return total;
@@ -490,10 +501,15 @@ async fn expired_holds_give_their_stock_back_once_with_two_workers(engine: Engin
         20
     );
     assert_eq!(
-        app::orders::expiry::expire_holds(&app.db, now + 3600, 100)
-            .await
-            .expect("run")
-            .len(),
+        app::orders::expiry::expire_holds(
+            &app.db,
+            app::notifications::service::Outbox::default(),
+            now + 3600,
+            100
+        )
+        .await
+        .expect("run")
+        .len(),
         0
     );
     assert_ledger_holds(&app).await;
@@ -717,14 +733,29 @@ async fn cancelling_and_no_shows_give_the_stock_back(engine: Engine) {
     // The third is not collected: after its market it becomes a no-show, once.
     let collect_by = scalar(&app, "SELECT collect_by FROM orders WHERE id = $1", ids[2]).await;
     assert_eq!(
-        app::orders::expiry::mark_no_shows(&app.db, collect_by - 1, 10)
-            .await
-            .expect("run"),
+        app::orders::expiry::mark_no_shows(
+            &app.db,
+            app::notifications::service::Outbox::default(),
+            collect_by - 1,
+            10
+        )
+        .await
+        .expect("run"),
         0
     );
     let (a, b) = tokio::join!(
-        app::orders::expiry::mark_no_shows(&app.db, collect_by, 10),
-        app::orders::expiry::mark_no_shows(&app.db, collect_by, 10),
+        app::orders::expiry::mark_no_shows(
+            &app.db,
+            app::notifications::service::Outbox::default(),
+            collect_by,
+            10
+        ),
+        app::orders::expiry::mark_no_shows(
+            &app.db,
+            app::notifications::service::Outbox::default(),
+            collect_by,
+            10
+        ),
     );
     assert_eq!(a.expect("run") + b.expect("run"), 1);
     assert_eq!(available(&app, product).await, 10);

@@ -1,6 +1,7 @@
 //! Card payments against the Stripe-compatible test server on loopback: the checkout in
 //! MAD, webhooks verified and applied once (duplicates, replays, forgeries, unknown
 //! types, late and out-of-order events), refunds under idempotency keys, the ledger.
+use crate::order_notices::{order_notices, sefrou_members};
 use crate::orders::{
     assert_ledger_holds, available, buyers, demo_stop, order_as, pickup, product_with_stock, SEFROU,
 };
@@ -114,8 +115,15 @@ async fn a_card_payment_is_applied_once_however_often_its_webhook_comes(engine: 
         .await
         .expect("price")
         .get("price_centimes");
-    let (token, _) = buyers(&app, 1).await.remove(0);
+    let (token, buyer) = buyers(&app, 1).await.remove(0);
     let (id, session) = card_order(&app, &token, "card-00001", product, 3).await;
+    let members = sefrou_members(&app).await;
+    for member in &members {
+        assert!(
+            order_notices(&app, *member, id).await.is_empty(),
+            "an unpaid order is no news to its cooperative"
+        );
+    }
     assert_eq!(
         available(&app, product).await,
         7,
@@ -158,6 +166,13 @@ async fn a_card_payment_is_applied_once_however_often_its_webhook_comes(engine: 
         "credited once"
     );
     assert_eq!(app.count("payment_events").await, 1);
+    for member in &members {
+        assert_eq!(
+            order_notices(&app, *member, id).await,
+            ["order_received"],
+            "told once, though the event came twice"
+        );
+    }
     // Delivered a third time by hand: still once.
     let completed = mock.events().remove(0);
     assert_eq!(
@@ -194,6 +209,13 @@ async fn a_card_payment_is_applied_once_however_often_its_webhook_comes(engine: 
         "{entries:?}"
     );
     assert_eq!(available(&app, product).await, 10);
+    assert_eq!(order_notices(&app, buyer.id, id).await, ["part_refunded"]);
+    for member in &members {
+        assert_eq!(
+            order_notices(&app, *member, id).await,
+            ["order_received", "order_cancelled"]
+        );
+    }
     let refunds: Vec<(String, i64)> =
         sqlx::query("SELECT status, attempts FROM refunds WHERE order_id = $1")
             .bind(id)
@@ -300,9 +322,14 @@ async fn a_payment_after_the_hold_expired_is_refunded_and_stock_stays_right(engi
         api_base: Some(mock.base().to_owned()),
     })
     .expect("gateway");
-    let (expired, _) = app::orders::expiry::run_due(&app.db, Some(&gateway), app.db.now() + 901)
-        .await
-        .expect("job");
+    let (expired, _) = app::orders::expiry::run_due(
+        &app.db,
+        app::notifications::service::Outbox::default(),
+        Some(&gateway),
+        app.db.now() + 901,
+    )
+    .await
+    .expect("job");
     assert_eq!(expired, 1);
     assert_eq!(available(&app, product).await, 4);
     assert_eq!(part_statuses(&app, id).await, ["expired"]);
