@@ -90,6 +90,8 @@ impl AppError {
                 | ErrorCode::StopsMissing
                 | ErrorCode::TourRunning
                 | ErrorCode::StopsHaveApplicants
+                | ErrorCode::StopHasOrders
+                | ErrorCode::OrderNotMovable
                 | ErrorCode::OrderNotCancellable
                 | ErrorCode::PaymentPending
                 | ErrorCode::NothingToSettle => 409,

@@ -32,6 +32,8 @@ pub enum NotificationKind {
     PartShipped,
     PartCancelled,
     PartRefunded,
+    /// To a cooperative: a buyer moved an order to another pickup place.
+    OrderMoved,
 }
 
 impl NotificationKind {
@@ -50,10 +52,11 @@ impl NotificationKind {
             Self::PartShipped => "part_shipped",
             Self::PartCancelled => "part_cancelled",
             Self::PartRefunded => "part_refunded",
+            Self::OrderMoved => "order_moved",
         }
     }
 
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::ApplicationDecided,
         Self::StandAssigned,
         Self::EventChanged,
@@ -67,20 +70,24 @@ impl NotificationKind {
         Self::PartShipped,
         Self::PartCancelled,
         Self::PartRefunded,
+        Self::OrderMoved,
     ];
 
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == code)
     }
 
-    /// Where the message leads: the buyer's order, or the cooperative's orders.
+    /// Where the message leads: the buyer's order (a market change about it too), or the
+    /// cooperative's orders.
     pub fn link(self, params: &NotificationParams, event_id: Option<i64>) -> Option<String> {
         match (self, params.order) {
-            (Self::OrderReceived | Self::OrderCancelled, Some(_)) => {
+            (Self::OrderReceived | Self::OrderCancelled | Self::OrderMoved, Some(_)) => {
                 Some("/cooperative/orders".to_owned())
             }
             (
-                Self::PartReady
+                Self::EventChanged
+                | Self::EventCancelled
+                | Self::PartReady
                 | Self::PartHandedOver
                 | Self::PartShipped
                 | Self::PartCancelled
@@ -168,6 +175,7 @@ pub fn message(
         NotificationKind::PartShipped => td_string!(locale, notice_part_shipped),
         NotificationKind::PartCancelled => td_string!(locale, notice_part_cancelled),
         NotificationKind::PartRefunded => td_string!(locale, notice_part_refunded),
+        NotificationKind::OrderMoved => td_string!(locale, notice_order_moved),
     };
     let mut details = Vec::new();
     if !event.is_empty() {

@@ -15,6 +15,8 @@ pub mod fulfil;
 #[cfg(feature = "ssr")]
 pub mod holds;
 #[cfg(feature = "ssr")]
+pub mod market;
+#[cfg(feature = "ssr")]
 mod notices;
 #[cfg(feature = "ssr")]
 pub mod packing;
@@ -31,6 +33,24 @@ pub mod views;
 pub use views::{
     CartPage, CooperativeDeliveryPage, CooperativeOrdersPage, HandOverPage, MyOrdersPage, OrderPage,
 };
+
+/// A pickup place as a form names it: `event:ID` (a salon) or `stop:ID` (a tour stop).
+pub fn parse_pickup(value: &str) -> Option<crate::domain::orders::PickupPoint> {
+    use crate::domain::orders::PickupPoint;
+    match value.split_once(':')? {
+        ("event", id) => id.parse().ok().map(PickupPoint::Salon),
+        ("stop", id) => id.parse().ok().map(PickupPoint::Stop),
+        _ => None,
+    }
+}
+
+/// The form value of a pickup place (what `parse_pickup` reads).
+pub fn pickup_value(event_id: i64, stop_id: Option<i64>) -> String {
+    match stop_id {
+        Some(stop) => format!("stop:{stop}"),
+        None => format!("event:{event_id}"),
+    }
+}
 
 /// A line of an order as it was bought.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -80,6 +100,9 @@ pub struct PickupPlace {
     pub day: String,
     pub opens_at: i64,
     pub closes_at: i64,
+    /// The organiser cancelled the market: its buyers may cancel what is still open
+    /// (prepared or not) or move it to another pickup place.
+    pub cancelled: bool,
 }
 
 /// An order as its buyer (or a cooperative concerned, seeing only its own parts) sees it.

@@ -39,6 +39,8 @@ mod inventory;
 mod limits;
 #[path = "integration/local_time.rs"]
 mod local_time;
+#[path = "integration/market_changes.rs"]
+mod market_changes;
 #[path = "integration/markets.rs"]
 mod markets;
 #[path = "integration/markets_pages.rs"]

@@ -53,6 +53,12 @@ impl PartStatus {
         matches!(self, Self::AwaitingPayment | Self::Placed)
     }
 
+    /// The same, at a market the organiser may have cancelled: then whatever is still
+    /// held there may be cancelled, prepared or not.
+    pub fn buyer_may_cancel_at(self, market_cancelled: bool) -> bool {
+        self.buyer_may_cancel() || (market_cancelled && self.holds_stock())
+    }
+
     /// A cooperative may cancel (with a reason) until the goods have left it.
     pub fn cooperative_may_cancel(self) -> bool {
         matches!(self, Self::Placed | Self::Ready)

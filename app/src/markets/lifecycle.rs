@@ -8,6 +8,7 @@ use crate::domain::{ErrorCode, FieldErrors};
 use crate::error::AppError;
 use crate::notifications::service::{enqueue, members_of, Outbox};
 use crate::notifications::{NotificationKind, NotificationParams};
+use crate::orders::market::{market_cancelled, market_moved};
 use sqlx::{Any, Row, Transaction};
 
 async fn check_venue(db: &Db, draft: &EventDraft) -> Result<(), AppError> {
@@ -149,6 +150,17 @@ pub async fn update_event(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
+    let before = sqlx::query(
+        "SELECT site_id, starts_on, ends_on, opens_at, closes_at FROM events WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let venue_moved = before.try_get::<Option<i64>, _>("site_id")? != draft.site_id
+        || before.try_get::<String, _>("starts_on")? != draft.starts_on.to_string()
+        || before.try_get::<String, _>("ends_on")? != draft.ends_on.to_string()
+        || before.try_get::<i64, _>("opens_at")? != draft.opens_at
+        || before.try_get::<i64, _>("closes_at")? != draft.closes_at;
     sqlx::query(
         "UPDATE events SET name_fr = $1, name_ar = $2, description_fr = $3, description_ar = $4, site_id = $5,
              starts_on = $6, ends_on = $7, opens_at = $8, closes_at = $9, capacity = $10, multiple_stands = $11,
@@ -184,6 +196,9 @@ pub async fn update_event(
             db.now(),
         )
         .await?;
+        // A salon's venue, days or hours are its buyers' pickup place and time.
+        let venue_moved = venue_moved && kind == EventKind::Salon;
+        market_moved(&mut tx, outbox, id, venue_moved, &params, db.now()).await?;
     }
     tx.commit().await?;
     super::calendar_changed(db);
@@ -292,11 +307,13 @@ pub async fn cancel_event(
         db.now(),
     )
     .await?;
+    let buyers = market_cancelled(&mut tx, outbox, id, &params, db.now()).await?;
     tx.commit().await?;
     super::calendar_changed(db);
     tracing::info!(
         event_id = id,
         organiser_id = organiser.id,
+        buyers,
         "event cancelled"
     );
     Ok(())

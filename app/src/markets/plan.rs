@@ -100,6 +100,9 @@ pub async fn remove_stop(
     if !status.is_editable() {
         return Err(AppError::conflict(ErrorCode::EventLocked));
     }
+    if crate::orders::market::stop_has_orders(&mut tx, stop_id).await? {
+        return Err(AppError::conflict(ErrorCode::StopHasOrders));
+    }
     let deleted = sqlx::query("DELETE FROM event_stops WHERE id = $1 AND event_id = $2")
         .bind(stop_id)
         .bind(event_id)

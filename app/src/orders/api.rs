@@ -4,6 +4,8 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
+use crate::domain::orders::PickupPoint;
+#[cfg(feature = "ssr")]
 use crate::notifications::service::Outbox;
 
 #[cfg(feature = "ssr")]
@@ -87,10 +89,10 @@ pub async fn checkout_cart(
             let (state, user) = signed_in().await?;
             let key = super::place::parse_key(Some(&key))?;
             let cart = super::cart::cart(&state.db, &user, state.gateway.is_some()).await?;
-            let (event_id, stop_id) = match pickup.split_once(':') {
-                Some(("event", id)) => (id.parse().ok(), None),
-                Some(("stop", id)) => (None, id.parse().ok()),
-                _ => (None, None),
+            let (event_id, stop_id) = match super::parse_pickup(&pickup) {
+                Some(PickupPoint::Salon(id)) => (Some(id), None),
+                Some(PickupPoint::Stop(id)) => (None, Some(id)),
+                None => (None, None),
             };
             let form = crate::domain::orders::OrderForm {
                 lines: cart
@@ -130,6 +132,38 @@ pub async fn get_order(id: i64) -> Result<Order, AppError> {
         async move {
             let (state, user) = signed_in().await?;
             super::read::order(&state.db, &state.settings.public_url, &user, id).await
+        }
+        .await,
+    )
+}
+
+/// Where the buyer may move an order's pickup (empty when it cannot move).
+#[server]
+pub async fn pickup_choices(id: i64) -> Result<Vec<super::PickupOption>, AppError> {
+    crate::error::respond(
+        async move {
+            let (state, user) = signed_in().await?;
+            super::market::pickup_choices(&state.db, &user, id).await
+        }
+        .await,
+    )
+}
+
+/// The buyer moves an order to another salon or stop: `pickup` is `event:ID` or
+/// `stop:ID`, as at checkout. A plain form post comes back to the order.
+#[server]
+pub async fn move_my_order(id: i64, pickup: String) -> Result<(), AppError> {
+    crate::error::respond(
+        async move {
+            let (state, user) = signed_in().await?;
+            let point = super::parse_pickup(&pickup)
+                .ok_or_else(|| AppError::field("pickup", crate::domain::ErrorCode::Required))?;
+            let outbox = Outbox::of(&state.settings);
+            super::market::move_pickup(&state.db, outbox, &user, id, point, state.db.now()).await?;
+            if crate::error::is_plain_form_post() {
+                leptos_axum::redirect(&format!("/orders/{id}"));
+            }
+            Ok(())
         }
         .await,
     )

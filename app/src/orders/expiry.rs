@@ -86,7 +86,9 @@ pub async fn expire_holds(
     Ok(expired)
 }
 
-/// Marks up to `batch` uncollected pickup parts whose market ended by `now` as no-shows.
+/// Marks up to `batch` uncollected pickup parts whose market ended by `now` as no-shows
+/// (cancelled instead, with their stock and any payment given back, when the organiser
+/// cancelled the market).
 pub async fn mark_no_shows(
     db: &Db,
     outbox: Outbox,
@@ -95,7 +97,8 @@ pub async fn mark_no_shows(
 ) -> Result<usize, AppError> {
     let mut tx = db.begin_write().await?;
     let due = sqlx::query(&format!(
-        "SELECT p.id FROM order_parts p JOIN orders o ON o.id = p.order_id
+        "SELECT p.id, e.status AS market FROM order_parts p JOIN orders o ON o.id = p.order_id
+         JOIN events e ON e.id = o.event_id
          WHERE o.fulfilment = 'pickup' AND o.collect_by <= $1 AND p.status IN ('placed', 'ready')
          ORDER BY p.id LIMIT $2{}",
         skip_locked(db, "p")
@@ -106,14 +109,8 @@ pub async fn mark_no_shows(
     .await?;
     let mut marked = 0;
     for row in &due {
-        let step = PartMove {
-            part_id: row.try_get("id")?,
-            from: &[PartStatus::Placed, PartStatus::Ready],
-            to: PartStatus::NoShow,
-            by: Mover::Clock,
-            note: "",
-            at: now,
-        };
+        let market_cancelled = row.try_get::<String, _>("market")? == "cancelled";
+        let step = super::market::uncollected(row.try_get("id")?, market_cancelled, now);
         if move_part(&mut tx, outbox, step).await? {
             marked += 1;
         }

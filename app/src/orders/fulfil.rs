@@ -352,7 +352,8 @@ pub async fn cancel_order(
     now: i64,
 ) -> Result<(), AppError> {
     let parts = sqlx::query(
-        "SELECT p.id, p.status FROM order_parts p JOIN orders o ON o.id = p.order_id
+        "SELECT p.id, p.status, COALESCE(e.status, '') AS market
+         FROM order_parts p JOIN orders o ON o.id = p.order_id LEFT JOIN events e ON e.id = o.event_id
          WHERE o.id = $1 AND o.buyer_id = $2 ORDER BY p.id",
     )
     .bind(order_id)
@@ -380,7 +381,10 @@ pub async fn cancel_order(
             note: "",
             at: now,
         };
-        if !status.buyer_may_cancel() || !move_part(&mut tx, outbox, step).await? {
+        let market_cancelled = part.try_get::<String, _>("market")? == "cancelled";
+        if !status.buyer_may_cancel_at(market_cancelled)
+            || !move_part(&mut tx, outbox, step).await?
+        {
             // One part is prepared (or moved meanwhile): the order stays as it was.
             tx.rollback().await?;
             return Err(AppError::conflict(ErrorCode::OrderNotCancellable));

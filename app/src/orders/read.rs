@@ -56,14 +56,14 @@ pub(super) async fn pickup_place(
 ) -> Result<Option<PickupPlace>, AppError> {
     let row = match stop_id {
         Some(stop) => sqlx::query(
-            "SELECT e.id AS event_id, e.name_fr AS event_fr, e.name_ar AS event_ar,
+            "SELECT e.id AS event_id, e.status, e.name_fr AS event_fr, e.name_ar AS event_ar,
                     t.name_fr AS site_fr, t.name_ar AS site_ar, s.day, s.opens_at, s.closes_at
              FROM event_stops s JOIN events e ON e.id = s.event_id JOIN sites t ON t.id = s.site_id
              WHERE s.id = $1",
         )
         .bind(stop),
         None => sqlx::query(
-            "SELECT e.id AS event_id, e.name_fr AS event_fr, e.name_ar AS event_ar,
+            "SELECT e.id AS event_id, e.status, e.name_fr AS event_fr, e.name_ar AS event_ar,
                     t.name_fr AS site_fr, t.name_ar AS site_ar, e.starts_on AS day, e.opens_at, e.closes_at
              FROM events e JOIN sites t ON t.id = e.site_id WHERE e.id = $1",
         )
@@ -91,6 +91,7 @@ pub(super) fn pickup_place_of(
         day: r.try_get("day")?,
         opens_at: r.try_get("opens_at")?,
         closes_at: r.try_get("closes_at")?,
+        cancelled: r.try_get::<String, _>("status")? == "cancelled",
     })
 }
 

@@ -1,22 +1,22 @@
-//! The buyer's side: the cart and its checkout, an order with its pickup code and
-//! timeline, and the list of orders. The cooperative's side is in `views/cooperative.rs`.
-use super::api::{get_cart, get_order, CancelMyOrder, CheckoutCart, SetCartQuantity};
-use super::{Cart, Order};
-use crate::domain::orders::{Fulfilment, PartStatus, PaymentStatus};
-use crate::domain::time::timestamp_text;
+//! The buyer's side: the cart and its checkout (the order itself is in `views/order.rs`,
+//! the list of orders in `views/mine.rs`). The cooperative's side is in `views/cooperative.rs`.
+use super::api::{get_cart, CheckoutCart, SetCartQuantity};
+use super::Cart;
+use crate::domain::orders::{PartStatus, PaymentStatus};
 use crate::domain::ErrorCode;
 use crate::i18n::*;
-use crate::ui::errors::{ErrorNotice, FormError, NotFound};
+use crate::ui::errors::{ErrorNotice, FormError};
 use crate::ui::forms::{action_field_error, action_form_error, Field};
 use crate::ui::localized;
 use crate::ui::money::price_text;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
 
 mod cooperative;
 mod mine;
+mod order;
 pub use cooperative::{CooperativeDeliveryPage, CooperativeOrdersPage, HandOverPage};
 pub use mine::{AddToCart, CartLink, MyOrdersPage};
+pub use order::OrderPage;
 
 pub fn part_status_text(locale: Locale, status: PartStatus) -> &'static str {
     match status {
@@ -39,20 +39,6 @@ pub fn payment_status_text(locale: Locale, status: PaymentStatus) -> &'static st
         PaymentStatus::Paid => td_string!(locale, payment_paid),
         PaymentStatus::Expired => td_string!(locale, payment_expired),
         PaymentStatus::Refunded => td_string!(locale, payment_refunded),
-    }
-}
-
-/// A step of the timeline: a part's status, or an order event (paid, refunded, ...).
-fn step_text(locale: Locale, status: &str) -> &'static str {
-    match PartStatus::from_code(status) {
-        Some(status) => part_status_text(locale, status),
-        None => match status {
-            "paid" => td_string!(locale, payment_paid),
-            "refunded" => td_string!(locale, payment_refunded),
-            "late_payment" => td_string!(locale, step_late_payment),
-            "payment_failed" => td_string!(locale, step_payment_failed),
-            _ => td_string!(locale, step_other),
-        },
     }
 }
 
@@ -158,10 +144,7 @@ fn Checkout(cart: Cart) -> impl IntoView {
         .pickups
         .iter()
         .map(|p| {
-            let value = match p.stop_id {
-                Some(stop) => format!("stop:{stop}"),
-                None => format!("event:{}", p.event_id),
-            };
+            let value = super::pickup_value(p.event_id, p.stop_id);
             let label = localized(locale, &p.label_fr, &p.label_ar, &p.label_fr);
             let all = cooperatives.iter().all(|c| p.cooperatives.contains(c));
             let suffix = if all {
@@ -249,137 +232,5 @@ fn Checkout(cart: Cart) -> impl IntoView {
                 <button type="submit" class="button primary" data-testid="place-order" disabled=move || place.pending().get()>{t!(i18n, place_order)}</button>
             </ActionForm>
         </section>
-    }
-}
-
-fn order_id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
-    let params = use_params_map();
-    move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    }
-}
-
-#[component]
-pub fn OrderPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let id = order_id_param();
-    let cancel = ServerAction::<CancelMyOrder>::new();
-    let order = Resource::new(
-        move || (id(), cancel.version().get()),
-        |(id, _)| get_order(id),
-    );
-    let query = use_query_map();
-    let paid_return = move || query.read().get("paid").is_some();
-    view! {
-        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
-            {move || Suspend::new(async move {
-                match order.await {
-                    Ok(order) => view! {
-                        {(paid_return() && order.payment_status == PaymentStatus::Pending).then(|| view! {
-                            <p class="notice" role="status">{t!(i18n, payment_confirming)}</p>
-                        })}
-                        <OrderView order cancel />
-                    }.into_any(),
-                    Err(error) if error.code() == ErrorCode::NotFound => view! { <NotFound /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
-
-#[component]
-fn OrderView(order: Order, cancel: ServerAction<CancelMyOrder>) -> impl IntoView {
-    let i18n = use_i18n();
-    let locale = i18n.get_locale_untracked();
-    let cancellable = order.mine
-        && order.parts.iter().any(|p| !p.status.is_final())
-        && order
-            .parts
-            .iter()
-            .all(|p| p.status.is_final() || p.status.buyer_may_cancel());
-    let place = order.pickup.clone().map(|p| {
-        view! {
-            <p data-testid="pickup-place">
-                <strong>{t!(i18n, pickup_label)}</strong> " : "
-                <a href=format!("/markets/{}", p.event_id)>{localized(locale, &p.site_fr, &p.site_ar, &p.site_fr).to_owned()}</a>
-                " — " {localized(locale, &p.event_fr, &p.event_ar, &p.event_fr).to_owned()}
-                " · " <span dir="ltr">{format!("{} {}–{}", p.day, crate::domain::markets::time_text(p.opens_at), crate::domain::markets::time_text(p.closes_at))}</span>
-            </p>
-        }
-    });
-    view! {
-        <article class="card order" data-testid="order">
-            <h1>{t!(i18n, order_title, id = order.id)}</h1>
-            <p>
-                <span data-testid="payment-status">{payment_status_text(locale, order.payment_status)}</span>
-                {(order.refunded > 0).then(|| view! { " · " {t!(i18n, refunded_amount)} " " <span dir="ltr">{price_text(locale, order.refunded)}</span> })}
-            </p>
-            {order.checkout_url.clone().map(|url| view! {
-                <p><a class="button primary" href=url data-testid="pay-card">{t!(i18n, pay_by_card)}</a></p>
-            })}
-            {place}
-            {(order.fulfilment == Fulfilment::Delivery).then(|| view! {
-                <p><strong>{t!(i18n, fulfilment_delivery)}</strong> " : " {order.address.clone()} " (" {order.province.clone().unwrap_or_default()} ")"</p>
-            })}
-            {order.pickup_code.clone().map(|code| view! {
-                <section class="pickup-code" data-testid="pickup">
-                    <h2>{t!(i18n, pickup_code_title)}</h2>
-                    <p class="code" dir="ltr" data-testid="pickup-code">{code}</p>
-                    <div class="qr" inner_html=order.pickup_qr.clone().unwrap_or_default() data-testid="pickup-qr"></div>
-                    <p class="hint">{t!(i18n, pickup_code_hint)}</p>
-                </section>
-            })}
-            {order.parts.iter().map(|part| view! {
-                <section class="order-part" data-testid="order-part">
-                    <h2>{localized(locale, &part.cooperative_fr, &part.cooperative_ar, &part.cooperative_fr).to_owned()}
-                        " — " <span data-testid="part-status">{part_status_text(locale, part.status)}</span></h2>
-                    {(!part.cancel_reason.is_empty()).then(|| view! { <p>{t!(i18n, cancel_reason_label)} " : " {part.cancel_reason.clone()}</p> })}
-                    <table class="table">
-                        <tbody>
-                            {part.lines.iter().map(|l| view! {
-                                <tr>
-                                    <td>{localized(locale, &l.name_fr, &l.name_ar, &l.name_en).to_owned()}</td>
-                                    <td dir="ltr">{format!("{} × {}", l.quantity, price_text(locale, l.unit_price))}</td>
-                                    <td dir="ltr">{price_text(locale, l.total)}</td>
-                                </tr>
-                            }).collect_view()}
-                            {(part.delivery_fee > 0).then(|| view! {
-                                <tr><td>{t!(i18n, delivery_fee)}</td><td></td><td dir="ltr">{price_text(locale, part.delivery_fee)}</td></tr>
-                            })}
-                        </tbody>
-                    </table>
-                </section>
-            }).collect_view()}
-            <dl class="totals">
-                <dt>{t!(i18n, subtotal)}</dt><dd dir="ltr">{price_text(locale, order.subtotal)}</dd>
-                <dt>{t!(i18n, delivery_fee)}</dt><dd dir="ltr">{price_text(locale, order.fees)}</dd>
-                <dt>{t!(i18n, total)}</dt><dd dir="ltr" data-testid="order-total">{price_text(locale, order.total)}</dd>
-            </dl>
-            <section>
-                <h2>{t!(i18n, timeline_title)}</h2>
-                <ol class="timeline" data-testid="timeline">
-                    {order.history.iter().map(|step| view! {
-                        <li><span dir="ltr">{timestamp_text(step.at)}</span> " — " {step_text(locale, &step.status)}
-                            {(!step.note.is_empty() && step.status != "refunded").then(|| format!(" ({})", step.note))}</li>
-                    }).collect_view()}
-                </ol>
-            </section>
-            {cancellable.then(|| view! {
-                <details class="danger-zone">
-                    <summary>{t!(i18n, cancel_order)}</summary>
-                    <p>{t!(i18n, cancel_order_confirm_text)}</p>
-                    <FormError error=action_form_error(cancel) />
-                    <ActionForm action=cancel>
-                        <input type="hidden" name="id" value=order.id />
-                        <button type="submit" class="button danger" data-testid="confirm-cancel">{t!(i18n, cancel_order_confirm)}</button>
-                    </ActionForm>
-                </details>
-            })}
-        </article>
     }
 }

@@ -123,6 +123,8 @@ pub async fn accept_plan(
                 .await?;
         } else if row.try_get::<i64, _>("chosen")? > 0 {
             return Err(AppError::conflict(ErrorCode::StopsHaveApplicants));
+        } else if crate::orders::market::stop_has_orders(&mut tx, id).await? {
+            return Err(AppError::conflict(ErrorCode::StopHasOrders));
         } else {
             sqlx::query("DELETE FROM event_stops WHERE id = $1")
                 .bind(id)
@@ -169,6 +171,9 @@ pub async fn accept_plan(
             db.now(),
         )
         .await?;
+        // Kept stops may open at other hours: their orders follow, their buyers are told.
+        crate::orders::market::market_moved(&mut tx, outbox, event_id, false, &params, db.now())
+            .await?;
     }
     tx.commit().await?;
     crate::markets::calendar_changed(db);

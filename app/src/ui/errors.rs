@@ -85,6 +85,8 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         ErrorCode::MatrixPairMissing => td_string!(locale, errors.matrix_pair_missing),
         ErrorCode::TourRunning => td_string!(locale, errors.tour_running),
         ErrorCode::StopsHaveApplicants => td_string!(locale, errors.stops_have_applicants),
+        ErrorCode::StopHasOrders => td_string!(locale, errors.stop_has_orders),
+        ErrorCode::OrderNotMovable => td_string!(locale, errors.order_not_movable),
         ErrorCode::MustVisitMissing => td_string!(locale, errors.must_visit_missing),
         ErrorCode::NothingToSettle => td_string!(locale, errors.nothing_to_settle),
         ErrorCode::SignatureInvalid => td_string!(locale, errors.signature_invalid),

@@ -523,6 +523,15 @@ pub(super) fn rows(f: &Fixture) -> Vec<Row_> {
             owner,
         ),
         row(
+            Fn("pickup_choices", form(&[("id", &order)])),
+            "a- b+ m- o- g- d-",
+        ),
+        // An unknown stop: the buyer gets past authorisation to a 422, the order stays.
+        row(
+            Fn("move_my_order", form(&[("id", &order), ("pickup", "stop:0")])),
+            "a- b+ m- o- g- d-",
+        ),
+        row(
             Fn("cancel_my_order", form(&[("id", &order)])),
             "a- b+ m- o- g- d-",
         ),
