@@ -4,28 +4,7 @@
 // packing list, refuses a wrong code and hands over with the right one.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { open, signIn, startSouk } from './support.mjs';
-
-/** Adds `quantity` of a product to the cart from its page. */
-async function addToCart(page, base, product, quantity) {
-  await open(page, base, `/products/${product}`);
-  const form = page.getByTestId('add-to-cart');
-  await form.getByLabel('Quantité').fill(String(quantity));
-  await form.getByRole('button', { name: 'Ajouter au panier' }).click();
-  await page.getByTestId('added').waitFor();
-}
-
-/** Checks the cart out for collection at the Sefrou stop, paying `payment`. */
-async function checkoutAtSefrou(page, base, payment) {
-  await open(page, base, '/cart');
-  await page.getByTestId('cart-line').first().waitFor();
-  const select = page.getByLabel('Lieu de retrait');
-  const option = await select.locator('option', { hasText: 'Sefrou' }).first().getAttribute('value');
-  assert.match(option, /^stop:\d+$/);
-  await select.selectOption(option);
-  await page.getByTestId(`payment-${payment}`).check();
-  await page.getByTestId('place-order').click();
-}
+import { addToCart, checkoutAtSefrou, open, signIn, startSouk } from './support.mjs';
 
 describe('Orders and payments in Chromium', () => {
   let souk;

@@ -2,6 +2,7 @@
 // playwright-core. Every journey gets its own server and browser. The server is
 // `target/release/souk` unless SOUK_BIN names another build (CI uses the tests' build);
 // the pages it serves are the release front in `target/site` either way.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -136,4 +137,25 @@ export async function signIn(page, base, email, next, { script = true } = {}) {
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.waitForURL(`${base}${next}`);
   if (script) await page.waitForSelector('main[data-hydrated="true"]');
+}
+
+/** Adds `quantity` of a product to the cart from its page. */
+export async function addToCart(page, base, product, quantity) {
+  await open(page, base, `/products/${product}`);
+  const form = page.getByTestId('add-to-cart');
+  await form.getByLabel('Quantité').fill(String(quantity));
+  await form.getByRole('button', { name: 'Ajouter au panier' }).click();
+  await page.getByTestId('added').waitFor();
+}
+
+/** Checks the cart out for collection at the Sefrou stop, paying `payment`. */
+export async function checkoutAtSefrou(page, base, payment) {
+  await open(page, base, '/cart');
+  await page.getByTestId('cart-line').first().waitFor();
+  const select = page.getByLabel('Lieu de retrait');
+  const option = await select.locator('option', { hasText: 'Sefrou' }).first().getAttribute('value');
+  assert.match(option, /^stop:\d+$/);
+  await select.selectOption(option);
+  await page.getByTestId(`payment-${payment}`).check();
+  await page.getByTestId('place-order').click();
 }

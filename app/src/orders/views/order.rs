@@ -93,7 +93,7 @@ fn OrderView(
     let place = order.pickup.clone().map(|p| {
         view! {
             {p.cancelled.then(|| view! {
-                <p class="notice" role="alert" data-testid="market-cancelled">{t!(i18n, market_cancelled_notice)}</p>
+                <p class="notice error" role="alert" data-testid="market-cancelled">{t!(i18n, market_cancelled_notice)}</p>
             })}
             <p data-testid="pickup-place">
                 <strong>{t!(i18n, pickup_label)}</strong> " : "
@@ -117,7 +117,8 @@ fn OrderView(
             {(order.fulfilment == Fulfilment::Delivery).then(|| view! {
                 <p><strong>{t!(i18n, fulfilment_delivery)}</strong> " : " {order.address.clone()} " (" {order.province.clone().unwrap_or_default()} ")"</p>
             })}
-            {order.pickup_code.clone().map(|code| view! {
+            // No code to show at a market that will not take place.
+            {order.pickup_code.clone().filter(|_| !market_cancelled).map(|code| view! {
                 <section class="pickup-code" data-testid="pickup">
                     <h2>{t!(i18n, pickup_code_title)}</h2>
                     <p class="code" dir="ltr" data-testid="pickup-code">{code}</p>

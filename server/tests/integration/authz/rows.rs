@@ -528,7 +528,10 @@ pub(super) fn rows(f: &Fixture) -> Vec<Row_> {
         ),
         // An unknown stop: the buyer gets past authorisation to a 422, the order stays.
         row(
-            Fn("move_my_order", form(&[("id", &order), ("pickup", "stop:0")])),
+            Fn(
+                "move_my_order",
+                form(&[("id", &order), ("pickup", "stop:0")]),
+            ),
             "a- b+ m- o- g- d-",
         ),
         row(
