@@ -17,7 +17,7 @@ pub mod holds;
 #[cfg(feature = "ssr")]
 pub mod market;
 #[cfg(feature = "ssr")]
-mod notices;
+pub(crate) mod notices;
 #[cfg(feature = "ssr")]
 pub mod packing;
 #[cfg(feature = "ssr")]

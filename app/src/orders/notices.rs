@@ -156,6 +156,37 @@ pub(super) async fn part_refunded(
     .await
 }
 
+/// Tells the buyer the whole order is being refunded (a payment that came after its
+/// hold ended: nothing was held for it any more).
+pub(crate) async fn order_refunded(
+    tx: &mut Transaction<'static, Any>,
+    outbox: Outbox,
+    order_id: i64,
+    amount: i64,
+    at: i64,
+) -> Result<(), AppError> {
+    let buyer: i64 = sqlx::query("SELECT buyer_id FROM orders WHERE id = $1")
+        .bind(order_id)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("buyer_id")?;
+    let params = NotificationParams {
+        order: Some(order_id),
+        amount: Some(amount),
+        ..NotificationParams::default()
+    };
+    enqueue(
+        tx,
+        outbox,
+        &[buyer],
+        NotificationKind::PartRefunded,
+        None,
+        &params,
+        at,
+    )
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

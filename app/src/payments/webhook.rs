@@ -173,6 +173,7 @@ async fn session_completed(
         // Too late: the stock went back when the hold ended. The buyer gets it all back.
         note(tx, order_id, "late_payment", "", now).await?;
         super::refunds::owe(tx, order_id, None, total, now).await?;
+        crate::orders::notices::order_refunded(tx, outbox, order_id, total, now).await?;
     }
     Ok(true)
 }

@@ -309,7 +309,7 @@ async fn forged_replayed_and_unknown_webhooks_change_nothing(engine: Engine) {
 async fn a_payment_after_the_hold_expired_is_refunded_and_stock_stays_right(engine: Engine) {
     let (app, mock) = card_app(engine).await;
     let product = product_with_stock(&app, SEFROU, 4).await;
-    let (token, _) = buyers(&app, 1).await.remove(0);
+    let (token, buyer) = buyers(&app, 1).await.remove(0);
     let (id, session) = card_order(&app, &token, "card-00003", product, 4).await;
     assert_eq!(available(&app, product).await, 0);
     // The buyer pays, but the provider's events are held back...
@@ -371,6 +371,12 @@ async fn a_payment_after_the_hold_expired_is_refunded_and_stock_stays_right(engi
     );
     assert_eq!(available(&app, product).await, 0);
     assert_ledger_holds(&app).await;
+    // The buyer is told, once, with the amount.
+    let told = crate::order_notices::notices(&app, buyer.id).await;
+    let refunds: Vec<_> = told.iter().filter(|(k, _)| k == "part_refunded").collect();
+    assert_eq!(refunds.len(), 1, "{told:?}");
+    assert_eq!(refunds[0].1["order"], json!(id));
+    assert_eq!(refunds[0].1["amount"], json!(total));
     app.stop().await;
 }
 
