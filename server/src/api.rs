@@ -81,6 +81,7 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/orders", post(orders::create)),
         ("GET", "/orders/{id}", get(orders::get)),
         ("POST", "/orders/{id}/cancel", post(orders::cancel)),
+        ("POST", "/orders/{id}/pickup", post(orders::move_pickup)),
         // Stripe's events are a few KB; room for a large checkout session.
         (
             "POST",

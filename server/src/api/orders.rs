@@ -1,6 +1,6 @@
 //! `/api/v1/orders`: placing (with an `Idempotency-Key`), reading and cancelling orders.
 use super::{id_of, ApiError, JsonBody, RequestLocale, SignedIn};
-use app::domain::orders::OrderForm;
+use app::domain::orders::{OrderForm, PickupPoint};
 use app::domain::ErrorCode;
 use app::error::AppError;
 use app::notifications::service::Outbox;
@@ -114,6 +114,41 @@ pub async fn cancel(
         .map_err(error)?;
     }
     app::payments::after_cancel(&state, id).await;
+    read::order(&state.db, &state.settings.public_url, &user, id)
+        .await
+        .map(Json)
+        .map_err(error)
+}
+
+/// Where a buyer moves a pickup order: a tour stop or a salon.
+#[derive(Debug, Default, Deserialize)]
+pub struct PickupBody {
+    #[serde(default)]
+    stop_id: Option<i64>,
+    #[serde(default)]
+    event_id: Option<i64>,
+}
+
+/// The buyer moves a pickup order to another stop (`stop_id`) or salon (`event_id`) where
+/// every cooperative with a part still to collect takes part; answers the order as now.
+pub async fn move_pickup(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<PickupBody>,
+) -> Result<Json<Order>, ApiError> {
+    let error = |e| ApiError::new(e, locale);
+    let id = id_of(&id, locale)?;
+    let point = match (body.stop_id, body.event_id) {
+        (Some(stop), None) => PickupPoint::Stop(stop),
+        (None, Some(event)) => PickupPoint::Salon(event),
+        _ => return Err(error(AppError::field("pickup", ErrorCode::PickupRequired))),
+    };
+    let outbox = Outbox::of(&state.settings);
+    app::orders::market::move_pickup(&state.db, outbox, &user, id, point, state.db.now())
+        .await
+        .map_err(error)?;
     read::order(&state.db, &state.settings.public_url, &user, id)
         .await
         .map(Json)

@@ -173,24 +173,48 @@ async fn a_buyer_moves_an_order_to_another_stop_and_the_packing_lists_follow(eng
         "{items}"
     );
 
+    // The same through the JSON API: exactly one of stop_id and event_id. (Signing the
+    // cooperative in closed the buyer's session in this client: the buyer signs in anew.)
+    let buyer = scalar(&app, "SELECT buyer_id FROM orders WHERE id = $1", id).await;
+    let settings = app::state::Settings::default();
+    let session = || app::accounts::service::open_session(&app.db, &settings, buyer);
+    app.set_session_token(Some(session().await.expect("session")));
+    let both = app
+        .post_json(
+            &format!("/api/v1/orders/{id}/pickup"),
+            &json!({"stop_id": stops[2], "event_id": 1}),
+        )
+        .await;
+    assert_eq!(both.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(both
+        .text()
+        .await
+        .unwrap_or_default()
+        .contains("pickup_required"));
+    let moved = app
+        .post_json(
+            &format!("/api/v1/orders/{id}/pickup"),
+            &json!({"stop_id": stops[2]}),
+        )
+        .await;
+    assert_eq!(moved.status(), StatusCode::OK);
+    let moved = json_of(moved).await;
+    assert_eq!(moved["pickup"]["stop_id"], json!(stops[2]), "{moved}");
+    assert_eq!(order_place(&app, id).await.0, stops[2]);
+
     // Handed over: it cannot move any more.
+    as_cooperative(&app).await;
     let part = part_of(&app, id).await.to_string();
     let code = order["pickup_code"].as_str().expect("code");
     let handed = app
         .call_server_fn(HandOverPart::PATH, &[("part_id", &part), ("code", code)])
         .await;
     assert_eq!(handed.status(), StatusCode::OK);
-    // (Signing the cooperative in closed the buyer's session in this client: a new one.)
-    let buyer = scalar(&app, "SELECT buyer_id FROM orders WHERE id = $1", id).await;
-    let settings = app::state::Settings::default();
-    let fresh = app::accounts::service::open_session(&app.db, &settings, buyer)
-        .await
-        .expect("session");
-    app.set_session_token(Some(fresh));
-    let (status, body) = move_order(&app, id, &format!("stop:{}", stops[2])).await;
+    app.set_session_token(Some(session().await.expect("session")));
+    let (status, body) = move_order(&app, id, &format!("stop:{}", stops[3])).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert!(body.contains("order_not_movable"), "{body}");
-    assert_eq!(order_place(&app, id).await.0, second);
+    assert_eq!(order_place(&app, id).await.0, stops[2]);
     assert_ledger_holds(&app).await;
     app.stop().await;
 }

@@ -535,6 +535,14 @@ pub(super) fn rows(f: &Fixture) -> Vec<Row_> {
             "a- b+ m- o- g- d-",
         ),
         row(
+            post(
+                "/orders/{id}/pickup",
+                format!("/orders/{order}/pickup"),
+                json!({"stop_id": 0}),
+            ),
+            "a- b+ m- o- g- d-",
+        ),
+        row(
             Fn("cancel_my_order", form(&[("id", &order)])),
             "a- b+ m- o- g- d-",
         ),
