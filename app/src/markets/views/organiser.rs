@@ -297,6 +297,8 @@ fn StopsEditor(
     view! {
         <section class="card">
             <h2>{t!(i18n, event_stops)}</h2>
+            // A stop that buyers' orders name is kept: the refusal says why.
+            <FormError error=action_form_error(remove) />
             {if stops.is_empty() {
                 view! { <p class="empty">{t!(i18n, event_no_stops)}</p> }.into_any()
             } else {
