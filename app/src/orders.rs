@@ -13,6 +13,8 @@ pub mod expiry;
 #[cfg(feature = "ssr")]
 pub mod fulfil;
 #[cfg(feature = "ssr")]
+pub(crate) mod history;
+#[cfg(feature = "ssr")]
 pub mod holds;
 #[cfg(feature = "ssr")]
 pub mod market;

@@ -22,6 +22,15 @@ impl Outbox {
     }
 }
 
+/// A message's details as stored (JSON), and whether the sender is to email it.
+fn stored(outbox: Outbox, params: &NotificationParams) -> Result<(String, &'static str), AppError> {
+    let json = serde_json::to_string(params).map_err(|error| {
+        tracing::error!(%error, "notification params do not serialise");
+        AppError::Internal
+    })?;
+    Ok((json, if outbox.email { "pending" } else { "none" }))
+}
+
 /// Records one message per user, in the transaction of the change it tells about.
 pub async fn enqueue(
     tx: &mut Transaction<'static, Any>,
@@ -32,11 +41,7 @@ pub async fn enqueue(
     params: &NotificationParams,
     at: i64,
 ) -> Result<(), AppError> {
-    let params = serde_json::to_string(params).map_err(|error| {
-        tracing::error!(%error, "notification params do not serialise");
-        AppError::Internal
-    })?;
-    let email_state = if outbox.email { "pending" } else { "none" };
+    let (params, email_state) = stored(outbox, params)?;
     for user_id in user_ids {
         sqlx::query(
             "INSERT INTO notifications (user_id, kind, event_id, params, created_at, email_state, next_attempt_at)
@@ -64,11 +69,7 @@ pub async fn enqueue_for_members(
     params: &NotificationParams,
     at: i64,
 ) -> Result<(), AppError> {
-    let params = serde_json::to_string(params).map_err(|error| {
-        tracing::error!(%error, "notification params do not serialise");
-        AppError::Internal
-    })?;
-    let email_state = if outbox.email { "pending" } else { "none" };
+    let (params, email_state) = stored(outbox, params)?;
     sqlx::query(
         "INSERT INTO notifications (user_id, kind, event_id, params, created_at, email_state, next_attempt_at)
          SELECT user_id, $1, NULL, $2, $3, $4, $3 FROM cooperative_members WHERE cooperative_id = $5",

@@ -4,6 +4,7 @@
 //! buyers are told; after it is cancelled, they are told and may cancel what they
 //! reserved there (prepared or not) or move it to another pickup place.
 use super::fulfil::{Mover, PartMove};
+use super::history::note;
 use super::pickup::pickup_point;
 use super::PickupOption;
 use crate::accounts::CurrentUser;
@@ -35,21 +36,22 @@ pub async fn stop_has_orders(
     )
 }
 
-async fn note(
+/// Writes the market's change in an order's timeline and tells its buyer, naming the order.
+async fn tell_buyer(
     tx: &mut Transaction<'static, Any>,
-    order_id: i64,
-    step: &str,
-    note: &str,
+    outbox: Outbox,
+    (order_id, buyer_id): (i64, i64),
+    event_id: i64,
+    (kind, step): (NotificationKind, &str),
+    params: &NotificationParams,
     at: i64,
 ) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO order_history (order_id, status, note, at) VALUES ($1, $2, $3, $4)")
-        .bind(order_id)
-        .bind(step)
-        .bind(note)
-        .bind(at)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+    note(tx, order_id, step, "", at).await?;
+    let params = NotificationParams {
+        order: Some(order_id),
+        ..params.clone()
+    };
+    enqueue(tx, outbox, &[buyer_id], kind, Some(event_id), &params, at).await
 }
 
 /// After a market's days, hours or venue changed (written in `tx`): each open pickup
@@ -89,22 +91,9 @@ pub async fn market_moved(
                 .await?;
         }
         if moved || venue_moved {
-            note(tx, order_id, "market_changed", "", at).await?;
-            let params = NotificationParams {
-                order: Some(order_id),
-                ..params.clone()
-            };
-            let buyer = [row.try_get("buyer_id")?];
-            enqueue(
-                tx,
-                outbox,
-                &buyer,
-                NotificationKind::EventChanged,
-                Some(event_id),
-                &params,
-                at,
-            )
-            .await?;
+            let buyer = row.try_get("buyer_id")?;
+            let change = (NotificationKind::EventChanged, "market_changed");
+            tell_buyer(tx, outbox, (order_id, buyer), event_id, change, params, at).await?;
             told += 1;
         }
     }
@@ -128,23 +117,9 @@ pub async fn market_cancelled(
     .fetch_all(&mut **tx)
     .await?;
     for row in &rows {
-        let order_id: i64 = row.try_get("id")?;
-        note(tx, order_id, "market_cancelled", "", at).await?;
-        let params = NotificationParams {
-            order: Some(order_id),
-            ..params.clone()
-        };
-        let buyer = [row.try_get("buyer_id")?];
-        enqueue(
-            tx,
-            outbox,
-            &buyer,
-            NotificationKind::EventCancelled,
-            Some(event_id),
-            &params,
-            at,
-        )
-        .await?;
+        let order = (row.try_get("id")?, row.try_get("buyer_id")?);
+        let change = (NotificationKind::EventCancelled, "market_cancelled");
+        tell_buyer(tx, outbox, order, event_id, change, params, at).await?;
     }
     Ok(rows.len())
 }

@@ -342,12 +342,7 @@ async fn place_new(
             part_placed(&mut tx, options.outbox, order_id, cooperative, amount, now).await?;
         }
     }
-    sqlx::query("INSERT INTO order_history (order_id, status, at) VALUES ($1, $2, $3)")
-        .bind(order_id)
-        .bind(part_status.as_str())
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    super::history::note(&mut tx, order_id, part_status.as_str(), "", now).await?;
     super::cart::remove(&mut tx, buyer.id, &ids).await?;
     tx.commit().await?;
     tracing::info!(

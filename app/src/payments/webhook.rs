@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::notifications::service::Outbox;
 use crate::orders::expiry::expire_order;
 use crate::orders::fulfil::{move_part, Mover, PartMove};
+use crate::orders::history::note;
 use serde_json::Value;
 use sqlx::{Any, Row, Transaction};
 
@@ -91,23 +92,6 @@ async fn order_of_session(
     })
     .transpose()
     .map_err(|e: sqlx::Error| e.into())
-}
-
-async fn note(
-    tx: &mut Transaction<'static, Any>,
-    order_id: i64,
-    status: &str,
-    note: &str,
-    now: i64,
-) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO order_history (order_id, status, note, at) VALUES ($1, $2, $3, $4)")
-        .bind(order_id)
-        .bind(status)
-        .bind(note)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 /// Paid: a pending order's parts are placed and the cooperatives' ledger credited. A

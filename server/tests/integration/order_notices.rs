@@ -2,7 +2,7 @@
 //! cancellation, a buyer of each step the cooperative takes (with a cancelling
 //! cooperative's reason); each message once per person, and emailed in the language the
 //! recipient chose.
-use crate::orders::{as_cooperative, buyers, one_pickup_order, part_of, scalar, SEFROU};
+use crate::orders::{as_cooperative, one_pickup_order, part_of, scalar, SEFROU};
 use crate::support::{on_both_engines, spawn_smtp, Engine, TestApp};
 use app::orders::api::{AdvanceOrderPart, CancelOrderPart, HandOverPart};
 use leptos::server_fn::ServerFn;
@@ -143,18 +143,7 @@ async fn each_step_of_an_order_tells_the_other_side_once(engine: Engine) {
     assert_eq!(told[0].1["reason"], "Récolte abîmée par la grêle");
 
     // A buyer cancels a third: the cooperative is told, the buyer is not.
-    let (token, _) = buyers(&app, 1).await.remove(0);
-    let stop = crate::orders::demo_stop(&app).await;
-    let product = crate::orders::product_with_stock(&app, SEFROU, 5).await;
-    let (status, third) = crate::orders::order_as(
-        &reqwest::Client::new(),
-        &app.base,
-        &token,
-        "notice-0003",
-        &crate::orders::pickup(stop, &[(product, 1)]),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{third}");
+    let (_, _, token, third) = one_pickup_order(&app, 5, 1, "notice-0003").await;
     let third_id = third["id"].as_i64().expect("id");
     app.set_session_token(Some(token));
     let cancelled = app
