@@ -59,9 +59,13 @@ mod payments;
 mod placing;
 #[path = "integration/server_functions.rs"]
 mod server_functions;
+#[path = "integration/stop_moves.rs"]
+mod stop_moves;
 #[path = "integration/territory.rs"]
 mod territory;
 #[path = "integration/tours.rs"]
 mod tours;
 #[path = "integration/tours_optimum.rs"]
 mod tours_optimum;
+#[path = "integration/tours_overnight.rs"]
+mod tours_overnight;

@@ -5,8 +5,12 @@ use super::markets::{parse_time, Day};
 use super::{ErrorCode, FieldErrors};
 use serde::{Deserialize, Serialize};
 
+mod overnight;
 mod plan;
 
+pub use overnight::{
+    lodging_field, LodgingDraft, LodgingRequest, Overnight, MAX_LODGING, MAX_NIGHT_COST_KM,
+};
 pub use plan::{
     clock_text, duration_text, km_text, Breach, PlanPlace, PlanRoute, PlanStop, SolveState,
     SolveStatus, Totals, TourPlan, Unvisited,
@@ -49,6 +53,13 @@ pub struct TourRequest {
     pub matrix_csv: String,
     /// How long the solver may search.
     pub seconds: u32,
+    /// Sleep on the road (where the tour sells, or at a lodging place) instead of
+    /// driving back to the depot each evening.
+    pub overnight: bool,
+    /// What a night away from the depot weighs, in km of driving.
+    pub night_cost_km: f64,
+    /// Where the crew may also sleep between two stops.
+    pub lodging: Vec<LodgingRequest>,
 }
 
 impl Default for TourRequest {
@@ -71,6 +82,9 @@ impl Default for TourRequest {
             speed_kmh: 70.0,
             matrix_csv: String::new(),
             seconds: 5,
+            overnight: false,
+            night_cost_km: 0.0,
+            lodging: Vec::new(),
         }
     }
 }
@@ -114,6 +128,8 @@ pub struct TourDraft {
     pub seconds: u32,
     pub opens_at: i64,
     pub closes_at: i64,
+    /// Sleeping on the road; none when the tour comes back each night.
+    pub overnight: Option<Overnight>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -267,6 +283,7 @@ impl TourRequest {
                 coordinates: request.lat.zip(request.lon),
             });
         }
+        let overnight = overnight::parse(self, &mut errors);
         match (start, hours, drive_from, drive_until, errors.is_empty()) {
             (
                 Some(start),
@@ -292,6 +309,7 @@ impl TourRequest {
                 seconds: self.seconds,
                 opens_at,
                 closes_at,
+                overnight,
             }),
             _ => Err(errors),
         }

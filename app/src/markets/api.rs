@@ -158,6 +158,33 @@ pub async fn add_stop(event_id: i64, form: StopForm) -> Result<i64, AppError> {
     )
 }
 
+/// Moves a stop (day, hours, site); answers how many buyers were told.
+#[server]
+pub async fn move_stop(event_id: i64, stop_id: i64, form: StopForm) -> Result<usize, AppError> {
+    crate::error::respond(
+        async move {
+            let state = crate::state::app_state()?;
+            let user = organiser().await?;
+            let stop = form.parse().map_err(AppError::Invalid)?;
+            super::plan::move_stop(&state.db, &user, outbox(&state), event_id, stop_id, &stop).await
+        }
+        .await,
+    )
+}
+
+/// How many buyers hold an open order at each of a tour's stops (stop id, buyers).
+#[server]
+pub async fn stop_buyers(event_id: i64) -> Result<Vec<(i64, i64)>, AppError> {
+    crate::error::respond(
+        async move {
+            let state = crate::state::app_state()?;
+            organiser().await?;
+            crate::orders::market::buyers_by_stop(&state.db, event_id).await
+        }
+        .await,
+    )
+}
+
 #[server]
 pub async fn remove_stop(event_id: i64, stop_id: i64) -> Result<(), AppError> {
     crate::error::respond(

@@ -20,48 +20,8 @@ pub async fn add_stop(
     stop: &StopDraft,
 ) -> Result<i64, AppError> {
     require_organiser(organiser)?;
-    let site = sqlx::query("SELECT id FROM sites WHERE id = $1")
-        .bind(stop.site_id)
-        .fetch_optional(db.pool())
-        .await?;
-    if site.is_none() {
-        return Err(AppError::field("site", ErrorCode::SiteUnknown));
-    }
     let mut tx = db.begin_write().await?;
-    let (kind, status, params) = lock_event(&mut tx, event_id).await?;
-    if !status.is_editable() {
-        return Err(AppError::conflict(ErrorCode::EventLocked));
-    }
-    if kind != EventKind::Tour {
-        return Err(AppError::conflict(ErrorCode::StatusInvalid));
-    }
-    let dates = sqlx::query("SELECT starts_on, ends_on FROM events WHERE id = $1")
-        .bind(event_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let others = sqlx::query(
-        "SELECT site_id, day, opens_at, closes_at FROM event_stops WHERE event_id = $1",
-    )
-    .bind(event_id)
-    .fetch_all(&mut *tx)
-    .await?
-    .iter()
-    .map(|row| {
-        Ok(StopDraft {
-            site_id: row.try_get("site_id")?,
-            day: day_of(row, "day")?,
-            opens_at: row.try_get("opens_at")?,
-            closes_at: row.try_get("closes_at")?,
-        })
-    })
-    .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    check_stop(
-        day_of(&dates, "starts_on")?,
-        day_of(&dates, "ends_on")?,
-        &others,
-        stop,
-    )
-    .map_err(AppError::Invalid)?;
+    let (status, params) = check_stop_in(&mut tx, event_id, None, stop).await?;
     let id: i64 = sqlx::query("INSERT INTO event_stops (event_id, site_id, day, opens_at, closes_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
         .bind(event_id)
         .bind(stop.site_id)
@@ -85,6 +45,117 @@ pub async fn add_stop(
     tx.commit().await?;
     super::calendar_changed(db);
     Ok(id)
+}
+
+/// Moves a tour's stop to another day, other hours or another site, checked as a new
+/// stop would be. Once the tour is published its cooperatives are told, and so is every
+/// buyer whose order there is now to be collected at another time or place (their
+/// orders follow in the same transaction). Returns how many buyers were told.
+pub async fn move_stop(
+    db: &Db,
+    organiser: &CurrentUser,
+    outbox: Outbox,
+    event_id: i64,
+    stop_id: i64,
+    stop: &StopDraft,
+) -> Result<usize, AppError> {
+    require_organiser(organiser)?;
+    let mut tx = db.begin_write().await?;
+    let (status, params) = check_stop_in(&mut tx, event_id, Some(stop_id), stop).await?;
+    let before = sqlx::query("SELECT site_id FROM event_stops WHERE id = $1 AND event_id = $2")
+        .bind(stop_id)
+        .bind(event_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let venue_moved = before.try_get::<i64, _>("site_id")? != stop.site_id;
+    sqlx::query(
+        "UPDATE event_stops SET site_id = $1, day = $2, opens_at = $3, closes_at = $4 WHERE id = $5",
+    )
+    .bind(stop.site_id)
+    .bind(stop.day.to_string())
+    .bind(stop.opens_at)
+    .bind(stop.closes_at)
+    .bind(stop_id)
+    .execute(&mut *tx)
+    .await?;
+    let mut told = 0;
+    if status != EventStatus::Draft {
+        notify_applicants(
+            &mut tx,
+            outbox,
+            event_id,
+            NotificationKind::EventChanged,
+            &params,
+            db.now(),
+        )
+        .await?;
+        told = crate::orders::market::market_moved(
+            &mut tx,
+            outbox,
+            event_id,
+            venue_moved,
+            &params,
+            db.now(),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    super::calendar_changed(db);
+    Ok(told)
+}
+
+/// Locks a tour that can still change and checks a stop against its site, its dates
+/// and the tour's other stops (all but `except`).
+async fn check_stop_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    event_id: i64,
+    except: Option<i64>,
+    stop: &StopDraft,
+) -> Result<(EventStatus, crate::notifications::NotificationParams), AppError> {
+    let site = sqlx::query("SELECT id FROM sites WHERE id = $1")
+        .bind(stop.site_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if site.is_none() {
+        return Err(AppError::field("site", ErrorCode::SiteUnknown));
+    }
+    let (kind, status, params) = lock_event(tx, event_id).await?;
+    if !status.is_editable() {
+        return Err(AppError::conflict(ErrorCode::EventLocked));
+    }
+    if kind != EventKind::Tour {
+        return Err(AppError::conflict(ErrorCode::StatusInvalid));
+    }
+    let dates = sqlx::query("SELECT starts_on, ends_on FROM events WHERE id = $1")
+        .bind(event_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let others = sqlx::query(
+        "SELECT site_id, day, opens_at, closes_at FROM event_stops WHERE event_id = $1 AND id <> $2",
+    )
+    .bind(event_id)
+    .bind(except.unwrap_or(0))
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(StopDraft {
+            site_id: row.try_get("site_id")?,
+            day: day_of(row, "day")?,
+            opens_at: row.try_get("opens_at")?,
+            closes_at: row.try_get("closes_at")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    check_stop(
+        day_of(&dates, "starts_on")?,
+        day_of(&dates, "ends_on")?,
+        &others,
+        stop,
+    )
+    .map_err(AppError::Invalid)?;
+    Ok((status, params))
 }
 
 pub async fn remove_stop(

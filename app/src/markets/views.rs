@@ -4,6 +4,7 @@ mod applications;
 mod calendar;
 mod event;
 mod organiser;
+mod stops;
 
 pub use applications::MyApplicationsPage;
 pub use calendar::{CalendarPage, NearbyPage};

@@ -36,6 +36,22 @@ pub async fn stop_has_orders(
     )
 }
 
+/// For the organiser about to move a tour's stops: how many buyers hold an open order
+/// at each stop (stop id, buyers), the people a change there will reach.
+pub async fn buyers_by_stop(db: &Db, event_id: i64) -> Result<Vec<(i64, i64)>, AppError> {
+    let rows = sqlx::query(&format!(
+        "SELECT o.stop_id, COUNT(DISTINCT o.buyer_id) AS buyers FROM orders o
+         WHERE o.event_id = $1 AND o.stop_id IS NOT NULL AND {OPEN} GROUP BY o.stop_id"
+    ))
+    .bind(event_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|row| Ok((row.try_get("stop_id")?, row.try_get("buyers")?)))
+        .collect::<Result<_, sqlx::Error>>()?)
+}
+
 /// Writes the market's change in an order's timeline and tells its buyer, naming the order.
 async fn tell_buyer(
     tx: &mut Transaction<'static, Any>,

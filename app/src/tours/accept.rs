@@ -304,7 +304,7 @@ pub async fn measure_stops(
     let mut draft = prepared.draft.clone();
     draft.start = start;
     breaches.extend(
-        schedule::breaches(&draft, &prepared.places, matrix, &days)
+        schedule::breaches(&draft, &prepared.places, matrix, &prepared.lodging, &days)
             .into_iter()
             .map(|(day, site, code)| Breach {
                 day: start.plus(i64::from(day)),

@@ -1,10 +1,11 @@
 //! The route planner's plain HTML form, read into a tour request. Every field is text,
 //! as the browser sends it; the request's own checks name what is wrong.
-use crate::domain::tours::{SiteRequest, TourRequest};
+use crate::domain::tours::{LodgingRequest, SiteRequest, TourRequest};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// One row of the sites table: `form[sites][CODE][visit]=on`, `[must]`, `[day]`, `[load_kg]`.
+/// One row of the sites table: `form[sites][CODE][visit]=on`, `[must]`, `[day]`,
+/// `[load_kg]`, and `[lodging]` for a place the crew may sleep at (visited or not).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PlannerSite {
     #[serde(default)]
@@ -15,6 +16,8 @@ pub struct PlannerSite {
     pub day: String,
     #[serde(default)]
     pub load_kg: String,
+    #[serde(default)]
+    pub lodging: String,
 }
 
 /// The planner form as posted.
@@ -50,6 +53,11 @@ pub struct PlannerForm {
     pub seconds: String,
     #[serde(default)]
     pub matrix_csv: String,
+    /// "road" to sleep on the road, anything else to come back each night.
+    #[serde(default)]
+    pub nights: String,
+    #[serde(default)]
+    pub night_cost_km: String,
     /// Provinces where any one site will do: `form[provinces][CODE]=on`.
     #[serde(default)]
     pub provinces: BTreeMap<String, String>,
@@ -65,6 +73,15 @@ fn decimal(text: &str) -> f64 {
     text.trim().replace(',', ".").parse().unwrap_or(0.0)
 }
 
+/// A number that may be left empty (0); one that is not a number reads as NaN, which
+/// the request's checks refuse under its field.
+fn optional_decimal(text: &str) -> f64 {
+    match text.trim() {
+        "" => 0.0,
+        text => text.replace(',', ".").parse().unwrap_or(f64::NAN),
+    }
+}
+
 fn ticked(value: &str) -> bool {
     !value.is_empty() && value != "0" && value != "off"
 }
@@ -73,6 +90,15 @@ impl PlannerForm {
     /// The tour request this form asks for. A number that is not one reads as 0, which
     /// the request's checks then refuse under its field.
     pub fn into_request(self) -> TourRequest {
+        let lodging = self
+            .sites
+            .iter()
+            .filter(|(_, row)| ticked(&row.lodging))
+            .map(|(code, _)| LodgingRequest {
+                place: code.clone(),
+                ..LodgingRequest::default()
+            })
+            .collect();
         let sites = self
             .sites
             .into_iter()
@@ -108,6 +134,9 @@ impl PlannerForm {
             speed_kmh: decimal(&self.speed_kmh),
             matrix_csv: self.matrix_csv,
             seconds: whole(&self.seconds),
+            overnight: self.nights.trim() == "road",
+            night_cost_km: optional_decimal(&self.night_cost_km),
+            lodging,
         }
     }
 }
@@ -123,6 +152,8 @@ mod tests {
             days: "3".into(),
             road_factor: "1,3".into(),
             seconds: "x".into(),
+            nights: "road".into(),
+            night_cost_km: "abc".into(),
             ..PlannerForm::default()
         };
         form.provinces.insert("taza".into(), "on".into());
@@ -133,6 +164,7 @@ mod tests {
                 must: "on".into(),
                 day: "2026-12-11".into(),
                 load_kg: "120".into(),
+                ..PlannerSite::default()
             },
         );
         form.sites.insert(
@@ -140,6 +172,7 @@ mod tests {
             PlannerSite {
                 day: "2026-12-12".into(),
                 load_kg: "5".into(),
+                lodging: "on".into(),
                 ..PlannerSite::default()
             },
         );
@@ -160,5 +193,16 @@ mod tests {
         assert!(site.must_visit);
         assert_eq!(site.day.as_deref(), Some("2026-12-11"));
         assert_eq!(site.load_kg, 120);
+        assert!(request.overnight);
+        assert!(
+            request.night_cost_km.is_nan(),
+            "refused by the request's checks"
+        );
+        assert_eq!(
+            request.lodging.len(),
+            1,
+            "a lodging place need not be visited"
+        );
+        assert_eq!(request.lodging[0].place, "ifrane-place");
     }
 }

@@ -1,7 +1,11 @@
 //! From a checked tour problem and its places to the solver's numbers and back to a
 //! dated itinerary: distances (geodesic × road factor, or an imported matrix), time
 //! windows per day, checks of what can never fit, and the organiser's own order.
-use super::solver::{self, Alternative, Breach, Limits, Progress, Routing, Solved, Visit};
+use super::road::{day_of, Roads};
+use super::schedule::overnight::{self, RoadStop};
+use super::solver::{
+    self, Alternative, Breach, Limits, Overnight, Progress, Routing, Solved, Visit,
+};
 use crate::domain::tours::{site_field, PlanPlace, PlanRoute, TourDraft, TourPlan, Unvisited};
 use crate::domain::{ErrorCode, FieldErrors};
 use std::sync::Arc;
@@ -27,13 +31,19 @@ pub struct Candidate {
 
 /// Refuses what no plan can hold: a must-visit site (or province) that cannot be
 /// reached and left within its hours and the working day, or whose round trip alone is
-/// over the driving limit. Optional sites that cannot fit come back as unvisited.
+/// over the driving limit (sleeping on the road: a tour to it alone and back that
+/// breaks a rule). Optional sites that cannot fit come back as unvisited.
 pub fn check_reachable(
     draft: &TourDraft,
     matrix: &Matrix,
+    lodging: &[usize],
     candidates: &[Candidate],
 ) -> Result<Vec<Option<ErrorCode>>, FieldErrors> {
     let mut errors = FieldErrors::new();
+    let roads = draft
+        .overnight
+        .as_ref()
+        .map(|_| overnight::roads(draft, matrix, lodging));
     let verdicts = candidates
         .iter()
         .map(|candidate| {
@@ -48,7 +58,18 @@ pub fn check_reachable(
                         market: draft.market_minutes,
                         load_kg: 0,
                     };
-                    time_route(draft, matrix, &[stop]).broken
+                    match &roads {
+                        Some(roads) => {
+                            let alone = RoadStop {
+                                spec: stop,
+                                day: candidate.day,
+                            };
+                            overnight::time_tour(draft, roads, &[alone])
+                                .broken
+                                .map(|(_, code)| code)
+                        }
+                        None => time_route(draft, matrix, &[stop]).broken,
+                    }
                 })
                 .min_by_key(|broken| match broken {
                     None => 0,
@@ -70,8 +91,14 @@ pub fn check_reachable(
 }
 
 /// The solver's problem: one visit per candidate that can fit, windows on each day it
-/// may use, one shift per vehicle and day.
-pub fn routing(draft: &TourDraft, matrix: &Matrix, candidates: &[(usize, &Candidate)]) -> Routing {
+/// may use, one shift per vehicle and day (sleeping on the road: one over all the days,
+/// each minute away weighing the night's cost spread over its day).
+pub fn routing(
+    draft: &TourDraft,
+    matrix: &Matrix,
+    lodging: &[usize],
+    candidates: &[(usize, &Candidate)],
+) -> Routing {
     let market = draft.market_minutes as f64;
     let visits = candidates
         .iter()
@@ -113,16 +140,26 @@ pub fn routing(draft: &TourDraft, matrix: &Matrix, candidates: &[(usize, &Candid
         visits,
         vehicles: draft.vehicles as usize,
         capacity: i32::try_from(draft.capacity_kg).unwrap_or(i32::MAX),
-        shifts: (0..draft.days)
-            .map(|day| {
-                let midnight = f64::from(day) * DAY;
-                (
-                    midnight + draft.drive_from as f64,
-                    midnight + draft.drive_until as f64,
-                )
-            })
-            .collect(),
+        shifts: match draft.overnight {
+            Some(_) => vec![(
+                draft.drive_from as f64,
+                f64::from(draft.days - 1) * DAY + draft.drive_until as f64,
+            )],
+            None => (0..draft.days)
+                .map(|day| {
+                    let midnight = f64::from(day) * DAY;
+                    (
+                        midnight + draft.drive_from as f64,
+                        midnight + draft.drive_until as f64,
+                    )
+                })
+                .collect(),
+        },
         driving_limit: Some(draft.driving_limit as f64),
+        overnight: draft.overnight.as_ref().map(|overnight| Overnight {
+            roads: std::sync::Arc::new(overnight::roads(draft, matrix, lodging)),
+            cost_per_minute: overnight.night_cost_km / DAY,
+        }),
     }
 }
 
@@ -131,16 +168,17 @@ pub fn plan(
     draft: &TourDraft,
     places: &[PlanPlace],
     matrix: &Matrix,
+    lodging: &[usize],
     candidates: &[Candidate],
     progress: Arc<Progress>,
 ) -> Result<TourPlan, FieldErrors> {
-    let verdicts = check_reachable(draft, matrix, candidates)?;
+    let verdicts = check_reachable(draft, matrix, lodging, candidates)?;
     let fitting: Vec<(usize, &Candidate)> = candidates
         .iter()
         .enumerate()
         .filter(|(index, _)| verdicts[*index].is_none())
         .collect();
-    let problem = routing(draft, matrix, &fitting);
+    let problem = routing(draft, matrix, lodging, &fitting);
     let limits = Limits {
         seconds: f64::from(draft.seconds),
         generations: None,
@@ -184,34 +222,53 @@ pub fn plan(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let mut routes: Vec<PlanRoute> = solved
-        .routes
-        .iter()
-        .map(|route| {
-            let stops: Vec<StopSpec> = route
-                .stops
-                .iter()
-                .map(|&(visit, alternative)| {
-                    let candidate = fitting[visit].1;
-                    StopSpec {
+    let roads: Option<Roads> = problem
+        .overnight
+        .as_ref()
+        .map(|overnight| overnight.roads.as_ref().clone());
+    let mut routes: Vec<PlanRoute> = Vec::new();
+    for route in &solved.routes {
+        let stops: Vec<RoadStop> = route
+            .stops
+            .iter()
+            .map(|&(visit, alternative, window)| {
+                let candidate = fitting[visit].1;
+                RoadStop {
+                    spec: StopSpec {
                         place: candidate.places[alternative],
                         opens_at: candidate.opens_at,
                         closes_at: candidate.closes_at,
                         market: draft.market_minutes,
                         load_kg: candidate.load_kg,
-                    }
-                })
-                .collect();
-            plan_route(
-                draft,
-                places,
-                matrix,
-                route.shift as u32,
-                route.vehicle as u32,
-                &stops,
-            )
-        })
-        .collect();
+                    },
+                    day: Some(day_of(window).max(0) as u32),
+                }
+            })
+            .collect();
+        match &roads {
+            Some(roads) => {
+                let timeline = overnight::time_tour(draft, roads, &stops);
+                routes.extend(overnight::plan_days(
+                    draft,
+                    places,
+                    route.vehicle as u32,
+                    &stops,
+                    &timeline,
+                ));
+            }
+            None => {
+                let specs: Vec<StopSpec> = stops.iter().map(|stop| stop.spec).collect();
+                routes.push(plan_route(
+                    draft,
+                    places,
+                    matrix,
+                    route.shift as u32,
+                    route.vehicle as u32,
+                    &specs,
+                ));
+            }
+        }
+    }
     routes.sort_by_key(|route| (route.day, route.vehicle));
     unvisited.sort_by_key(|(index, _)| *index);
     let left_out: Vec<usize> = unvisited.iter().map(|(index, _)| *index).collect();
@@ -230,7 +287,7 @@ pub fn plan(
         .filter(|(index, _)| !left_out.contains(index))
         .map(|(_, candidate)| candidate.clone())
         .collect();
-    let own = own_order(draft, places, matrix, &visited);
+    let own = own_order(draft, places, matrix, lodging, &visited);
     Ok(TourPlan {
         depot: places[0].clone(),
         routes,
@@ -337,7 +394,8 @@ mod tests {
                 closes_at: draft.closes_at,
             })
             .collect();
-        let plan = plan(&draft, &places, &matrix, &candidates, Arc::default()).expect("a plan");
+        let plan =
+            plan(&draft, &places, &matrix, &[], &candidates, Arc::default()).expect("a plan");
 
         let mut optimum = f64::INFINITY;
         shortest_tour(&matrix, &mut (1..9).collect(), 0, 0.0, &mut optimum);

@@ -1,5 +1,8 @@
 //! A day's route timed from the depot, by our own arithmetic: the itinerary shown for a
-//! plan, the organiser's own order it is compared with, and hand edits re-checked.
+//! plan, the organiser's own order it is compared with, and hand edits re-checked. A
+//! tour that sleeps on the road is timed whole instead (`overnight`).
+pub mod overnight;
+
 use super::matrix::Matrix;
 use super::planner::Candidate;
 use crate::domain::tours::{PlanPlace, PlanRoute, PlanStop, Totals, TourDraft};
@@ -108,6 +111,8 @@ pub(super) fn plan_route(
     PlanRoute {
         day: draft.start.plus(i64::from(day)),
         vehicle,
+        leaves_from: None,
+        sleeps_at: None,
         leaves_at: timed.leaves_at.round() as i64,
         stops: plan_stops,
         back_at: timed.back_at.round() as i64,
@@ -119,25 +124,59 @@ pub(super) fn plan_route(
     }
 }
 
+/// The totals of routes sorted by day: nights away count each night a vehicle spends
+/// somewhere else than the depot, days without driving included.
 pub(super) fn totals(routes: &[PlanRoute]) -> Totals {
     let mut days: Vec<_> = routes.iter().map(|route| route.day).collect();
+    days.sort();
     days.dedup();
+    let mut nights = 0;
+    for (index, route) in routes.iter().enumerate() {
+        let next = routes[index + 1..]
+            .iter()
+            .find(|next| next.vehicle == route.vehicle);
+        if let (Some(_), Some(next)) = (&route.sleeps_at, next) {
+            nights += route.day.days_until(next.day).max(0) as u32;
+        }
+    }
     Totals {
         km: routes.iter().map(|route| route.km).sum(),
         driving_minutes: routes.iter().map(|route| route.driving_minutes).sum(),
         days: days.len() as u32,
         stops: routes.iter().map(|route| route.stops.len() as u32).sum(),
+        nights,
     }
 }
 
 /// The sites in the order the organiser listed them, each day filled while the next
-/// one still fits (one vehicle): what the plan is compared with.
+/// one still fits (one vehicle): what the plan is compared with. Sleeping on the road,
+/// the one tour in that order.
 pub fn own_order(
     draft: &TourDraft,
     places: &[PlanPlace],
     matrix: &Matrix,
+    lodging: &[usize],
     candidates: &[Candidate],
 ) -> Totals {
+    if draft.overnight.is_some() {
+        let roads = overnight::roads(draft, matrix, lodging);
+        let stops: Vec<overnight::RoadStop> = candidates
+            .iter()
+            .map(|candidate| overnight::RoadStop {
+                spec: StopSpec {
+                    place: candidate.places[0],
+                    opens_at: candidate.opens_at,
+                    closes_at: candidate.closes_at,
+                    market: draft.market_minutes,
+                    load_kg: candidate.load_kg,
+                },
+                day: candidate.day,
+            })
+            .collect();
+        let timeline = overnight::time_tour(draft, &roads, &stops);
+        let routes = overnight::plan_days(draft, places, 0, &stops, &timeline);
+        return totals(&routes);
+    }
     let mut routes = Vec::new();
     let mut day: Vec<StopSpec> = Vec::new();
     for candidate in candidates {
@@ -171,13 +210,54 @@ pub type DayStops = (u32, Vec<(usize, i64, i64)>);
 
 /// The problems of stops already on a tour (in visiting order per day), measured
 /// against the constraints the plan was made under: each is (day, site, code).
+/// Sleeping on the road, the first problem of the tour taken whole.
 pub fn breaches(
     draft: &TourDraft,
     places: &[PlanPlace],
     matrix: &Matrix,
+    lodging: &[usize],
     days: &[DayStops],
 ) -> Vec<(u32, String, ErrorCode)> {
     let mut found = Vec::new();
+    if draft.overnight.is_some() {
+        let stops: Vec<overnight::RoadStop> = days
+            .iter()
+            .flat_map(|(day, stops)| {
+                stops
+                    .iter()
+                    .map(|&(place, opens_at, closes_at)| overnight::RoadStop {
+                        spec: StopSpec {
+                            place,
+                            opens_at,
+                            closes_at,
+                            market: closes_at - opens_at,
+                            load_kg: 0,
+                        },
+                        day: Some(*day),
+                    })
+            })
+            .collect();
+        for stop in &stops {
+            if stop.day.is_some_and(|day| day >= draft.days) {
+                let day = stop.day.unwrap_or_default();
+                found.push((
+                    day,
+                    places[stop.spec.place].code.clone(),
+                    ErrorCode::StopOutsideDates,
+                ));
+                return found;
+            }
+        }
+        let roads = overnight::roads(draft, matrix, lodging);
+        let timeline = overnight::time_tour(draft, &roads, &stops);
+        if let Some((index, code)) = timeline.broken {
+            if let Some(stop) = stops.get(index.min(stops.len().saturating_sub(1))) {
+                let day = stop.day.unwrap_or_default();
+                found.push((day, places[stop.spec.place].code.clone(), code));
+            }
+        }
+        return found;
+    }
     for (day, stops) in days {
         if *day >= draft.days {
             if let Some((place, _, _)) = stops.first() {

@@ -5,7 +5,9 @@ use super::api::TourPlanner;
 use super::planner::{self, candidate_field, Candidate, Matrix};
 use super::solver::Progress;
 use crate::db::Db;
-use crate::domain::tours::{site_field, PlanPlace, SiteRequest, TourDraft, TourPlan, TourRequest};
+use crate::domain::tours::{
+    lodging_field, site_field, PlanPlace, SiteRequest, TourDraft, TourPlan, TourRequest,
+};
 use crate::domain::{ErrorCode, FieldErrors};
 use crate::error::AppError;
 use sqlx::any::AnyRow;
@@ -87,6 +89,8 @@ pub struct Prepared {
     pub draft: TourDraft,
     pub places: Vec<PlanPlace>,
     pub matrix: Matrix,
+    /// Where a tour sleeping on the road may also spend a night (indices of places).
+    pub lodging: Vec<usize>,
     pub candidates: Vec<Candidate>,
 }
 
@@ -170,6 +174,34 @@ pub async fn prepare(db: &Db, request: &TourRequest) -> Result<Prepared, AppErro
             closes_at: draft.closes_at,
         });
     }
+    let mut lodging = Vec::new();
+    for place in draft.overnight.iter().flat_map(|o| &o.lodging) {
+        let found = match (find_place(db, &place.code).await?, place.coordinates) {
+            (Some(found), _) => found,
+            (None, Some((lat, lon))) => {
+                let name = place.name.clone().unwrap_or_else(|| place.code.clone());
+                PlanPlace {
+                    code: place.code.clone(),
+                    site_id: None,
+                    name_fr: name.clone(),
+                    name_ar: name,
+                    province: String::new(),
+                    lat,
+                    lon,
+                }
+            }
+            (None, None) => {
+                let code = if place.name.is_some() {
+                    ErrorCode::SiteWithoutCoordinates
+                } else {
+                    ErrorCode::SiteUnknown
+                };
+                errors.add(&lodging_field(&place.code), code);
+                continue;
+            }
+        };
+        lodging.push(index_of(&mut places, found));
+    }
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
@@ -178,11 +210,12 @@ pub async fn prepare(db: &Db, request: &TourRequest) -> Result<Prepared, AppErro
     } else {
         Matrix::from_csv(&places, &draft.matrix_csv).map_err(AppError::Invalid)?
     };
-    planner::check_reachable(&draft, &matrix, &candidates).map_err(AppError::Invalid)?;
+    planner::check_reachable(&draft, &matrix, &lodging, &candidates).map_err(AppError::Invalid)?;
     Ok(Prepared {
         draft,
         places,
         matrix,
+        lodging,
         candidates,
     })
 }
@@ -228,6 +261,7 @@ pub fn plan_in_background(
             &prepared.draft,
             &prepared.places,
             &prepared.matrix,
+            &prepared.lodging,
             &prepared.candidates,
             progress,
         )

@@ -74,6 +74,7 @@ pub fn parse(text: &str) -> Result<Routing, String> {
         capacity: i32::try_from(capacity).map_err(|_| "capacity out of range")?,
         shifts: vec![(depot[4], depot[5])],
         driving_limit: None,
+        overnight: None,
     })
 }
 
@@ -82,7 +83,7 @@ pub fn routes_json(solved: &Solved) -> String {
     let routes: Vec<Vec<usize>> = solved
         .routes
         .iter()
-        .map(|route| route.stops.iter().map(|&(visit, _)| visit + 1).collect())
+        .map(|route| route.stops.iter().map(|&(visit, _, _)| visit + 1).collect())
         .collect();
     serde_json::json!({ "routes": routes }).to_string()
 }

@@ -14,8 +14,11 @@ use vrp_core::prelude::*;
 use vrp_core::rosomaxa::evolution::TelemetryMode;
 use vrp_core::rosomaxa::utils::{Parallelism, Quota, Timer};
 
+mod overnight;
 mod watch;
 
+use crate::tours::road::Roads;
+use overnight::{DailyDriving, OnTheRoad};
 use watch::{Deadline, DrivingLimit, Watch};
 
 const CAPACITY_CODE: ViolationCode = ViolationCode(1);
@@ -35,8 +38,19 @@ pub struct Routing {
     pub capacity: i32,
     /// Each vehicle works these shifts (earliest departure, latest return), one route each.
     pub shifts: Vec<(f64, f64)>,
-    /// Most driving time in one shift.
+    /// Most driving time in one shift (in one working day when sleeping on the road).
     pub driving_limit: Option<f64>,
+    /// Sleeping on the road instead of coming back each night.
+    pub overnight: Option<Overnight>,
+}
+
+/// A route that sleeps on the road: one shift per vehicle over every day, its legs
+/// driven across nights by these roads, and each minute away weighing this much
+/// distance (a night's cost spread over its day).
+#[derive(Debug, Clone)]
+pub struct Overnight {
+    pub roads: Arc<Roads>,
+    pub cost_per_minute: f64,
 }
 
 /// A place to serve once: at one of its alternatives.
@@ -77,8 +91,9 @@ pub enum Breach {
 pub struct SolvedRoute {
     pub vehicle: usize,
     pub shift: usize,
-    /// (visit index, chosen alternative) in visiting order.
-    pub stops: Vec<(usize, usize)>,
+    /// (visit index, chosen alternative, start of the chosen time window) in visiting
+    /// order.
+    pub stops: Vec<(usize, usize, f64)>,
 }
 
 #[derive(Debug, Clone)]
@@ -132,10 +147,15 @@ impl Routing {
 /// when it asks. The goal, in order: serve every visit, use as few routes as possible,
 /// drive the shortest distance.
 pub fn solve(routing: &Routing, limits: Limits, progress: Arc<Progress>) -> GenericResult<Solved> {
-    let transport: Arc<dyn TransportCost> = Arc::new(SimpleTransportCost::new(
-        routing.durations.clone(),
-        routing.distances.clone(),
-    )?);
+    let transport: Arc<dyn TransportCost> = match &routing.overnight {
+        Some(overnight) => Arc::new(OnTheRoad {
+            roads: overnight.roads.clone(),
+        }),
+        None => Arc::new(SimpleTransportCost::new(
+            routing.durations.clone(),
+            routing.distances.clone(),
+        )?),
+    };
     let goal = goal(routing, transport.clone())?;
     let problem = Arc::new(problem(routing, goal, transport)?);
 
@@ -200,22 +220,31 @@ fn goal(routing: &Routing, transport: Arc<dyn TransportCost>) -> GenericResult<G
             })
             .build()?,
         create_minimize_tours_feature("min-tours")?,
-        TransportFeatureBuilder::new("min-distance")
-            .set_violation_code(TIME_CODE)
-            .set_transport_cost(transport.clone())
-            .set_time_constrained(true)
-            .build_minimize_distance()?,
+        {
+            let builder = TransportFeatureBuilder::new("min-distance")
+                .set_violation_code(TIME_CODE)
+                .set_transport_cost(transport.clone())
+                .set_time_constrained(true);
+            // Away on the road, time costs too (the vehicles' duration cost).
+            match routing.overnight {
+                Some(_) => builder.build_minimize_cost()?,
+                None => builder.build_minimize_distance()?,
+            }
+        },
         CapacityFeatureBuilder::<SingleDimLoad>::new("capacity")
             .set_violation_code(CAPACITY_CODE)
             .build()?,
     ];
     if let Some(limit) = routing.driving_limit {
-        features.push(
-            FeatureBuilder::default()
-                .with_name("driving-limit")
-                .with_constraint(DrivingLimit { transport, limit })
-                .build()?,
-        );
+        let feature = FeatureBuilder::default().with_name("driving-limit");
+        let feature = match &routing.overnight {
+            Some(overnight) => feature.with_constraint(DailyDriving {
+                roads: overnight.roads.clone(),
+                limit,
+            }),
+            None => feature.with_constraint(DrivingLimit { transport, limit }),
+        };
+        features.push(feature.build()?);
     }
     GoalContextBuilder::with_features(&features)?.build()
 }
@@ -259,6 +288,9 @@ fn problem(
             let mut vehicle = VehicleBuilder::default()
                 .id(&index.to_string())
                 .capacity(SingleDimLoad::new(routing.capacity));
+            if let Some(overnight) = &routing.overnight {
+                vehicle = vehicle.set_duration_cost(overnight.cost_per_minute);
+            }
             for &(start, end) in &routing.shifts {
                 vehicle = vehicle.add_detail(
                     VehicleDetailBuilder::default()
@@ -304,10 +336,13 @@ fn solved_route(routing: &Routing, route: &Route) -> GenericResult<SolvedRoute> 
         .tour
         .all_activities()
         .filter_map(|activity| {
-            activity
-                .job
-                .as_ref()
-                .map(|job| Ok((job_index(job.dimens.get_job_id())?, activity.place.idx)))
+            activity.job.as_ref().map(|job| {
+                Ok((
+                    job_index(job.dimens.get_job_id())?,
+                    activity.place.idx,
+                    activity.place.time.start,
+                ))
+            })
         })
         .collect::<GenericResult<Vec<_>>>()?;
     Ok(SolvedRoute {

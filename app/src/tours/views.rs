@@ -69,7 +69,7 @@ fn subject(data: &TourPlanner, locale: Locale, field: &str) -> String {
     };
     let parts: Vec<&str> = field.split(':').collect();
     match parts[..] {
-        ["site", code] => site_name(code),
+        ["site", code] | ["lodging", code] => site_name(code),
         ["province", code] => data
             .provinces
             .iter()
@@ -98,6 +98,8 @@ fn field_label(locale: Locale, field: &str) -> &'static str {
         "speed_kmh" => td_string!(locale, tour_speed),
         "seconds" => td_string!(locale, tour_seconds),
         "matrix_csv" => td_string!(locale, tour_matrix),
+        "night_cost_km" => td_string!(locale, tour_night_cost),
+        "lodging" => td_string!(locale, tour_lodging),
         _ => td_string!(locale, tour_sites),
     }
 }
@@ -205,12 +207,14 @@ fn TourPlannerView(
                     </select></td>
                     <td><input type="text" name=field("load_kg") inputmode="numeric" dir="ltr" size="6" aria-label=td_string!(locale, tour_load)
                         value=asked.map(|s| s.load_kg.to_string()).unwrap_or_default() /></td>
+                    <td><input type="checkbox" name=field("lodging") aria-label=td_string!(locale, tour_lodging)
+                        checked=r.lodging.iter().any(|l| l.place == site.code) data-testid=format!("lodging-{}", site.code) /></td>
                 </tr>
             }
         }).collect_view();
         view! {
             <tr class="province-row">
-                <th colspan="4">
+                <th colspan="5">
                     {localized(locale, &province.name_fr, &province.name_ar, &province.name_en).to_owned()}
                     <label class="inline"><input type="checkbox" name=format!("form[provinces][{}]", province.code) checked=any data-testid=format!("province-{}", province.code) />
                         {t!(i18n, tour_one_in_province)}</label>
@@ -267,6 +271,16 @@ fn TourPlannerView(
                     <div><label for="tour-vehicles">{t!(i18n, tour_vehicles)}</label>{input("tour-vehicles", "vehicles", "text", r.vehicles.to_string())}</div>
                     <div><label for="tour-capacity">{t!(i18n, tour_capacity)}</label>{input("tour-capacity", "capacity_kg", "text", r.capacity_kg.to_string())}</div>
                 </div>
+                <fieldset class="tour-nights">
+                    <legend>{t!(i18n, tour_nights)}</legend>
+                    <label class="inline"><input type="radio" name="form[nights]" value="depot" checked=!r.overnight data-testid="nights-depot" />
+                        {t!(i18n, tour_nights_depot)}</label>
+                    <label class="inline"><input type="radio" name="form[nights]" value="road" checked=r.overnight data-testid="nights-road" />
+                        {t!(i18n, tour_nights_road)}</label>
+                    <div><label for="tour-night-cost">{t!(i18n, tour_night_cost)}</label>
+                        {input("tour-night-cost", "night_cost_km", "text", r.night_cost_km.to_string())}</div>
+                    <p class="hint">{t!(i18n, tour_nights_hint)}</p>
+                </fieldset>
                 <details>
                     <summary>{t!(i18n, tour_distances)}</summary>
                     <div class="field-row">
@@ -283,7 +297,7 @@ fn TourPlannerView(
         <section class="card">
             <h2>{t!(i18n, tour_sites)}</h2>
             <table class="tour-sites" data-testid="tour-sites">
-                <thead><tr><th>{t!(i18n, tour_visit)}</th><th>{t!(i18n, tour_must)}</th><th>{t!(i18n, tour_fixed_day)}</th><th>{t!(i18n, tour_load)}</th></tr></thead>
+                <thead><tr><th>{t!(i18n, tour_visit)}</th><th>{t!(i18n, tour_must)}</th><th>{t!(i18n, tour_fixed_day)}</th><th>{t!(i18n, tour_load)}</th><th>{t!(i18n, tour_lodging)}</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
             <div class="actions">

@@ -46,11 +46,11 @@ pub async fn route_gpx(
         return Err(error(AppError::not_found()));
     }
     let stops = service::stops(&state.db, id).await.map_err(error)?;
-    let depot = accept::accepted_plan(&state.db, id)
+    let plan = accept::accepted_plan(&state.db, id)
         .await
         .map_err(error)?
-        .map(|(_, plan)| plan.depot);
-    let body = gpx::route_gpx(&event.name_fr, depot.as_ref(), &stops);
+        .map(|(_, plan)| plan);
+    let body = gpx::route_gpx(&event.name_fr, plan.as_ref(), &stops);
     Ok((
         [
             (

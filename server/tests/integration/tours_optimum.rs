@@ -12,7 +12,7 @@ on_both_engines!(
 );
 
 /// Great-circle distance on a sphere (not the server's ellipsoid), times 1.3 for roads.
-fn road_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+pub(crate) fn road_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     let (lat1, lon1, lat2, lon2) = (
         a.0.to_radians(),
         a.1.to_radians(),
@@ -25,7 +25,7 @@ fn road_km(a: (f64, f64), b: (f64, f64)) -> f64 {
 }
 
 /// Coordinates of province seats and sites, by code, from the public API.
-async fn coordinates(app: &TestApp) -> Vec<(String, (f64, f64))> {
+pub(crate) async fn coordinates(app: &TestApp) -> Vec<(String, (f64, f64))> {
     let provinces = json_of(app.get("/api/v1/provinces").await).await;
     let sites = json_of(app.get("/api/v1/sites").await).await;
     let mut places: Vec<(String, (f64, f64))> = Vec::new();

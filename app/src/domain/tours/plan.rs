@@ -28,15 +28,23 @@ pub struct PlanPlace {
     pub lon: f64,
 }
 
-/// One vehicle's day: leave the depot, the stops, back at the depot.
+/// One vehicle's day: leave the depot (or where it slept), the stops, back at the depot
+/// (or where it sleeps).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanRoute {
     pub day: Day,
     pub vehicle: u32,
+    /// Where the day starts, when not at the depot.
+    #[serde(default)]
+    pub leaves_from: Option<PlanPlace>,
     pub leaves_at: i64,
     pub stops: Vec<PlanStop>,
+    /// Where the night is spent, when not at the depot.
+    #[serde(default)]
+    pub sleeps_at: Option<PlanPlace>,
+    /// The end of the day's driving.
     pub back_at: i64,
-    /// The last leg, back to the depot.
+    /// The day's last leg, to the depot or to where the night is spent.
     pub back_km: f64,
     pub back_minutes: i64,
     pub km: f64,
@@ -71,6 +79,9 @@ pub struct Totals {
     pub driving_minutes: i64,
     pub days: u32,
     pub stops: u32,
+    /// Nights away from the depot, every vehicle counted.
+    #[serde(default)]
+    pub nights: u32,
 }
 
 /// Where a plan stands while it is being solved.

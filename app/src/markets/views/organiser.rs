@@ -2,12 +2,12 @@
 //! (details, status, stops or stands, applications), and the sites.
 use super::applications::{ApplicationsPanel, StandPlanEditor};
 use super::event::event_id_param;
+use super::stops::StopsEditor;
 use super::{dates_text, event_name, hours_text, kind_label, site_name, status_label};
 use crate::domain::markets::{time_text, EventForm, EventKind, EventStatus, SiteForm};
 use crate::i18n::*;
 use crate::markets::api::{
-    get_event, list_sites, organiser_events, AddStop, AdvanceEvent, CancelEvent, RemoveStop,
-    SaveEvent, SaveSite,
+    get_event, list_sites, organiser_events, AdvanceEvent, CancelEvent, SaveEvent, SaveSite,
 };
 use crate::markets::{EventDetail, Site};
 use crate::territory::api::list_provinces;
@@ -20,7 +20,11 @@ use crate::ui::pagination::{page_from_query, Pagination};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-fn site_options(locale: Locale, sites: &[Site], kind: Option<&str>) -> Vec<(String, String)> {
+pub(super) fn site_options(
+    locale: Locale,
+    sites: &[Site],
+    kind: Option<&str>,
+) -> Vec<(String, String)> {
     sites
         .iter()
         .filter(|s| kind.is_none_or(|k| s.kind == k))
@@ -276,68 +280,6 @@ fn EventPlanner(event: EventDetail, sites: Vec<Site>, refresh: Callback<()>) -> 
                 </ActionForm>
             </section>
         })}
-    }
-}
-
-#[component]
-fn StopsEditor(
-    event_id: i64,
-    stops: Vec<crate::markets::Stop>,
-    sites: Vec<Site>,
-    editable: bool,
-    refresh: Callback<()>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let locale = i18n.get_locale_untracked();
-    let add = ServerAction::<AddStop>::new();
-    let remove = ServerAction::<RemoveStop>::new();
-    on_success(add, refresh);
-    on_success(remove, refresh);
-    let error = move |field: &'static str| action_field_error(add, field);
-    view! {
-        <section class="card">
-            <h2>{t!(i18n, event_stops)}</h2>
-            // A stop that buyers' orders name is kept: the refusal says why.
-            <FormError error=action_form_error(remove) />
-            {if stops.is_empty() {
-                view! { <p class="empty">{t!(i18n, event_no_stops)}</p> }.into_any()
-            } else {
-                view! {
-                    <ol class="stops" data-testid="planner-stops">
-                        {stops.into_iter().map(|stop| view! {
-                            <li>
-                                {stop.day.to_string()} " · " {hours_text(stop.opens_at, stop.closes_at)} " · " {site_name(locale, &stop.site)}
-                                {editable.then(|| view! {
-                                    <details class="danger inline">
-                                        <summary>{t!(i18n, remove)}</summary>
-                                        <ActionForm action=remove attr:class="inline-form">
-                                            <input type="hidden" name="event_id" value=event_id />
-                                            <input type="hidden" name="stop_id" value=stop.id />
-                                            <button type="submit" class="danger">{t!(i18n, remove_confirm)}</button>
-                                        </ActionForm>
-                                    </details>
-                                })}
-                            </li>
-                        }).collect_view()}
-                    </ol>
-                }.into_any()
-            }}
-            {editable.then(|| view! {
-                <h3>{t!(i18n, stop_add)}</h3>
-                <ActionForm action=add attr:data-testid="stop-form">
-                    <input type="hidden" name="event_id" value=event_id />
-                    <Select name="form[site]" id="stop-site" options=site_options(locale, &sites, Some("market")) empty=td_string!(locale, choose).to_owned() error=error("site")>{t!(i18n, stop_site)}</Select>
-                    <div class="row">
-                        <Field name="form[day]" id="stop-day" kind="date" required=true error=error("day")>{t!(i18n, stop_day)}</Field>
-                        <Field name="form[opens_at]" id="stop-opens" kind="time" required=true value="09:00" error=error("opens_at")>{t!(i18n, event_opens)}</Field>
-                        <Field name="form[closes_at]" id="stop-closes" kind="time" required=true value="14:00" error=error("closes_at")>{t!(i18n, event_closes)}</Field>
-                    </div>
-                    <FormError error=action_form_error(add) />
-                    <button type="submit" data-testid="stop-add">{t!(i18n, stop_add)}</button>
-                </ActionForm>
-            })}
-            <FormError error=action_form_error(remove) />
-        </section>
     }
 }
 

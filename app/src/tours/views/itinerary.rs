@@ -136,8 +136,10 @@ pub fn PlanMap(plan: TourPlan, provinces: Vec<crate::domain::ProvinceSummary>) -
     let locale = i18n.get_locale_untracked();
     let mut markers = Vec::new();
     let mut lines = Vec::new();
+    // One line per day: from where it starts to where it sleeps.
     for route in &plan.routes {
-        let mut line = vec![(plan.depot.lat, plan.depot.lon)];
+        let from = route.leaves_from.as_ref().unwrap_or(&plan.depot);
+        let mut line = vec![(from.lat, from.lon)];
         for stop in &route.stops {
             line.push((stop.place.lat, stop.place.lon));
             markers.push(MapMarker {
@@ -149,7 +151,8 @@ pub fn PlanMap(plan: TourPlan, provinces: Vec<crate::domain::ProvinceSummary>) -
                 pale: false,
             });
         }
-        line.push((plan.depot.lat, plan.depot.lon));
+        let to = route.sleeps_at.as_ref().unwrap_or(&plan.depot);
+        line.push((to.lat, to.lon));
         lines.push(line);
     }
     view! { <RegionMap provinces markers lines /> }
@@ -180,12 +183,18 @@ pub fn Itinerary(
             <p class="totals" data-testid="plan-totals" data-km=format!("{:.3}", totals.km)>
                 <strong>{km_text(totals.km)}</strong> " · " {duration_text(totals.driving_minutes)} " " {t!(i18n, tour_of_driving)}
                 " · " {totals.days} " " {t!(i18n, tour_days_used)} " · " {totals.stops} " " {t!(i18n, tour_stops)}
+                {(totals.nights > 0).then(|| view! { " · " <span data-testid="plan-nights">{totals.nights}</span> " " {t!(i18n, tour_nights_away)} })}
             </p>
             {saving.map(|saving| view! {
                 <p data-testid="plan-saving">{t!(i18n, tour_own_order)} " " {plan.own.map(|o| km_text(o.km)).unwrap_or_default()}
                     " — " {t!(i18n, tour_saving)} " " <strong>{km_text(saving.max(0.0))}</strong></p>
             })}
             {plan.routes.iter().map(|route| {
+                let from = route.leaves_from.clone().unwrap_or_else(|| plan.depot.clone());
+                let end = match &route.sleeps_at {
+                    Some(place) => view! { {t!(i18n, tour_sleep_at)} " " {place_name(locale, place)} }.into_any(),
+                    None => view! { {t!(i18n, tour_back_at)} " " {place_name(locale, &plan.depot)} }.into_any(),
+                };
                 let rows = route.stops.iter().map(|stop| {
                     number += 1;
                     view! {
@@ -206,9 +215,9 @@ pub fn Itinerary(
                     <table class="itinerary-day">
                         <thead><tr><th>"#"</th><th>{t!(i18n, tour_stop_site)}</th><th>{t!(i18n, tour_arrival)}</th><th>{t!(i18n, tour_market)}</th><th>{t!(i18n, tour_departure)}</th><th>"km"</th><th>{t!(i18n, tour_driving)}</th><th>{t!(i18n, tour_load)}</th></tr></thead>
                         <tbody>
-                            <tr class="depot-row"><td></td><td>{t!(i18n, tour_leave)} " " {place_name(locale, &plan.depot)}</td><td></td><td></td><td dir="ltr">{clock_text(route.leaves_at)}</td><td></td><td></td><td></td></tr>
+                            <tr class="depot-row"><td></td><td>{t!(i18n, tour_leave)} " " {place_name(locale, &from)}</td><td></td><td></td><td dir="ltr">{clock_text(route.leaves_at)}</td><td></td><td></td><td></td></tr>
                             {rows}
-                            <tr class="depot-row"><td></td><td>{t!(i18n, tour_back_at)} " " {place_name(locale, &plan.depot)}</td><td dir="ltr">{clock_text(route.back_at)}</td><td></td><td></td>
+                            <tr class="depot-row" data-testid="day-end"><td></td><td>{end}</td><td dir="ltr">{clock_text(route.back_at)}</td><td></td><td></td>
                                 <td dir="ltr">{km_text(route.back_km)}</td><td dir="ltr">{duration_text(route.back_minutes)}</td><td></td></tr>
                         </tbody>
                         <tfoot><tr><td></td><td>{t!(i18n, tour_day_total)}</td><td></td><td></td><td></td><td dir="ltr">{km_text(route.km)}</td><td dir="ltr">{duration_text(route.driving_minutes)}</td><td dir="ltr">{route.load_kg} " kg"</td></tr></tfoot>

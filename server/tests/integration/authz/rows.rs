@@ -346,6 +346,14 @@ pub(super) fn rows(f: &Fixture) -> Vec<Row_> {
         ),
         row(
             Fn(
+                "move_stop",
+                form(&[("event_id", &tour), ("stop_id", "0"), ("form[day]", "")]),
+            ),
+            organisers,
+        ),
+        row(Fn("stop_buyers", form(&[("event_id", &tour)])), organisers),
+        row(
+            Fn(
                 "add_stands",
                 form(&[("event_id", &salon), ("form[count]", "")]),
             ),
