@@ -21,7 +21,7 @@ use crate::domain::{ErrorCode, ProductStatus, QualitySign, Unit};
 use serde::{Deserialize, Serialize};
 
 /// The columns of a product CSV file, in the order the export writes them.
-pub const CSV_COLUMNS: [&str; 15] = [
+pub const CSV_COLUMNS: [&str; 16] = [
     "sku",
     "name_fr",
     "name_ar",
@@ -32,6 +32,7 @@ pub const CSV_COLUMNS: [&str; 15] = [
     "category",
     "unit",
     "unit_net",
+    "weight_g",
     "price",
     "low_stock_threshold",
     "quality_signs",
@@ -91,6 +92,8 @@ pub struct ProductDetail {
     pub description_ar: String,
     pub description_en: String,
     pub low_stock_threshold: i64,
+    /// One unit's weight in grams as the cooperative estimates it.
+    pub weight_g: Option<i64>,
     pub certificates: Vec<(QualitySign, String)>,
     pub photos: Vec<Photo>,
 }
@@ -120,6 +123,7 @@ impl ProductDetail {
                 .unit_net
                 .map(|n| n.to_string())
                 .unwrap_or_default(),
+            weight_g: self.weight_g.map(|g| g.to_string()).unwrap_or_default(),
             price: crate::domain::Centimes::new(self.card.price_centimes)
                 .map(|c| c.to_decimal())
                 .unwrap_or_default(),

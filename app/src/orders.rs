@@ -17,6 +17,8 @@ pub(crate) mod history;
 #[cfg(feature = "ssr")]
 pub mod holds;
 #[cfg(feature = "ssr")]
+pub mod loads;
+#[cfg(feature = "ssr")]
 pub mod market;
 #[cfg(feature = "ssr")]
 pub(crate) mod notices;

@@ -78,7 +78,7 @@ async fn existing_products(
 ) -> Result<HashMap<String, Existing>, AppError> {
     let rows = sqlx::query(
         "SELECT p.id, p.sku, p.name_fr, p.name_ar, p.name_en, p.description_fr, p.description_ar,
-                p.description_en, k.code AS category, p.unit, p.unit_net, p.price_centimes,
+                p.description_en, k.code AS category, p.unit, p.unit_net, p.weight_g, p.price_centimes,
                 p.low_stock_threshold, p.status, p.available
          FROM products p JOIN categories k ON k.id = p.category_id
          WHERE p.cooperative_id = $1 ORDER BY p.sku",
@@ -122,6 +122,7 @@ async fn existing_products(
             category: row.try_get("category")?,
             unit: Unit::from_code(&unit).ok_or(AppError::Internal)?,
             unit_net: row.try_get("unit_net")?,
+            weight_g: row.try_get("weight_g")?,
             price: Centimes::new(row.try_get("price_centimes")?).ok_or(AppError::Internal)?,
             low_stock_threshold: row.try_get("low_stock_threshold")?,
             quality_signs,
@@ -169,6 +170,7 @@ pub async fn export(db: &Db, user: &CurrentUser, cooperative_id: i64) -> Result<
                 &d.category,
                 d.unit.as_str(),
                 &d.unit_net.map(|n| n.to_string()).unwrap_or_default(),
+                &d.weight_g.map(|n| n.to_string()).unwrap_or_default(),
                 &d.price.to_decimal(),
                 &d.low_stock_threshold.to_string(),
                 &signs_text(&d.quality_signs),
@@ -204,6 +206,7 @@ fn form_of(draft: &ProductDraft) -> ProductForm {
         category: draft.category.clone(),
         unit: draft.unit.as_str().to_owned(),
         unit_net: draft.unit_net.map(|n| n.to_string()).unwrap_or_default(),
+        weight_g: draft.weight_g.map(|n| n.to_string()).unwrap_or_default(),
         price: draft.price.to_decimal(),
         low_stock_threshold: draft.low_stock_threshold.to_string(),
         igp_ref: reference(QualitySign::Igp),
@@ -308,6 +311,7 @@ fn read_rows(
             category: pick("category", &old_form.category),
             unit: pick("unit", &old_form.unit),
             unit_net: pick("unit_net", &old_form.unit_net),
+            weight_g: pick("weight_g", &old_form.weight_g),
             price: pick("price", &old_form.price),
             low_stock_threshold: pick("low_stock_threshold", &old_form.low_stock_threshold),
             ..ProductForm::default()

@@ -102,7 +102,7 @@ async fn read_categories(db: &Db) -> Result<Vec<Category>, AppError> {
 pub async fn product_detail(db: &Db, id: i64, public: bool) -> Result<ProductDetail, AppError> {
     let row = sqlx::query(&format!(
         "SELECT {CARD_COLUMNS}, pr.description_fr, pr.description_ar, pr.description_en,
-                pr.low_stock_threshold, co.status AS cooperative_status
+                pr.low_stock_threshold, pr.weight_g, co.status AS cooperative_status
          FROM products pr {CARD_JOINS} WHERE pr.id = $1"
     ))
     .bind(id)
@@ -151,6 +151,7 @@ pub async fn product_detail(db: &Db, id: i64, public: bool) -> Result<ProductDet
         description_ar: row.try_get("description_ar")?,
         description_en: row.try_get("description_en")?,
         low_stock_threshold: row.try_get("low_stock_threshold")?,
+        weight_g: row.try_get("weight_g")?,
         certificates,
         photos,
     })
@@ -281,8 +282,8 @@ pub async fn save_product(
         None => sqlx::query(
             "INSERT INTO products (cooperative_id, category_id, sku, name_fr, name_ar, name_en,
                  description_fr, description_ar, description_en, unit, unit_net, price_centimes,
-                 available, low_stock_threshold, status, search_text, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, 'active', $14, $15, $15)
+                 available, low_stock_threshold, status, search_text, created_at, updated_at, weight_g)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, 'active', $14, $15, $15, $16)
              RETURNING id",
         )
         .bind(cooperative_id)
@@ -300,6 +301,7 @@ pub async fn save_product(
         .bind(draft.low_stock_threshold)
         .bind(search_text(draft))
         .bind(at)
+        .bind(draft.weight_g)
         .fetch_one(&mut **tx)
         .await
         .map_err(sku_taken)?
@@ -309,7 +311,7 @@ pub async fn save_product(
                 "UPDATE products SET category_id = $1, sku = $2, name_fr = $3, name_ar = $4, name_en = $5,
                      description_fr = $6, description_ar = $7, description_en = $8, unit = $9,
                      unit_net = $10, price_centimes = $11, low_stock_threshold = $12,
-                     search_text = $13, updated_at = $14
+                     search_text = $13, updated_at = $14, weight_g = $17
                  WHERE id = $15 AND cooperative_id = $16",
             )
             .bind(category)
@@ -328,6 +330,7 @@ pub async fn save_product(
             .bind(at)
             .bind(id)
             .bind(cooperative_id)
+            .bind(draft.weight_g)
             .execute(&mut **tx)
             .await
             .map_err(sku_taken)?;

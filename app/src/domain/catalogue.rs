@@ -3,6 +3,10 @@
 use super::{ErrorCode, FieldErrors};
 use serde::{Deserialize, Serialize};
 
+mod weight;
+
+pub use weight::{parse_weight, unit_weight_g, MAX_WEIGHT_G};
+
 /// An amount in centimes of MAD. Never a float.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Centimes(i64);
@@ -154,6 +158,8 @@ pub struct ProductForm {
     pub category: String,
     pub unit: String,
     pub unit_net: String,
+    /// One unit's weight in grams, for the road (needed for pieces).
+    pub weight_g: String,
     pub price: String,
     pub low_stock_threshold: String,
     /// Certificate references by sign; a sign with a reference is claimed.
@@ -176,6 +182,7 @@ pub struct ProductDraft {
     pub category: String,
     pub unit: Unit,
     pub unit_net: Option<i64>,
+    pub weight_g: Option<i64>,
     pub price: Centimes,
     pub low_stock_threshold: i64,
     pub quality_signs: Vec<(QualitySign, String)>,
@@ -260,6 +267,9 @@ impl ProductForm {
                 },
             ),
         };
+        let weight_g = errors
+            .check("weight_g", parse_weight(&self.weight_g))
+            .flatten();
         let price = errors.check("price", Centimes::parse_price(&self.price));
         let threshold = errors.check(
             "low_stock_threshold",
@@ -320,6 +330,7 @@ impl ProductForm {
                 category,
                 unit,
                 unit_net,
+                weight_g,
                 price,
                 low_stock_threshold,
                 quality_signs,

@@ -272,6 +272,22 @@ pub fn code_matches(expected: &str, typed: &str) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The load reserved at one site of a tour.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SiteLoad {
+    pub site: String,
+    pub grams: i64,
+    /// Order lines of products sold by the piece without a weight estimate.
+    pub unknown_lines: i64,
+}
+
+impl SiteLoad {
+    /// Whole kg, rounded up (what the planner's load field takes).
+    pub fn kg(&self) -> u32 {
+        u32::try_from((self.grams + 999) / 1000).unwrap_or(u32::MAX)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -56,10 +56,16 @@ pub struct TourRequest {
     /// Sleep on the road (where the tour sells, or at a lodging place) instead of
     /// driving back to the depot each evening.
     pub overnight: bool,
-    /// What a night away from the depot weighs, in km of driving.
+    /// What a night away from the depot weighs, in km of driving. Not a number (from a
+    /// form, or `null`) is kept as NaN so that the checks name it.
+    #[serde(deserialize_with = "number_or_nan")]
     pub night_cost_km: f64,
     /// Where the crew may also sleep between two stops.
     pub lodging: Vec<LodgingRequest>,
+}
+
+fn number_or_nan<'de, D: serde::Deserializer<'de>>(from: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(from)?.unwrap_or(f64::NAN))
 }
 
 impl Default for TourRequest {

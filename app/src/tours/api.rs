@@ -17,6 +17,8 @@ pub struct TourPlanner {
     pub request: TourRequest,
     pub accepted: Option<TourPlan>,
     pub breaches: Vec<Breach>,
+    /// What the orders collected at each site weigh (the loads proposed).
+    pub loads: Vec<crate::domain::orders::SiteLoad>,
 }
 
 #[cfg(feature = "ssr")]

@@ -5,6 +5,7 @@ use super::api::TourPlanner;
 use super::planner::{self, candidate_field, Candidate, Matrix};
 use super::solver::Progress;
 use crate::db::Db;
+use crate::domain::orders::SiteLoad;
 use crate::domain::tours::{
     lodging_field, site_field, PlanPlace, SiteRequest, TourDraft, TourPlan, TourRequest,
 };
@@ -301,6 +302,8 @@ pub async fn planner(db: &Db, event_id: i64) -> Result<TourPlanner, AppError> {
         Some(_) => measure_stops(db, event_id, request.clone()).await?,
         None => Vec::new(),
     };
+    let loads = crate::orders::loads::loads_by_site(db, event_id).await?;
+    let request = propose_loads(request, &loads);
     Ok(TourPlanner {
         sites: crate::markets::sites::list_sites(db, None).await?,
         provinces: crate::territory::service::list_provinces(db).await?,
@@ -308,5 +311,18 @@ pub async fn planner(db: &Db, event_id: i64) -> Result<TourPlanner, AppError> {
         request,
         accepted,
         breaches,
+        loads,
     })
+}
+
+/// Each site's load from what its orders weigh, where the organiser left it at 0.
+pub fn propose_loads(mut request: TourRequest, loads: &[SiteLoad]) -> TourRequest {
+    for site in &mut request.sites {
+        if site.load_kg == 0 {
+            if let Some(load) = loads.iter().find(|load| load.site == site.site) {
+                site.load_kg = load.kg();
+            }
+        }
+    }
+    request
 }

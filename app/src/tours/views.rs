@@ -16,8 +16,10 @@ use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
 mod itinerary;
+mod loads;
 
 use itinerary::{Itinerary, PlanMap, SitePicker, SolveProgress, SolveWatch};
+use loads::{LoadWarning, OrdersLoad};
 
 /// `/organiser/events/{id}/route[?solve=N]`: the planner's form, and a solve's progress
 /// or plan. Everything is a plain form; islands only watch the solve and let a click on
@@ -206,7 +208,8 @@ fn TourPlannerView(
                         {day_options}
                     </select></td>
                     <td><input type="text" name=field("load_kg") inputmode="numeric" dir="ltr" size="6" aria-label=td_string!(locale, tour_load)
-                        value=asked.map(|s| s.load_kg.to_string()).unwrap_or_default() /></td>
+                        value=asked.map(|s| s.load_kg.to_string()).unwrap_or_default() />
+                        <OrdersLoad load=data.loads.iter().find(|l| l.site == site.code).cloned() /></td>
                     <td><input type="checkbox" name=field("lodging") aria-label=td_string!(locale, tour_lodging)
                         checked=r.lodging.iter().any(|l| l.place == site.code) data-testid=format!("lodging-{}", site.code) /></td>
                 </tr>
@@ -296,6 +299,7 @@ fn TourPlannerView(
     let sites_section = view! {
         <section class="card">
             <h2>{t!(i18n, tour_sites)}</h2>
+            <LoadWarning request=r.clone() loads=data.loads.clone() />
             <table class="tour-sites" data-testid="tour-sites">
                 <thead><tr><th>{t!(i18n, tour_visit)}</th><th>{t!(i18n, tour_must)}</th><th>{t!(i18n, tour_fixed_day)}</th><th>{t!(i18n, tour_load)}</th><th>{t!(i18n, tour_lodging)}</th></tr></thead>
                 <tbody>{rows}</tbody>

@@ -271,6 +271,7 @@ fn ProductFields(
             <Field name="form[price]" id="product-price" required=true inputmode="decimal" value=form.price error=error("price")>{t!(i18n, price_mad)}</Field>
             <Select name="form[unit]" id="product-unit" options=units selected=form.unit empty=choose error=error("unit")>{t!(i18n, unit)}</Select>
             <Field name="form[unit_net]" id="product-unit-net" inputmode="numeric" value=form.unit_net error=error("unit_net")>{t!(i18n, unit_net)}</Field>
+            <Field name="form[weight_g]" id="product-weight" inputmode="numeric" value=form.weight_g error=error("weight_g") hint=Signal::derive(move || td_string!(i18n.get_locale_untracked(), weight_g_hint).to_owned())>{t!(i18n, weight_g)}</Field>
             <Field name="form[low_stock_threshold]" id="product-threshold" inputmode="numeric" value=form.low_stock_threshold error=error("low_stock_threshold")>{t!(i18n, low_stock_threshold)}</Field>
         </div>
         <TextArea name="form[description_fr]" id="product-description-fr" value=form.description_fr error=error("description_fr")>{t!(i18n, description_fr)}</TextArea>
