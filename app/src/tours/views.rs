@@ -300,10 +300,10 @@ fn TourPlannerView(
         <section class="card">
             <h2>{t!(i18n, tour_sites)}</h2>
             <LoadWarning request=r.clone() loads=data.loads.clone() />
-            <table class="tour-sites" data-testid="tour-sites">
+            <div class="table-scroll"><table class="tour-sites" data-testid="tour-sites">
                 <thead><tr><th>{t!(i18n, tour_visit)}</th><th>{t!(i18n, tour_must)}</th><th>{t!(i18n, tour_fixed_day)}</th><th>{t!(i18n, tour_load)}</th><th>{t!(i18n, tour_lodging)}</th></tr></thead>
                 <tbody>{rows}</tbody>
-            </table>
+            </table></div>
             <div class="actions">
                 <button type="submit" disabled=running data-testid="solve">{t!(i18n, tour_solve)}</button>
             </div>

@@ -223,3 +223,99 @@ pub(in crate::tours) fn plan_days(
     days.extend(open.map(|(_, route)| route));
     days
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::markets::Day;
+    use crate::domain::tours::{SiteRequest, TourRequest};
+
+    /// The depot and two towns: A 100 minutes out, B 300 minutes from both (a km a minute);
+    /// three days, markets 09:00–14:00 for four hours, driving 06:00–20:00.
+    fn problem() -> (TourDraft, Vec<PlanPlace>, Matrix) {
+        let request = TourRequest {
+            start: "2026-12-07".into(),
+            days: 3,
+            drive_until: "20:00".into(),
+            overnight: true,
+            sites: vec![SiteRequest {
+                site: "a".into(),
+                ..SiteRequest::default()
+            }],
+            ..TourRequest::default()
+        };
+        let draft = request
+            .parse(Day::parse("2026-12-01").expect("a day"))
+            .expect("a valid problem");
+        let places = ["depot", "a", "b"]
+            .iter()
+            .map(|code| PlanPlace {
+                code: (*code).into(),
+                site_id: None,
+                name_fr: code.to_uppercase(),
+                name_ar: String::new(),
+                province: String::new(),
+                lat: 34.0,
+                lon: -5.0,
+            })
+            .collect();
+        let minutes = vec![0.0, 100.0, 300.0, 100.0, 0.0, 300.0, 300.0, 300.0, 0.0];
+        let matrix = Matrix {
+            size: 3,
+            km: minutes.clone(),
+            minutes,
+        };
+        (draft, places, matrix)
+    }
+
+    fn stop(place: usize, day: u32) -> RoadStop {
+        RoadStop {
+            spec: StopSpec {
+                place,
+                opens_at: 540,
+                closes_at: 840,
+                market: 240,
+                load_kg: 100,
+            },
+            day: Some(day),
+        }
+    }
+
+    #[test]
+    fn a_tour_sleeps_where_the_evening_drive_ends_and_each_day_starts_there() {
+        let (draft, places, matrix) = problem();
+        let roads = roads(&draft, &matrix, &[]);
+        let stops = [stop(1, 0), stop(2, 1)];
+        let timeline = time_tour(&draft, &roads, &stops);
+        assert_eq!(timeline.broken, None);
+        // Leaves the depot as late as still opens A at 09:00.
+        assert_eq!(timeline.legs[0].first.leaves, 540.0 - 100.0);
+        let days = plan_days(&draft, &places, 0, &stops, &timeline);
+        assert_eq!(days.len(), 2);
+        let (first, second) = (&days[0], &days[1]);
+        assert_eq!(first.leaves_from, None);
+        assert_eq!((first.leaves_at, first.stops.len()), (440, 1));
+        // A's market ends at 13:00, B is reached at 18:00 the same evening.
+        assert_eq!(first.sleeps_at.as_ref().map(|p| p.code.as_str()), Some("b"));
+        assert_eq!((first.back_km, first.back_at), (300.0, 18 * 60));
+        assert_eq!(
+            second.leaves_from.as_ref().map(|p| p.code.as_str()),
+            Some("b")
+        );
+        assert_eq!((second.stops[0].km, second.stops[0].opens_at), (0.0, 540));
+        assert_eq!((second.sleeps_at.clone(), second.back_km), (None, 300.0));
+        let totals = crate::tours::schedule::totals(&days);
+        assert_eq!((totals.km, totals.nights, totals.days), (700.0, 1, 2));
+    }
+
+    #[test]
+    fn a_stop_moved_by_hand_where_it_cannot_be_reached_is_named() {
+        let (draft, places, matrix) = problem();
+        let both_first_day = [(0, vec![(1, 540, 780), (2, 540, 780)])];
+        let found =
+            crate::tours::schedule::breaches(&draft, &places, &matrix, &[], &both_first_day);
+        assert_eq!(found, vec![(0, "b".to_owned(), ErrorCode::SiteUnreachable)]);
+        let apart = [(0, vec![(1, 540, 780)]), (1, vec![(2, 540, 780)])];
+        assert!(crate::tours::schedule::breaches(&draft, &places, &matrix, &[], &apart).is_empty());
+    }
+}

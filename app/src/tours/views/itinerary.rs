@@ -180,7 +180,7 @@ pub fn Itinerary(
             <h2>{t!(i18n, tour_itinerary)}</h2>
             <p class="no-print"><a href=format!("/api/v1/events/{event_id}/route.gpx")>{t!(i18n, tour_gpx)}</a> " · "
                 <a href=format!("/api/v1/events/{event_id}/calendar.ics")>{t!(i18n, tour_ics)}</a></p>
-            <p class="totals" data-testid="plan-totals" data-km=format!("{:.3}", totals.km)>
+            <p class="plan-totals" data-testid="plan-totals" data-km=format!("{:.3}", totals.km)>
                 <strong>{km_text(totals.km)}</strong> " · " {duration_text(totals.driving_minutes)} " " {t!(i18n, tour_of_driving)}
                 " · " {totals.days} " " {t!(i18n, tour_days_used)} " · " {totals.stops} " " {t!(i18n, tour_stops)}
                 {(totals.nights > 0).then(|| view! { " · " <span data-testid="plan-nights">{totals.nights}</span> " " {t!(i18n, tour_nights_away)} })}
@@ -212,7 +212,7 @@ pub fn Itinerary(
                 }).collect_view();
                 view! {
                     <h3>{route.day.to_string()} {(route.vehicle > 0).then(|| format!(" · {} {}", td_string!(locale, tour_vehicle), route.vehicle + 1))}</h3>
-                    <table class="itinerary-day">
+                    <div class="table-scroll"><table class="itinerary-day">
                         <thead><tr><th>"#"</th><th>{t!(i18n, tour_stop_site)}</th><th>{t!(i18n, tour_arrival)}</th><th>{t!(i18n, tour_market)}</th><th>{t!(i18n, tour_departure)}</th><th>"km"</th><th>{t!(i18n, tour_driving)}</th><th>{t!(i18n, tour_load)}</th></tr></thead>
                         <tbody>
                             <tr class="depot-row"><td></td><td>{t!(i18n, tour_leave)} " " {place_name(locale, &from)}</td><td></td><td></td><td dir="ltr">{clock_text(route.leaves_at)}</td><td></td><td></td><td></td></tr>
@@ -221,7 +221,7 @@ pub fn Itinerary(
                                 <td dir="ltr">{km_text(route.back_km)}</td><td dir="ltr">{duration_text(route.back_minutes)}</td><td></td></tr>
                         </tbody>
                         <tfoot><tr><td></td><td>{t!(i18n, tour_day_total)}</td><td></td><td></td><td></td><td dir="ltr">{km_text(route.km)}</td><td dir="ltr">{duration_text(route.driving_minutes)}</td><td dir="ltr">{route.load_kg} " kg"</td></tr></tfoot>
-                    </table>
+                    </table></div>
                 }
             }).collect_view()}
             {(!plan.unvisited.is_empty()).then(|| view! {
