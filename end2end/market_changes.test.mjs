@@ -4,7 +4,7 @@
 // cancels the order, which gives the stock back.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { addToCart, checkoutAtSefrou, open, signIn, startSouk } from './support.mjs';
+import { addToCart, checkoutAtSefrou, moveOrderFromSefrou, open, signIn, startSouk } from './support.mjs';
 
 describe('Market changes reach buyers in Chromium', () => {
   let souk;
@@ -26,16 +26,7 @@ describe('Market changes reach buyers in Chromium', () => {
     assert.match(await buyer.getByTestId('pickup-place').innerText(), /Sefrou/);
 
     // Another stop of the tour, chosen on the order page.
-    const move = buyer.getByTestId('move-pickup');
-    await move.locator('summary').click();
-    const select = move.getByLabel('Lieu de retrait');
-    const options = await select.locator('option').evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
-    const other = options.find(([value, label]) => value.startsWith('stop:') && !/Sefrou/.test(label));
-    assert.ok(other, `another stop is offered: ${JSON.stringify(options)}`);
-    await select.selectOption(other[0]);
-    await move.getByTestId('move-pickup-submit').click();
-    await buyer.waitForFunction(() => !/Sefrou/.test(document.querySelector('[data-testid=pickup-place]')?.textContent ?? 'Sefrou'));
-    const place = await buyer.getByTestId('pickup-place').innerText();
+    const place = await moveOrderFromSefrou(buyer);
     assert.match(await buyer.getByTestId('timeline').innerText(), /Lieu de retrait changé/);
 
     // The cooperative packs it for that stop now, and was told.

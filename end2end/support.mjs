@@ -159,3 +159,32 @@ export async function checkoutAtSefrou(page, base, payment) {
   await page.getByTestId(`payment-${payment}`).check();
   await page.getByTestId('place-order').click();
 }
+
+/** Creates a draft tour from the organiser's events page; answers its id. */
+export async function createTour(page, name, from, to) {
+  const form = page.getByTestId('event-form');
+  await form.getByLabel('Type').selectOption('tour');
+  await form.getByLabel('Nom (français)').fill(name);
+  await form.getByLabel('Début').fill(day(from));
+  await form.getByLabel('Fin').fill(day(to));
+  await form.getByLabel('Ouverture').fill('09:00');
+  await form.getByLabel('Fermeture').fill('14:00');
+  await form.getByLabel('Capacité (coopératives)').fill('8');
+  await form.getByRole('button', { name: 'Créer (brouillon)' }).click();
+  await page.waitForURL(/\/organiser\/events\/\d+$/);
+  return page.url().split('/').pop();
+}
+
+/** On an order page, moves the order to another stop than Sefrou; answers the new place. */
+export async function moveOrderFromSefrou(page) {
+  const move = page.getByTestId('move-pickup');
+  await move.locator('summary').click();
+  const select = move.getByLabel('Lieu de retrait');
+  const options = await select.locator('option').evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
+  const other = options.find(([value, label]) => value.startsWith('stop:') && !/Sefrou/.test(label));
+  assert.ok(other, `another stop is offered: ${JSON.stringify(options)}`);
+  await select.selectOption(other[0]);
+  await move.getByTestId('move-pickup-submit').click();
+  await page.waitForFunction(() => !/Sefrou/.test(document.querySelector('[data-testid=pickup-place]')?.textContent ?? 'Sefrou'));
+  return page.getByTestId('pickup-place').innerText();
+}

@@ -5,7 +5,7 @@
 // cooperative's packing list follows.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { addToCart, checkoutAtSefrou, day, open, signIn, startSouk } from './support.mjs';
+import { addToCart, checkoutAtSefrou, createTour, moveOrderFromSefrou, open, signIn, startSouk } from './support.mjs';
 
 const SITES = ['taza-haut', 'taounate-souk', 'ifrane-centre', 'sefrou-souk', 'el-hajeb-souk'];
 
@@ -26,17 +26,7 @@ describe('Tours on the road in Chromium', () => {
   test('five stops sleeping on the road drive fewer km than coming back to Fès each night', async () => {
     const organiser = await souk.page();
     await signIn(organiser, souk.base, 'organisateur@souk.ma', '/organiser/events');
-    const form = organiser.getByTestId('event-form');
-    await form.getByLabel('Type').selectOption('tour');
-    await form.getByLabel('Nom (français)').fill('Tournée des cinq provinces');
-    await form.getByLabel('Début').fill(day(10));
-    await form.getByLabel('Fin').fill(day(14));
-    await form.getByLabel('Ouverture').fill('09:00');
-    await form.getByLabel('Fermeture').fill('14:00');
-    await form.getByLabel('Capacité (coopératives)').fill('8');
-    await form.getByRole('button', { name: 'Créer (brouillon)' }).click();
-    await organiser.waitForURL(/\/organiser\/events\/\d+$/);
-    const tour = organiser.url().split('/').pop();
+    const tour = await createTour(organiser, 'Tournée des cinq provinces', 10, 14);
 
     await open(organiser, souk.base, `/organiser/events/${tour}/route`);
     await organiser.waitForSelector('main[data-hydrated="true"]');
@@ -111,16 +101,7 @@ describe('Tours on the road in Chromium', () => {
     await message.getByRole('link', { name: 'Voir la commande' }).click();
     await buyer.waitForURL(new RegExp(`/orders/${order}$`));
     await buyer.waitForSelector('main[data-hydrated="true"]');
-    const move = buyer.getByTestId('move-pickup');
-    await move.locator('summary').click();
-    const select = move.getByLabel('Lieu de retrait');
-    const options = await select.locator('option').evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
-    const other = options.find(([value, label]) => value.startsWith('stop:') && !/Sefrou/.test(label));
-    assert.ok(other, `another stop is offered: ${JSON.stringify(options)}`);
-    await select.selectOption(other[0]);
-    await move.getByTestId('move-pickup-submit').click();
-    await buyer.waitForFunction(() => !/Sefrou/.test(document.querySelector('[data-testid=pickup-place]')?.textContent ?? 'Sefrou'));
-    const place = await buyer.getByTestId('pickup-place').innerText();
+    const place = await moveOrderFromSefrou(buyer);
 
     const coop = await souk.page();
     await signIn(coop, souk.base, 'cooperative@souk.ma', '/cooperative/orders');

@@ -3,7 +3,7 @@
 // tour, and a buyer finds its stops in the calendar.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { day, open, signIn, startSouk } from './support.mjs';
+import { createTour, open, signIn, startSouk } from './support.mjs';
 
 describe('Tour routing in Chromium', () => {
   let souk;
@@ -13,17 +13,7 @@ describe('Tour routing in Chromium', () => {
   test('plan a three-day tour over the provinces, watch it solve, accept it, and find it in the calendar', async () => {
     const organiser = await souk.page();
     await signIn(organiser, souk.base, 'organisateur@souk.ma', '/organiser/events');
-    const form = organiser.getByTestId('event-form');
-    await form.getByLabel('Type').selectOption('tour');
-    await form.getByLabel('Nom (français)').fill('Tournée du Rif et du Moyen Atlas');
-    await form.getByLabel('Début').fill(day(10));
-    await form.getByLabel('Fin').fill(day(12));
-    await form.getByLabel('Ouverture').fill('09:00');
-    await form.getByLabel('Fermeture').fill('14:00');
-    await form.getByLabel('Capacité (coopératives)').fill('8');
-    await form.getByRole('button', { name: 'Créer (brouillon)' }).click();
-    await organiser.waitForURL(/\/organiser\/events\/\d+$/);
-    const tour = organiser.url().split('/').pop();
+    const tour = await createTour(organiser, 'Tournée du Rif et du Moyen Atlas', 10, 12);
 
     // The route planner: one site in each of Taza, Taounate and Sefrou, over three days.
     await organiser.getByTestId('open-route-planner').click();

@@ -31,17 +31,7 @@ pub async fn add_stop(
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-    if status != EventStatus::Draft {
-        notify_applicants(
-            &mut tx,
-            outbox,
-            event_id,
-            NotificationKind::EventChanged,
-            &params,
-            db.now(),
-        )
-        .await?;
-    }
+    tell_applicants(&mut tx, outbox, event_id, status, &params, db.now()).await?;
     tx.commit().await?;
     super::calendar_changed(db);
     Ok(id)
@@ -80,16 +70,8 @@ pub async fn move_stop(
     .execute(&mut *tx)
     .await?;
     let mut told = 0;
+    tell_applicants(&mut tx, outbox, event_id, status, &params, db.now()).await?;
     if status != EventStatus::Draft {
-        notify_applicants(
-            &mut tx,
-            outbox,
-            event_id,
-            NotificationKind::EventChanged,
-            &params,
-            db.now(),
-        )
-        .await?;
         told = crate::orders::market::market_moved(
             &mut tx,
             outbox,
@@ -103,6 +85,29 @@ pub async fn move_stop(
     tx.commit().await?;
     super::calendar_changed(db);
     Ok(told)
+}
+
+/// Once a tour is out of draft, its cooperatives are told that its stops changed.
+async fn tell_applicants(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    outbox: Outbox,
+    event_id: i64,
+    status: EventStatus,
+    params: &crate::notifications::NotificationParams,
+    at: i64,
+) -> Result<(), AppError> {
+    if status != EventStatus::Draft {
+        notify_applicants(
+            tx,
+            outbox,
+            event_id,
+            NotificationKind::EventChanged,
+            params,
+            at,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Locks a tour that can still change and checks a stop against its site, its dates
@@ -183,17 +188,7 @@ pub async fn remove_stop(
     if deleted == 0 {
         return Err(AppError::not_found());
     }
-    if status != EventStatus::Draft {
-        notify_applicants(
-            &mut tx,
-            outbox,
-            event_id,
-            NotificationKind::EventChanged,
-            &params,
-            db.now(),
-        )
-        .await?;
-    }
+    tell_applicants(&mut tx, outbox, event_id, status, &params, db.now()).await?;
     tx.commit().await?;
     super::calendar_changed(db);
     Ok(())

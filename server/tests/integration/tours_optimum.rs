@@ -67,13 +67,7 @@ struct Small {
 
 impl Small {
     fn matrix_csv(&self) -> String {
-        let mut csv = String::from("from,to,km,minutes\n");
-        for (i, a) in self.codes.iter().enumerate() {
-            for (j, b) in self.codes.iter().enumerate() {
-                csv.push_str(&format!("{a},{b},{},{}\n", self.km[i][j], self.km[i][j]));
-            }
-        }
-        csv
+        matrix_csv(&self.codes, &self.km)
     }
 
     /// The km of one day's route, if it keeps every rule.
@@ -130,7 +124,19 @@ impl Small {
     }
 }
 
-fn permute(items: &mut Vec<usize>, k: usize, visit: &mut dyn FnMut(&[usize])) {
+/// A road matrix for the server where minutes equal km (60 km/h).
+pub(crate) fn matrix_csv(codes: &[String], km: &[Vec<f64>]) -> String {
+    let mut csv = String::from("from,to,km,minutes\n");
+    for (i, a) in codes.iter().enumerate() {
+        for (j, b) in codes.iter().enumerate() {
+            csv.push_str(&format!("{a},{b},{},{}\n", km[i][j], km[i][j]));
+        }
+    }
+    csv
+}
+
+/// Visits every order of `items[k..]`.
+pub(crate) fn permute(items: &mut Vec<usize>, k: usize, visit: &mut dyn FnMut(&[usize])) {
     if k == items.len() {
         visit(items);
         return;

@@ -3,7 +3,7 @@
 //! left of the working day, else the next morning; each market on the first day it fits;
 //! each day's driving under the limit; home by the last evening.
 use crate::support::{day, json_of, on_both_engines, Engine, TestApp, DEMO_PASSWORD};
-use crate::tours_optimum::{coordinates, road_km};
+use crate::tours_optimum::{coordinates, matrix_csv, permute, road_km};
 use app::tours::api::StartPlannerSolve;
 use leptos::server_fn::ServerFn;
 use reqwest::StatusCode;
@@ -84,16 +84,6 @@ impl OnTheRoad {
         best
     }
 
-    fn matrix_csv(&self) -> String {
-        let mut csv = String::from("from,to,km,minutes\n");
-        for (i, a) in self.codes.iter().enumerate() {
-            for (j, b) in self.codes.iter().enumerate() {
-                csv.push_str(&format!("{a},{b},{},{}\n", self.km[i][j], self.km[i][j]));
-            }
-        }
-        csv
-    }
-
     fn request(&self, start: &str, overnight: bool) -> Value {
         let sites: Vec<Value> = self.codes[1..]
             .iter()
@@ -113,7 +103,7 @@ impl OnTheRoad {
             "vehicles": 1,
             "capacity_kg": 3000,
             "speed_kmh": 60.0,
-            "matrix_csv": self.matrix_csv(),
+            "matrix_csv": matrix_csv(&self.codes, &self.km),
             "seconds": 3,
             "overnight": overnight,
             "night_cost_km": 0,
@@ -126,18 +116,6 @@ fn api_field(body: &Value, field: &str) -> Option<String> {
     body["error"]["fields"][field]["code"]
         .as_str()
         .map(str::to_owned)
-}
-
-fn permute(items: &mut Vec<usize>, k: usize, visit: &mut dyn FnMut(&[usize])) {
-    if k == items.len() {
-        visit(items);
-        return;
-    }
-    for i in k..items.len() {
-        items.swap(k, i);
-        permute(items, k + 1, visit);
-        items.swap(k, i);
-    }
 }
 
 async fn five_towns(app: &TestApp) -> OnTheRoad {
