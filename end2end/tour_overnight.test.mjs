@@ -84,6 +84,12 @@ describe('Tours on the road in Chromium', () => {
     await signIn(organiser, souk.base, 'organisateur@souk.ma', '/organiser/events');
     await organiser.getByRole('link', { name: /tournée d'hiver/ }).first().click();
     await organiser.waitForSelector('main[data-hydrated="true"]');
+    const winter = organiser.url().split('/').pop();
+    // The route planner proposes Sefrou's load from what was ordered there.
+    await open(organiser, souk.base, `/organiser/events/${winter}/route`);
+    assert.match(await organiser.getByTestId('orders-load-sefrou-souk').innerText(), /Commandes : [1-9]\d* kg|lignes sans poids/);
+    await open(organiser, souk.base, `/organiser/events/${winter}`);
+    await organiser.waitForSelector('main[data-hydrated="true"]');
     const stop = organiser.getByTestId('planner-stop').filter({ hasText: 'Sefrou' }).first();
     await stop.getByTestId('stop-buyers').waitFor();
     assert.match(await stop.getByTestId('stop-buyers').innerText(), /^[1-9]\d* acheteur\(s\)/);

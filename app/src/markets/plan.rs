@@ -22,15 +22,7 @@ pub async fn add_stop(
     require_organiser(organiser)?;
     let mut tx = db.begin_write().await?;
     let (status, params) = check_stop_in(&mut tx, event_id, None, stop).await?;
-    let id: i64 = sqlx::query("INSERT INTO event_stops (event_id, site_id, day, opens_at, closes_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
-        .bind(event_id)
-        .bind(stop.site_id)
-        .bind(stop.day.to_string())
-        .bind(stop.opens_at)
-        .bind(stop.closes_at)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
+    let id = insert_stop(&mut tx, event_id, stop).await?;
     tell_applicants(&mut tx, outbox, event_id, status, &params, db.now()).await?;
     tx.commit().await?;
     super::calendar_changed(db);
@@ -85,6 +77,99 @@ pub async fn move_stop(
     tx.commit().await?;
     super::calendar_changed(db);
     Ok(told)
+}
+
+async fn insert_stop(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    event_id: i64,
+    stop: &StopDraft,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query("INSERT INTO event_stops (event_id, site_id, day, opens_at, closes_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+        .bind(event_id)
+        .bind(stop.site_id)
+        .bind(stop.day.to_string())
+        .bind(stop.opens_at)
+        .bind(stop.closes_at)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("id")?)
+}
+
+/// A tour's stops become a plan's (the tour locked by the caller, in its transaction):
+/// a stop at the same site and day keeps its row (and the cooperatives who chose it and
+/// the orders collected there) with the planned hours; the others are removed, unless
+/// cooperatives chose them or orders name them (409, nothing written); the plan's other
+/// stops are added and the tour's dates become the plan's.
+pub(crate) async fn replace_stops(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    event_id: i64,
+    planned: &[StopDraft],
+    (first, last): (crate::domain::markets::Day, crate::domain::markets::Day),
+    at: i64,
+) -> Result<(), AppError> {
+    let existing = sqlx::query(
+        "SELECT s.id, s.site_id, s.day, (SELECT COUNT(*) FROM application_stops a WHERE a.stop_id = s.id) AS chosen
+         FROM event_stops s WHERE s.event_id = $1",
+    )
+    .bind(event_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut kept = vec![false; planned.len()];
+    for row in &existing {
+        let id: i64 = row.try_get("id")?;
+        let site_id: i64 = row.try_get("site_id")?;
+        let day = day_of(row, "day")?;
+        let same = planned
+            .iter()
+            .enumerate()
+            .position(|(index, stop)| !kept[index] && stop.site_id == site_id && stop.day == day);
+        if let Some(index) = same {
+            kept[index] = true;
+            sqlx::query("UPDATE event_stops SET opens_at = $1, closes_at = $2 WHERE id = $3")
+                .bind(planned[index].opens_at)
+                .bind(planned[index].closes_at)
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+        } else if row.try_get::<i64, _>("chosen")? > 0 {
+            return Err(AppError::conflict(ErrorCode::StopsHaveApplicants));
+        } else if crate::orders::market::stop_has_orders(tx, id).await? {
+            return Err(AppError::conflict(ErrorCode::StopHasOrders));
+        } else {
+            sqlx::query("DELETE FROM event_stops WHERE id = $1")
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    for (stop, _) in planned.iter().zip(&kept).filter(|(_, kept)| !**kept) {
+        insert_stop(tx, event_id, stop).await?;
+    }
+    sqlx::query("UPDATE events SET starts_on = $1, ends_on = $2, updated_at = $3 WHERE id = $4")
+        .bind(first.to_string())
+        .bind(last.to_string())
+        .bind(at)
+        .bind(event_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// After `replace_stops` on a tour out of draft: its cooperatives are told, and kept
+/// stops may open at other hours, so their orders follow and their buyers are told.
+pub(crate) async fn tell_of_new_stops(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    outbox: Outbox,
+    event_id: i64,
+    status: EventStatus,
+    params: &crate::notifications::NotificationParams,
+    at: i64,
+) -> Result<(), AppError> {
+    tell_applicants(tx, outbox, event_id, status, params, at).await?;
+    if status != EventStatus::Draft {
+        crate::orders::market::market_moved(tx, outbox, event_id, false, params, at).await?;
+    }
+    Ok(())
 }
 
 /// Once a tour is out of draft, its cooperatives are told that its stops changed.

@@ -10,10 +10,9 @@ use crate::domain::markets::{check_stop, time_text, Day, EventKind, EventStatus,
 use crate::domain::tours::{site_field, Breach, SiteRequest, TourPlan, TourRequest};
 use crate::domain::{ErrorCode, FieldErrors};
 use crate::error::AppError;
-use crate::markets::lifecycle::{lock_event, notify_applicants};
+use crate::markets::lifecycle::lock_event;
 use crate::markets::service::{day_of, require_organiser};
 use crate::notifications::service::Outbox;
-use crate::notifications::NotificationKind;
 use sqlx::Row;
 
 /// The tour's dates, when it is a tour that can still change (404 or 409 otherwise).
@@ -34,9 +33,10 @@ pub async fn editable_tour(db: &Db, event_id: i64) -> Result<(Day, Day), AppErro
     Ok((day_of(&row, "starts_on")?, day_of(&row, "ends_on")?))
 }
 
-/// Writes a finished solve's plan as the tour's stops: stops at the same site and day
-/// keep their row (and the cooperatives who chose them) with the planned hours, the
-/// others are replaced; a removed stop that cooperatives chose refuses the whole plan.
+/// Writes a finished solve's plan as the tour's stops (through the markets' service:
+/// stops at the same site and day keep their row, the cooperatives who chose them and
+/// their orders; a removed stop that cooperatives chose or orders name refuses the whole
+/// plan), and keeps the plan with the constraints it was made under.
 pub async fn accept_plan(
     db: &Db,
     organiser: &CurrentUser,
@@ -97,57 +97,7 @@ pub async fn accept_plan(
     if !status.is_editable() {
         return Err(AppError::conflict(ErrorCode::EventLocked));
     }
-    let existing = sqlx::query(
-        "SELECT s.id, s.site_id, s.day, (SELECT COUNT(*) FROM application_stops a WHERE a.stop_id = s.id) AS chosen
-         FROM event_stops s WHERE s.event_id = $1",
-    )
-    .bind(event_id)
-    .fetch_all(&mut *tx)
-    .await?;
-    let mut kept = vec![false; planned.len()];
-    for row in &existing {
-        let id: i64 = row.try_get("id")?;
-        let site_id: i64 = row.try_get("site_id")?;
-        let day = day_of(row, "day")?;
-        let same = planned
-            .iter()
-            .enumerate()
-            .position(|(index, stop)| !kept[index] && stop.site_id == site_id && stop.day == day);
-        if let Some(index) = same {
-            kept[index] = true;
-            sqlx::query("UPDATE event_stops SET opens_at = $1, closes_at = $2 WHERE id = $3")
-                .bind(planned[index].opens_at)
-                .bind(planned[index].closes_at)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        } else if row.try_get::<i64, _>("chosen")? > 0 {
-            return Err(AppError::conflict(ErrorCode::StopsHaveApplicants));
-        } else if crate::orders::market::stop_has_orders(&mut tx, id).await? {
-            return Err(AppError::conflict(ErrorCode::StopHasOrders));
-        } else {
-            sqlx::query("DELETE FROM event_stops WHERE id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-    }
-    for (stop, _) in planned.iter().zip(&kept).filter(|(_, kept)| !**kept) {
-        sqlx::query("INSERT INTO event_stops (event_id, site_id, day, opens_at, closes_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(event_id)
-            .bind(stop.site_id)
-            .bind(stop.day.to_string())
-            .bind(stop.opens_at)
-            .bind(stop.closes_at)
-            .execute(&mut *tx)
-            .await?;
-    }
-    sqlx::query("UPDATE events SET starts_on = $1, ends_on = $2, updated_at = $3 WHERE id = $4")
-        .bind(first.to_string())
-        .bind(last.to_string())
-        .bind(db.now())
-        .bind(event_id)
-        .execute(&mut *tx)
+    crate::markets::plan::replace_stops(&mut tx, event_id, &planned, (first, last), db.now())
         .await?;
     sqlx::query("DELETE FROM tour_plans WHERE event_id = $1")
         .bind(event_id)
@@ -161,20 +111,8 @@ pub async fn accept_plan(
         .bind(db.now())
         .execute(&mut *tx)
         .await?;
-    if status != EventStatus::Draft {
-        notify_applicants(
-            &mut tx,
-            outbox,
-            event_id,
-            NotificationKind::EventChanged,
-            &params,
-            db.now(),
-        )
+    crate::markets::plan::tell_of_new_stops(&mut tx, outbox, event_id, status, &params, db.now())
         .await?;
-        // Kept stops may open at other hours: their orders follow, their buyers are told.
-        crate::orders::market::market_moved(&mut tx, outbox, event_id, false, &params, db.now())
-            .await?;
-    }
     tx.commit().await?;
     crate::markets::calendar_changed(db);
     Ok(())
