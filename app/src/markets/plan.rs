@@ -61,19 +61,15 @@ pub async fn move_stop(
     .bind(stop_id)
     .execute(&mut *tx)
     .await?;
-    let mut told = 0;
-    tell_applicants(&mut tx, outbox, event_id, status, &params, db.now()).await?;
-    if status != EventStatus::Draft {
-        told = crate::orders::market::market_moved(
-            &mut tx,
-            outbox,
-            event_id,
-            venue_moved,
-            &params,
-            db.now(),
-        )
-        .await?;
-    }
+    let told = tell_of_new_stops(
+        &mut tx,
+        outbox,
+        event_id,
+        (status, venue_moved),
+        &params,
+        db.now(),
+    )
+    .await?;
     tx.commit().await?;
     super::calendar_changed(db);
     Ok(told)
@@ -155,21 +151,22 @@ pub(crate) async fn replace_stops(
     Ok(())
 }
 
-/// After `replace_stops` on a tour out of draft: its cooperatives are told, and kept
-/// stops may open at other hours, so their orders follow and their buyers are told.
+/// After a tour's stops moved (by hand, or `replace_stops`), once it is out of draft:
+/// its cooperatives are told, and the orders at stops open at other hours (or at
+/// another site, `venue_moved`) follow and their buyers are told. Returns how many.
 pub(crate) async fn tell_of_new_stops(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     outbox: Outbox,
     event_id: i64,
-    status: EventStatus,
+    (status, venue_moved): (EventStatus, bool),
     params: &crate::notifications::NotificationParams,
     at: i64,
-) -> Result<(), AppError> {
+) -> Result<usize, AppError> {
     tell_applicants(tx, outbox, event_id, status, params, at).await?;
-    if status != EventStatus::Draft {
-        crate::orders::market::market_moved(tx, outbox, event_id, false, params, at).await?;
+    if status == EventStatus::Draft {
+        return Ok(0);
     }
-    Ok(())
+    crate::orders::market::market_moved(tx, outbox, event_id, venue_moved, params, at).await
 }
 
 /// Once a tour is out of draft, its cooperatives are told that its stops changed.

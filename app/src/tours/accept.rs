@@ -111,8 +111,15 @@ pub async fn accept_plan(
         .bind(db.now())
         .execute(&mut *tx)
         .await?;
-    crate::markets::plan::tell_of_new_stops(&mut tx, outbox, event_id, status, &params, db.now())
-        .await?;
+    crate::markets::plan::tell_of_new_stops(
+        &mut tx,
+        outbox,
+        event_id,
+        (status, false),
+        &params,
+        db.now(),
+    )
+    .await?;
     tx.commit().await?;
     crate::markets::calendar_changed(db);
     Ok(())

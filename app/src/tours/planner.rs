@@ -222,10 +222,10 @@ pub fn plan(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let roads: Option<Roads> = problem
+    let roads: Option<Arc<Roads>> = problem
         .overnight
         .as_ref()
-        .map(|overnight| overnight.roads.as_ref().clone());
+        .map(|overnight| overnight.roads.clone());
     let mut routes: Vec<PlanRoute> = Vec::new();
     for route in &solved.routes {
         let stops: Vec<RoadStop> = route

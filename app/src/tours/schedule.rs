@@ -237,16 +237,13 @@ pub fn breaches(
                     })
             })
             .collect();
-        for stop in &stops {
-            if stop.day.is_some_and(|day| day >= draft.days) {
-                let day = stop.day.unwrap_or_default();
-                found.push((
-                    day,
-                    places[stop.spec.place].code.clone(),
-                    ErrorCode::StopOutsideDates,
-                ));
-                return found;
-            }
+        let outside = stops.iter().find_map(|stop| {
+            let day = stop.day.filter(|&day| day >= draft.days)?;
+            Some((day, places[stop.spec.place].code.clone()))
+        });
+        if let Some((day, site)) = outside {
+            found.push((day, site, ErrorCode::StopOutsideDates));
+            return found;
         }
         let roads = overnight::roads(draft, matrix, lodging);
         let timeline = overnight::time_tour(draft, &roads, &stops);
