@@ -142,6 +142,11 @@ impl Db {
         self.memo.get_or_load(key, ttl, load).await
     }
 
+    /// The value last remembered under `key`, however old (see `Memo::last`).
+    pub fn last<T: Clone + 'static>(&self, key: &str) -> Option<T> {
+        self.memo.last(key)
+    }
+
     /// Drops what is remembered under keys starting with `prefix`.
     pub fn forget(&self, prefix: &str) {
         self.memo.forget(prefix);

@@ -37,4 +37,4 @@ pub use account::{DisplayName, Email, Password, Role};
 pub use catalogue::{Centimes, CooperativeStatus, MovementKind, ProductStatus, QualitySign, Unit};
 pub use error::{ErrorCode, FieldErrors};
 pub use page::Page;
-pub use territory::{ProvinceKind, ProvinceSummary, SiteSummary};
+pub use territory::{ProvinceKind, ProvinceSummary, RegionSummary, SiteSummary};

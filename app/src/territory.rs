@@ -1,6 +1,10 @@
 //! The reference territory: regions, prefectures and provinces, market sites.
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod atlas;
+#[cfg(feature = "ssr")]
+pub mod kingdom;
+#[cfg(feature = "ssr")]
 pub mod service;
 mod views;
 

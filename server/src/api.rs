@@ -35,6 +35,12 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/auth/logout", post(auth::logout)),
         ("GET", "/me", get(auth::me)),
         ("GET", "/provinces", get(territory::list_provinces)),
+        ("GET", "/regions", get(territory::list_regions)),
+        (
+            "GET",
+            "/regions/{code}/provinces",
+            get(territory::region_provinces),
+        ),
         ("GET", "/cooperatives", get(catalogue::list_cooperatives)),
         ("GET", "/cooperatives/{id}", get(catalogue::get_cooperative)),
         (

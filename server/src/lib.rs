@@ -38,6 +38,8 @@ pub enum StartError {
     Database(#[from] DbError),
     #[error(transparent)]
     Seed(#[from] seed::SeedFailure),
+    #[error("cannot read the territory's outlines: {0}")]
+    Territory(app::error::AppError),
     #[error("cannot read the user count: {0}")]
     Count(app::error::AppError),
     #[error("cannot listen on {0}: {1}")]
@@ -55,6 +57,10 @@ pub async fn prepare_database(config: &Config) -> Result<Db, StartError> {
         .with_clock(config.clock.clone());
     db.migrate().await?;
     seed::territory(&db, None).await?;
+    // Loaded once now so that maps draw the outlines from the first page on.
+    app::territory::service::atlas(&db)
+        .await
+        .map_err(StartError::Territory)?;
     if config.seed_demo && user_count(&db).await.map_err(StartError::Count)? == 0 {
         seed::demo(&db).await?;
         seed::demo_catalogue(&db, std::path::Path::new(&config.data_dir)).await?;

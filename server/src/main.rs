@@ -124,8 +124,10 @@ enum Command {
         /// Also generate this many products (for benchmarks)
         #[arg(long)]
         products: Option<u64>,
-        /// Also load another region from this JSON file (the shape of migrations/seed/fes-meknes.json)
-        #[arg(long)]
+        /// Also load a territory file: the whole Kingdom (the shape of
+        /// migrations/seed/kingdom.json; without FILE, the shipped one) or one region (the
+        /// shape of migrations/seed/fes-meknes.json). One transaction: all or nothing.
+        #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
         territory: Option<String>,
     },
     /// Copy the SQLite store and its photos into FILE (a new file), even while serving
@@ -312,7 +314,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?;
             if let Some(file) = territory.as_deref() {
-                seed::territory(&db, Some(file))
+                seed::territory(&db, Some(file).filter(|f| !f.is_empty()))
                     .await
                     .map_err(|e| e.to_string())?;
             }

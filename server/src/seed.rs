@@ -8,6 +8,7 @@ use app::domain::catalogue::{CooperativeForm, ProductDraft, ProductForm};
 use app::domain::{CooperativeStatus, ErrorCode, MovementKind, Role};
 use app::error::AppError;
 use app::inventory::service::{record_movement, StockChange};
+use app::territory::kingdom::{parse_kingdom, seed_kingdom, SeedKingdomError, KINGDOM};
 use app::territory::service::{parse_region, seed_region, SeedError, FES_MEKNES};
 use sqlx::Row;
 use std::path::Path;
@@ -38,6 +39,8 @@ pub const DEMO_ACCOUNTS: [(&str, &str, Role); 4] = [
 pub enum SeedFailure {
     #[error(transparent)]
     Territory(#[from] SeedError),
+    #[error(transparent)]
+    Kingdom(#[from] SeedKingdomError),
     #[error("cannot create demo account {0}: {1}")]
     Account(String, AppError),
     #[error("cannot seed the catalogue: {0}")]
@@ -46,15 +49,23 @@ pub enum SeedFailure {
     File(String, std::io::Error),
 }
 
-/// The Fès-Meknès territory, or another region's file. Seeding twice changes nothing.
+/// Without a file, the Fès-Meknès demo region (its sites) and then the whole Kingdom (the
+/// other regions, every outline); with one, a Kingdom file (it has `regions`) or one
+/// region's file. Seeding twice changes nothing.
 pub async fn territory(db: &Db, file: Option<&str>) -> Result<(), SeedFailure> {
-    let json = match file {
-        Some(path) => {
-            std::fs::read_to_string(path).map_err(|e| SeedFailure::File(path.to_owned(), e))?
-        }
-        None => FES_MEKNES.to_owned(),
+    let Some(path) = file else {
+        seed_region(db, &parse_region(FES_MEKNES)?).await?;
+        seed_kingdom(db, &parse_kingdom(KINGDOM).map_err(SeedKingdomError::from)?).await?;
+        return Ok(());
     };
-    seed_region(db, &parse_region(&json)?).await?;
+    let json = std::fs::read_to_string(path).map_err(|e| SeedFailure::File(path.to_owned(), e))?;
+    let is_kingdom = serde_json::from_str::<serde_json::Value>(&json)
+        .is_ok_and(|value| value.get("regions").is_some());
+    if is_kingdom {
+        seed_kingdom(db, &parse_kingdom(&json).map_err(SeedKingdomError::from)?).await?;
+    } else {
+        seed_region(db, &parse_region(&json)?).await?;
+    }
     Ok(())
 }
 
@@ -147,6 +158,9 @@ pub async fn demo_catalogue(db: &Db, data_dir: &Path) -> Result<(), SeedFailure>
         .map(|row| row.try_get::<i64, _>("id"))
         .transpose()
         .map_err(|e| SeedFailure::Catalogue(e.to_string()))?;
+    let atlas = app::territory::service::atlas(db)
+        .await
+        .map_err(|e| SeedFailure::Catalogue(format!("{e:?}")))?;
     // One drawing per category, shared by its products: drawing is the slow part.
     let mut drawings: std::collections::HashMap<String, app::catalogue::photos::Processed> =
         std::collections::HashMap::new();
@@ -159,7 +173,7 @@ pub async fn demo_catalogue(db: &Db, data_dir: &Path) -> Result<(), SeedFailure>
         form.women_led = c.women.then(|| "on".to_owned());
         form.youth_led = c.youth.then(|| "on".to_owned());
         let draft = form
-            .parse()
+            .parse(|lat, lon| atlas.locate(lat, lon).is_some())
             .map_err(|e| SeedFailure::Catalogue(format!("{}: {e:?}", c.key)))?;
         let owner = if index == 0 { member } else { None };
         let id =

@@ -63,6 +63,8 @@ mod server_functions;
 mod stop_moves;
 #[path = "integration/territory.rs"]
 mod territory;
+#[path = "integration/territory_kingdom.rs"]
+mod territory_kingdom;
 #[path = "integration/tour_loads.rs"]
 mod tour_loads;
 #[path = "integration/tours.rs"]

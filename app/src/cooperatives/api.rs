@@ -35,7 +35,10 @@ pub async fn save_cooperative(form: CooperativeForm) -> Result<i64, AppError> {
             use crate::domain::{CooperativeStatus, ErrorCode, Role};
             let state = crate::state::app_state()?;
             let user = crate::accounts::session::require_role(&[Role::Cooperative]).await?;
-            let draft = form.parse().map_err(AppError::Invalid)?;
+            let atlas = crate::territory::service::atlas(&state.db).await?;
+            let draft = form
+                .parse(|lat, lon| atlas.is_empty() || atlas.locate(lat, lon).is_some())
+                .map_err(AppError::Invalid)?;
             match service::writing_member(&state.db, &user).await {
                 Ok(member) => {
                     service::update_cooperative(&state.db, &member, &draft).await?;

@@ -78,6 +78,13 @@ impl Memo {
         Ok(value)
     }
 
+    /// The value last stored under `key`, fresh or not (until forgotten): for drawing
+    /// where a wait for the database is not possible and a minute-old value does.
+    pub fn last<T: Clone + 'static>(&self, key: &str) -> Option<T> {
+        let entries = self.entries.lock().ok()?;
+        entries.get(key)?.value.downcast_ref::<T>().cloned()
+    }
+
     /// Drops every value whose key starts with `prefix`, and any load under way.
     pub fn forget(&self, prefix: &str) {
         if let Ok(mut entries) = self.entries.lock() {

@@ -340,11 +340,6 @@ impl ProductForm {
     }
 }
 
-/// The region's rough bounding box: coordinates outside it are a typing mistake.
-pub fn in_region(lat: f64, lon: f64) -> bool {
-    (32.0..=35.2).contains(&lat) && (-6.2..=-3.0).contains(&lon)
-}
-
 /// A coordinate typed by a person; empty means "not given".
 pub fn parse_coordinate(raw: &str) -> Result<Option<f64>, ErrorCode> {
     match raw.trim().replace(',', ".").as_str() {
@@ -409,7 +404,12 @@ fn checked(flag: &Option<String>) -> bool {
 }
 
 impl CooperativeForm {
-    pub fn parse(&self) -> Result<CooperativeDraft, FieldErrors> {
+    /// `in_territory` says whether coordinates lie in a loaded province (the territory's
+    /// outlines; coordinates outside are refused).
+    pub fn parse(
+        &self,
+        in_territory: impl Fn(f64, f64) -> bool,
+    ) -> Result<CooperativeDraft, FieldErrors> {
         let mut e = FieldErrors::new();
         let name_fr = e.check("name_fr", parse_text(&self.name_fr, NAME_MAX, true));
         let name_ar = e.check("name_ar", parse_text(&self.name_ar, NAME_MAX, true));
@@ -422,7 +422,7 @@ impl CooperativeForm {
         let lat = e.check("lat", parse_coordinate(&self.lat));
         let lon = e.check("lon", parse_coordinate(&self.lon));
         let coordinates = match (lat, lon) {
-            (Some(Some(lat)), Some(Some(lon))) if in_region(lat, lon) => Some(Some((lat, lon))),
+            (Some(Some(lat)), Some(Some(lon))) if in_territory(lat, lon) => Some(Some((lat, lon))),
             (Some(Some(_)), Some(Some(_))) => {
                 e.add("lat", ErrorCode::OutsideRegion);
                 None
@@ -648,7 +648,9 @@ mod tests {
             women_led: Some("on".into()),
             ..CooperativeForm::default()
         };
-        let draft = form.parse().expect("valid");
+        let in_morocco =
+            |lat: f64, lon: f64| (21.0..=36.0).contains(&lat) && (-17.5..=-1.0).contains(&lon);
+        let draft = form.parse(in_morocco).expect("valid");
         assert!(draft.women_led && !draft.youth_led);
         assert_eq!(draft.coordinates, Some((33.83, -4.83)));
         let paris = CooperativeForm {
@@ -657,7 +659,7 @@ mod tests {
             ..form.clone()
         };
         assert_eq!(
-            paris.parse().expect_err("outside").get("lat"),
+            paris.parse(in_morocco).expect_err("outside").get("lat"),
             Some(ErrorCode::OutsideRegion)
         );
         let text = CooperativeForm {
@@ -665,7 +667,7 @@ mod tests {
             ..form
         };
         assert_eq!(
-            text.parse().expect_err("nan").get("lat"),
+            text.parse(in_morocco).expect_err("nan").get("lat"),
             Some(ErrorCode::NumberInvalid)
         );
     }

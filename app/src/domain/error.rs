@@ -238,4 +238,9 @@ impl FieldErrors {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// Adds another check's errors after these (a field named by both keeps the first).
+    pub fn merge(&mut self, other: FieldErrors) {
+        self.0.extend(other.0);
+    }
 }

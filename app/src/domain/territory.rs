@@ -40,6 +40,18 @@ pub struct ProvinceSummary {
     pub seat_lon: f64,
 }
 
+/// A region with how many prefectures and provinces it holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegionSummary {
+    pub code: String,
+    /// ISO 3166-2 (`MA-03`), absent for a region loaded from an older file.
+    pub iso: Option<String>,
+    pub name_fr: String,
+    pub name_ar: String,
+    pub name_en: String,
+    pub provinces: i64,
+}
+
 /// A market square or salon venue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SiteSummary {

@@ -38,8 +38,9 @@ pub async fn save_site(id: i64, form: SiteForm) -> Result<i64, AppError> {
         async move {
             let state = crate::state::app_state()?;
             organiser().await?;
+            let atlas = crate::territory::service::atlas(&state.db).await?;
             let draft = form
-                .parse(crate::domain::catalogue::in_region)
+                .parse(|lat, lon| atlas.is_empty() || atlas.locate(lat, lon).is_some())
                 .map_err(AppError::Invalid)?;
             if id == 0 {
                 super::sites::create_site(&state.db, &draft).await

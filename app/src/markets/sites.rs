@@ -1,5 +1,5 @@
 //! Market sites and salon venues: the organisers' list, and the province a location
-//! falls in, proposed from the nearest seat.
+//! lies in (its outline; the nearest seat where no outline is loaded).
 use super::Site;
 use crate::db::{Db, SHARED_TTL};
 use crate::domain::markets::SiteDraft;
@@ -65,9 +65,12 @@ pub async fn get_site(db: &Db, id: i64) -> Result<Site, AppError> {
     Ok(site(&row)?)
 }
 
-/// The province whose seat is nearest to a point (there are no boundaries in the
-/// reference data; the organiser corrects the proposal when a site sits near a border).
+/// The province a point lies in: the outline it falls in (or just by), else, where the
+/// territory has no outlines, the province whose seat is nearest.
 pub async fn nearest_province(db: &Db, lat: f64, lon: f64) -> Result<String, AppError> {
+    if let Some(code) = crate::territory::service::placed_province(db, lat, lon).await? {
+        return Ok(code);
+    }
     let rows = sqlx::query("SELECT code, seat_lat, seat_lon FROM provinces")
         .fetch_all(db.pool())
         .await?;

@@ -1,12 +1,15 @@
 //! Territory on the server: reads, and loading a region from its data file.
+use super::atlas::Atlas;
+use super::kingdom::Outline;
 use super::ProvinceDetail;
 use crate::db::{Db, REFERENCE_TTL};
 use crate::domain::territory::valid_coordinates;
-use crate::domain::{ProvinceKind, ProvinceSummary, SiteSummary};
+use crate::domain::{ProvinceKind, ProvinceSummary, RegionSummary, SiteSummary};
 use crate::error::AppError;
 use serde::Deserialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
+use std::sync::Arc;
 
 /// The Fès-Meknès region as shipped; other regions are files of the same shape.
 pub const FES_MEKNES: &str = include_str!("../../../migrations/seed/fes-meknes.json");
@@ -132,13 +135,67 @@ pub async fn seed_region(db: &Db, region: &RegionSeed) -> Result<(), SeedError> 
         }
     }
     tx.commit().await?;
-    db.forget(PROVINCES);
-    crate::markets::calendar_changed(db);
+    territory_changed(db);
     Ok(())
 }
 
 /// The key the province list is remembered under.
 const PROVINCES: &str = "territory:provinces";
+/// The key the region list is remembered under.
+const REGIONS: &str = "territory:regions";
+/// The key the outlines are remembered under.
+const ATLAS: &str = "territory:atlas";
+
+/// Forgets what is remembered of the territory (after a load).
+pub fn territory_changed(db: &Db) {
+    db.forget("territory:");
+    crate::markets::calendar_changed(db);
+}
+
+/// The loaded outlines, to place points in provinces.
+pub async fn atlas(db: &Db) -> Result<Arc<Atlas>, AppError> {
+    db.remembered(ATLAS, REFERENCE_TTL, read_atlas(db)).await
+}
+
+/// The outlines as last loaded, for drawing a map without waiting (`None` before the
+/// first load; the server loads them as it starts and after each territory load).
+pub fn drawn_atlas() -> Option<Arc<Atlas>> {
+    leptos::prelude::use_context::<crate::state::AppState>()?
+        .db
+        .last::<Arc<Atlas>>(ATLAS)
+}
+
+async fn read_atlas(db: &Db) -> Result<Arc<Atlas>, AppError> {
+    let rows = sqlx::query(
+        "SELECT p.code, r.code AS region_code, p.outline FROM provinces p
+         JOIN regions r ON r.id = p.region_id WHERE p.outline IS NOT NULL",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let mut provinces = Vec::with_capacity(rows.len());
+    for row in rows {
+        let outline: String = row.try_get("outline")?;
+        let outline: Outline = serde_json::from_str(&outline).map_err(|error| {
+            tracing::error!(%error, "a stored outline does not read");
+            AppError::Internal
+        })?;
+        provinces.push((row.try_get("code")?, row.try_get("region_code")?, outline));
+    }
+    Ok(Arc::new(Atlas::new(provinces)))
+}
+
+/// Whether coordinates lie in (or just by) a loaded province: the region check of every
+/// address. With no outline loaded at all (an older territory file), every point on the
+/// globe passes and the province is proposed from the nearest seat.
+pub async fn placed_province(db: &Db, lat: f64, lon: f64) -> Result<Option<String>, AppError> {
+    let atlas = atlas(db).await?;
+    if atlas.is_empty() {
+        return Ok(None);
+    }
+    Ok(atlas
+        .locate(lat, lon)
+        .map(|placed| placed.province.to_owned()))
+}
 
 const PROVINCE_COLUMNS: &str = "p.code, r.code AS region_code, p.kind, p.name_fr, p.name_ar, p.name_en,
      p.seat_fr, p.seat_ar, p.seat_lat, p.seat_lon FROM provinces p JOIN regions r ON r.id = p.region_id";
@@ -169,9 +226,104 @@ pub async fn list_provinces(db: &Db) -> Result<Vec<ProvinceSummary>, AppError> {
 }
 
 async fn read_provinces(db: &Db) -> Result<Vec<ProvinceSummary>, AppError> {
-    let sql = format!("SELECT {PROVINCE_COLUMNS} ORDER BY r.code, p.kind, p.name_fr");
+    let sql =
+        format!("SELECT {PROVINCE_COLUMNS} ORDER BY COALESCE(r.iso, r.code), p.kind, p.name_fr");
     let rows = sqlx::query(&sql).fetch_all(db.pool()).await?;
     rows.iter().map(province_from_row).collect()
+}
+
+/// The regions, each with how many prefectures and provinces it holds.
+pub async fn list_regions(db: &Db) -> Result<Vec<RegionSummary>, AppError> {
+    db.remembered(REGIONS, REFERENCE_TTL, read_regions(db))
+        .await
+}
+
+async fn read_regions(db: &Db) -> Result<Vec<RegionSummary>, AppError> {
+    let rows = sqlx::query(
+        "SELECT r.code, r.iso, r.name_fr, r.name_ar, r.name_en,
+                CAST(COUNT(p.id) AS BIGINT) AS provinces
+         FROM regions r LEFT JOIN provinces p ON p.region_id = r.id
+         GROUP BY r.id, r.code, r.iso, r.name_fr, r.name_ar, r.name_en
+         ORDER BY COALESCE(r.iso, r.code)",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(RegionSummary {
+                code: row.try_get("code")?,
+                iso: row.try_get("iso")?,
+                name_fr: row.try_get("name_fr")?,
+                name_ar: row.try_get("name_ar")?,
+                name_en: row.try_get("name_en")?,
+                provinces: row.try_get("provinces")?,
+            })
+        })
+        .collect()
+}
+
+/// A province as the open API gives it: how its seat is known, and on request its outline
+/// as a GeoJSON geometry.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ProvinceRecord {
+    #[serde(flatten)]
+    pub province: ProvinceSummary,
+    pub iso: Option<String>,
+    /// `sourced` (named by the census data) or `confirmed` (checked on a public page).
+    pub seat_status: String,
+    pub seat_source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub geometry: Option<serde_json::Value>,
+}
+
+/// A region's prefectures and provinces (`None`: no such region), with their outlines
+/// as GeoJSON MultiPolygons when asked.
+pub async fn region_provinces(
+    db: &Db,
+    region: &str,
+    geometry: bool,
+) -> Result<Option<Vec<ProvinceRecord>>, AppError> {
+    if !list_regions(db).await?.iter().any(|r| r.code == region) {
+        return Ok(None);
+    }
+    let select = format!(
+        "SELECT p.code, r.code AS region_code, p.kind, p.name_fr, p.name_ar, p.name_en,
+            p.seat_fr, p.seat_ar, p.seat_lat, p.seat_lon, p.iso, p.seat_status, p.seat_source, {}
+         FROM provinces p JOIN regions r ON r.id = p.region_id
+         WHERE r.code = $1 ORDER BY p.kind, p.name_fr",
+        if geometry {
+            "p.outline"
+        } else {
+            "CAST(NULL AS TEXT) AS outline"
+        }
+    );
+    let rows = sqlx::query(&select)
+        .bind(region)
+        .fetch_all(db.pool())
+        .await?;
+    let mut records = Vec::with_capacity(rows.len());
+    for row in rows {
+        let outline: Option<String> = row.try_get("outline")?;
+        let geometry = match outline {
+            Some(text) => {
+                let coordinates: serde_json::Value =
+                    serde_json::from_str(&text).map_err(|error| {
+                        tracing::error!(%error, "a stored outline does not read");
+                        AppError::Internal
+                    })?;
+                Some(serde_json::json!({ "type": "MultiPolygon", "coordinates": coordinates }))
+            }
+            None => None,
+        };
+        records.push(ProvinceRecord {
+            province: province_from_row(&row)?,
+            iso: row.try_get("iso")?,
+            seat_status: row.try_get("seat_status")?,
+            seat_source: row.try_get("seat_source")?,
+            geometry,
+        });
+    }
+    Ok(Some(records))
 }
 
 pub async fn province_detail(db: &Db, code: &str) -> Result<ProvinceDetail, AppError> {

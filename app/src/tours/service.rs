@@ -85,6 +85,57 @@ async fn province_sites(db: &Db, province: &str) -> Result<Vec<PlanPlace>, AppEr
         .collect::<Result<_, _>>()?)
 }
 
+/// A tour stays in its depot's region: every stop and lodging place (a known site or
+/// province, or coordinates) must lie in one of that region's outlines. Checked on the
+/// request as sent, so that these problems are named with the others.
+async fn outside_the_region(
+    db: &Db,
+    request: &TourRequest,
+    errors: &mut FieldErrors,
+) -> Result<(), AppError> {
+    let atlas = crate::territory::service::atlas(db).await?;
+    if atlas.is_empty() {
+        return Ok(());
+    }
+    let Some(depot) = find_place(db, &request.depot.trim().to_lowercase()).await? else {
+        return Ok(());
+    };
+    let Some(home) = atlas
+        .locate(depot.lat, depot.lon)
+        .map(|p| p.region.to_owned())
+    else {
+        return Ok(());
+    };
+    let places = request
+        .sites
+        .iter()
+        .map(|s| {
+            (
+                site_field(&s.site.trim().to_lowercase()),
+                &s.site,
+                s.lat.zip(s.lon),
+            )
+        })
+        .chain(request.lodging.iter().map(|l| {
+            let code = l.place.trim().to_lowercase();
+            (lodging_field(&code), &l.place, l.lat.zip(l.lon))
+        }));
+    for (field, code, coordinates) in places {
+        let at = match find_place(db, &code.trim().to_lowercase()).await? {
+            Some(place) => Some((place.lat, place.lon)),
+            None => coordinates,
+        };
+        let Some((lat, lon)) = at else { continue };
+        if !crate::domain::territory::valid_coordinates(lat, lon) {
+            continue;
+        }
+        if atlas.locate(lat, lon).is_none_or(|p| p.region != home) {
+            errors.add(&field, ErrorCode::OutsideRegion);
+        }
+    }
+    Ok(())
+}
+
 /// Everything a solve needs, resolved and checked before anything is queued.
 pub struct Prepared {
     pub draft: TourDraft,
@@ -98,9 +149,16 @@ pub struct Prepared {
 /// Resolves the depot, sites and provinces, builds the distances and refuses what can
 /// never fit; every problem is named under its field or its site.
 pub async fn prepare(db: &Db, request: &TourRequest) -> Result<Prepared, AppError> {
-    let draft = request
-        .parse(db.clock().today())
-        .map_err(AppError::Invalid)?;
+    let mut outside = FieldErrors::new();
+    outside_the_region(db, request, &mut outside).await?;
+    let draft = match request.parse(db.clock().today()) {
+        Ok(draft) if outside.is_empty() => draft,
+        Ok(_) => return Err(AppError::Invalid(outside)),
+        Err(mut errors) => {
+            errors.merge(outside);
+            return Err(AppError::Invalid(errors));
+        }
+    };
     let mut errors = FieldErrors::new();
     let mut places: Vec<PlanPlace> = Vec::new();
     match find_place(db, &draft.depot).await? {

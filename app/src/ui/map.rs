@@ -1,9 +1,12 @@
-//! The region drawn as SVG by the server: province seats, sites and markers, with no
-//! tile server, so it works offline and weighs a few kilobytes.
+//! The region drawn as SVG by the server: the outlines of its prefectures and provinces
+//! (© OpenStreetMap contributors), their seats, sites and markers, with no tile server, so
+//! it works offline and weighs a few kilobytes.
 use crate::domain::ProvinceSummary;
 use crate::i18n::*;
 use crate::ui::localized;
 use leptos::prelude::*;
+
+mod outlines;
 
 /// A point of interest on the map, linked to its page.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,10 +91,19 @@ pub fn RegionMap(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
+    let mut located: Vec<(f64, f64)> = markers.iter().map(|m| (m.lat, m.lon)).collect();
+    located.extend(sites.iter().map(|(lat, lon, _)| (*lat, *lon)));
+    located.extend(origin);
+    let outlines = outlines::Drawn::in_view(provinces, &located);
+    let provinces = outlines.provinces.clone();
     let mut points: Vec<(f64, f64)> = provinces.iter().map(|p| (p.seat_lat, p.seat_lon)).collect();
-    points.extend(markers.iter().map(|m| (m.lat, m.lon)));
-    points.extend(origin);
+    points.extend(outlines.corners());
+    points.extend(located);
     let projection = Projection::fit(&points, 480.0);
+    let shapes = outlines.paths(&projection);
+    let drawn = !shapes.is_empty();
+    // A whole Kingdom of seats is too many names for the map: they keep their tooltips.
+    let labelled = provinces.len() <= 20;
     let view_box = format!("0 0 {} {}", projection.width, projection.height);
     let route_points = route.then(|| {
         markers
@@ -119,7 +131,10 @@ pub fn RegionMap(
     view! {
         <figure class="region-map">
             <svg viewBox=view_box role="group" aria-label=td_string!(locale, map_label) xmlns="http://www.w3.org/2000/svg" data-testid="region-map" data-markers=marker_count>
-                <rect class="map-land" x="0" y="0" width=projection.width height=projection.height rx="12" />
+                <rect class=if drawn { "map-ground" } else { "map-land" } x="0" y="0" width=projection.width height=projection.height rx="12" />
+                {shapes.into_iter().map(|(code, d)| view! {
+                    <path class="map-province" d=d data-province=code />
+                }).collect_view()}
                 {sites.into_iter().map(|(lat, lon, name)| {
                     let (x, y) = projection.point(lat, lon);
                     view! { <rect class="map-site" x=x - 3.0 y=y - 3.0 width="6" height="6"><title>{name}</title></rect> }
@@ -132,8 +147,8 @@ pub fn RegionMap(
                     view! {
                         <g>
                             <a href=format!("/provinces/{}", p.code)>
-                                <circle class="map-seat" cx=x cy=y r="5" />
-                                <text class="map-label" x=x + 13.0 y=y + 5.0>{seat}</text>
+                                <circle class="map-seat" cx=x cy=y r="5"><title>{seat.clone()}</title></circle>
+                                {labelled.then(|| view! { <text class="map-label" x=x + 13.0 y=y + 5.0>{seat}</text> })}
                             </a>
                         </g>
                     }
@@ -165,6 +180,7 @@ pub fn RegionMap(
                     view! { <circle class="map-origin" cx=x cy=y r="7"><title>{td_string!(locale, map_you)}</title></circle> }
                 })}
             </svg>
+            {drawn.then(|| view! { <figcaption class="map-credit">"© OpenStreetMap contributors"</figcaption> })}
         </figure>
     }
 }

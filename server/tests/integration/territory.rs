@@ -19,6 +19,11 @@ async fn the_provinces_api_lists_the_nine_seats_with_coordinates(engine: Engine)
         .await
         .expect("json");
 
+    assert_eq!(provinces.len(), 75, "the whole Kingdom");
+    let provinces: Vec<&Value> = provinces
+        .iter()
+        .filter(|p| p["region_code"] == "fes-meknes")
+        .collect();
     let codes: Vec<&str> = provinces
         .iter()
         .filter_map(|p| p["code"].as_str())
@@ -37,7 +42,7 @@ async fn the_provinces_api_lists_the_nine_seats_with_coordinates(engine: Engine)
             "taza"
         ]
     );
-    let boulemane = &provinces[2];
+    let boulemane = provinces[2];
     assert_eq!(boulemane["seat_fr"], "Missour");
     assert_eq!(boulemane["name_ar"], "بولمان");
     assert!((boulemane["seat_lat"].as_f64().unwrap_or_default() - 33.0467).abs() < 1e-9);
@@ -72,7 +77,7 @@ async fn seeding_twice_changes_nothing(engine: Engine) {
     souk::seed::demo(&again).await.expect("demo seed again");
     again.close().await;
 
-    assert_eq!(counts, (1, 9, 12, 4));
+    assert_eq!(counts, (12, 75, 12, 4), "the Kingdom and the demo's sites");
     let after = (
         app.count("regions").await,
         app.count("provinces").await,
@@ -104,8 +109,8 @@ async fn the_province_filter_works_without_script(engine: Engine) {
     };
 
     let all = app.get("/provinces").await.text().await.expect("html");
-    assert_eq!(all.matches("<li data-words=").count(), 9);
-    assert_eq!(shown(&all).len(), 9);
+    assert_eq!(all.matches("<li data-words=").count(), 75);
+    assert_eq!(shown(&all).len(), 75);
 
     let taza = app
         .get("/provinces?q=TAZA")
@@ -115,7 +120,7 @@ async fn the_province_filter_works_without_script(engine: Engine) {
         .expect("html");
     assert_eq!(
         taza.matches("<li data-words=").count(),
-        9,
+        75,
         "all sent for the island"
     );
     assert_eq!(shown(&taza), ["Taza"]);

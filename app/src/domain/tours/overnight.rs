@@ -2,7 +2,6 @@
 //! depot each evening, the tour spends its nights where it sells (or at a lodging place
 //! it names), each night away weighing as much as some km of driving.
 use super::TourRequest;
-use crate::domain::catalogue::in_region;
 use crate::domain::{ErrorCode, FieldErrors};
 use serde::{Deserialize, Serialize};
 
@@ -65,10 +64,8 @@ pub(super) fn parse(request: &TourRequest, errors: &mut FieldErrors) -> Option<O
         }
         let coordinates = match (place.lat, place.lon) {
             (None, None) => None,
-            (Some(lat), Some(lon)) if lat.is_finite() && lon.is_finite() => {
-                if !in_region(lat, lon) {
-                    errors.add(&field, ErrorCode::OutsideRegion);
-                }
+            // Whether they lie in the territory is the service's check (the outlines).
+            (Some(lat), Some(lon)) if crate::domain::territory::valid_coordinates(lat, lon) => {
                 Some((lat, lon))
             }
             _ => {
@@ -139,7 +136,7 @@ mod tests {
     fn a_bad_night_cost_or_lodging_place_is_named() {
         let mut bad = request();
         bad.night_cost_km = f64::NAN;
-        bad.lodging[1].lat = Some(30.4);
+        bad.lodging[1].lat = Some(130.4);
         bad.lodging[1].lon = Some(-9.6);
         bad.lodging.push(LodgingRequest {
             place: "sans-gps".into(),
@@ -155,7 +152,8 @@ mod tests {
         assert_eq!(errors.get("night_cost_km"), Some(ErrorCode::NumberInvalid));
         assert_eq!(
             errors.get(&lodging_field("gite-tazekka")),
-            Some(ErrorCode::OutsideRegion)
+            Some(ErrorCode::SiteWithoutCoordinates),
+            "off the globe"
         );
         assert_eq!(
             errors.get(&lodging_field("sans-gps")),

@@ -97,6 +97,14 @@ pub(super) fn rows(f: &Fixture) -> Vec<Row_> {
         ),
         row(Fn("list_programmes", vec![]), public),
         row(get("/provinces", "/provinces".into()), public),
+        row(get("/regions", "/regions".into()), public),
+        row(
+            get(
+                "/regions/{code}/provinces",
+                "/regions/souss-massa/provinces?geometry=1".into(),
+            ),
+            public,
+        ),
         row(get("/cooperatives", "/cooperatives".into()), public),
         row(
             get("/cooperatives/{id}", format!("/cooperatives/{coop}")),

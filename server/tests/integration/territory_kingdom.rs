@@ -1,0 +1,212 @@
+//! The Kingdom's territory as data: the regions API, outlines as GeoJSON, a site placed by
+//! the outline that holds it, and a bad territory file refused with nothing half-loaded.
+use crate::support::{field_code, on_both_engines, Engine, TestApp, DEMO_PASSWORD};
+use app::markets::api::SaveSite;
+use leptos::server_fn::ServerFn;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+on_both_engines!(
+    the_regions_api_lists_the_twelve_and_a_regions_outlines,
+    a_site_goes_to_the_province_whose_outline_holds_it,
+    a_bad_territory_file_is_refused_naming_the_entry_and_nothing_is_loaded
+);
+
+async fn the_regions_api_lists_the_twelve_and_a_regions_outlines(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+
+    let regions: Vec<Value> = app.get("/api/v1/regions").await.json().await.expect("json");
+    assert_eq!(regions.len(), 12);
+    assert_eq!(regions[0]["iso"], "MA-01", "in ISO order");
+    let fes = regions
+        .iter()
+        .find(|r| r["code"] == "fes-meknes")
+        .expect("Fès-Meknès");
+    assert_eq!(
+        (fes["iso"].as_str(), fes["provinces"].as_i64()),
+        (Some("MA-03"), Some(9))
+    );
+    let total: i64 = regions.iter().filter_map(|r| r["provinces"].as_i64()).sum();
+    assert_eq!(total, 75);
+
+    let plain: Vec<Value> = app
+        .get("/api/v1/regions/souss-massa/provinces")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(plain.len(), 6);
+    assert!(
+        plain.iter().all(|p| p.get("geometry").is_none()),
+        "outlines only on request"
+    );
+    let inezgane = plain
+        .iter()
+        .find(|p| p["code"] == "inezgane-ait-melloul")
+        .expect("Inezgane-Aït Melloul");
+    assert_eq!(inezgane["seat_fr"], "Inezgane");
+    assert_eq!(inezgane["seat_status"], "confirmed");
+    assert!(inezgane["seat_source"]
+        .as_str()
+        .is_some_and(|s| s.starts_with("http")));
+
+    let shaped: Vec<Value> = app
+        .get("/api/v1/regions/souss-massa/provinces?geometry=1")
+        .await
+        .json()
+        .await
+        .expect("json");
+    for province in &shaped {
+        assert_eq!(
+            province["geometry"]["type"], "MultiPolygon",
+            "{}",
+            province["code"]
+        );
+        let ring = &province["geometry"]["coordinates"][0][0];
+        let points = ring.as_array().map(Vec::len).unwrap_or_default();
+        assert!(points >= 4, "{}: {points} points", province["code"]);
+        assert_eq!(ring[0], ring[points - 1], "rings close");
+    }
+
+    let bad = app
+        .get("/api/v1/regions/souss-massa/provinces?geometry=maybe")
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = bad.json().await.expect("json");
+    assert_eq!(
+        body["error"]["fields"]["geometry"]["code"], "invalid",
+        "{body}"
+    );
+    let unknown = app.get("/api/v1/regions/atlantide/provinces").await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    app.stop().await;
+}
+
+/// Boulemane's village is nearer Sefrou's seat than Missour (Boulemane's seat): the
+/// nearest seat put it in Sefrou; its outline puts it in Boulemane.
+async fn a_site_goes_to_the_province_whose_outline_holds_it(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    app.sign_in("organisateur@souk.ma", DEMO_PASSWORD).await;
+    let site = |name: &'static str, lat: &'static str, lon: &'static str| {
+        vec![
+            ("id", "0"),
+            ("form[kind]", "market"),
+            ("form[name_fr]", name),
+            ("form[name_ar]", "سوق"),
+            ("form[address]", ""),
+            ("form[lat]", lat),
+            ("form[lon]", lon),
+            ("form[province]", ""),
+        ]
+    };
+
+    let saved = app
+        .call_server_fn(
+            SaveSite::PATH,
+            &site("Souk de Boulemane", "33.3622", "-4.7306"),
+        )
+        .await;
+    assert_eq!(
+        saved.status(),
+        StatusCode::OK,
+        "{}",
+        saved.text().await.unwrap_or_default()
+    );
+    let sites: Value = app
+        .get("/api/v1/sites?province=boulemane")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let names: Vec<&str> = sites["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|s| s["name_fr"].as_str())
+        .collect();
+    assert!(names.contains(&"Souk de Boulemane"), "{names:?}");
+
+    // Agadir is in the Kingdom (Souss-Massa); the Atlantic 300 km out is in no province.
+    let before = app.count("sites").await;
+    let at_sea = app
+        .call_server_fn(SaveSite::PATH, &site("Souk au large", "31.0", "-13.0"))
+        .await;
+    let body: Value = at_sea.json().await.expect("json");
+    assert_eq!(
+        field_code(&body, "lat").as_deref(),
+        Some("outside_region"),
+        "{body}"
+    );
+    assert_eq!(app.count("sites").await, before, "nothing written");
+    let agadir = app
+        .call_server_fn(SaveSite::PATH, &site("Souk d'Agadir", "30.4202", "-9.5982"))
+        .await;
+    assert_eq!(agadir.status(), StatusCode::OK);
+    let souss: Value = app
+        .get("/api/v1/sites?province=agadir-ida-ou-tanane")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(souss["items"].as_array().map(Vec::len), Some(1));
+    app.stop().await;
+}
+
+async fn a_bad_territory_file_is_refused_naming_the_entry_and_nothing_is_loaded(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let shipped: Value = serde_json::from_str(app::territory::kingdom::KINGDOM).expect("json");
+    let dir = std::env::temp_dir().join(format!("souk_territory_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let load = |name: &str, json: &Value| {
+        let path = dir.join(format!("{name}-{engine:?}.json"));
+        std::fs::write(&path, json.to_string()).expect("write");
+        let db = app.db.clone();
+        async move { souk::seed::territory(&db, path.to_str()).await }
+    };
+
+    // A new region, then Fès (already in Fès-Meknès) listed again under it: the new
+    // region must not stay behind.
+    let mut stolen = shipped.clone();
+    let mut region = stolen["regions"][2].clone();
+    region["code"] = "nouvelle-region".into();
+    region["provinces"] = Value::Array(vec![shipped["regions"][2]["provinces"][0].clone()]);
+    stolen["regions"] = Value::Array(vec![region]);
+    let error = load("stolen", &stolen)
+        .await
+        .expect_err("refused")
+        .to_string();
+    assert!(error.contains("fes"), "{error}");
+    // One file naming a province twice, and one with a ring that does not close.
+    let mut twice = shipped.clone();
+    let fes = twice["regions"][2]["provinces"][0].clone();
+    twice["regions"][0]["provinces"]
+        .as_array_mut()
+        .expect("array")
+        .push(fes);
+    let error = load("twice", &twice)
+        .await
+        .expect_err("refused")
+        .to_string();
+    assert!(
+        error.contains("province fes is listed in two regions"),
+        "{error}"
+    );
+    let mut open = shipped.clone();
+    open["regions"][8]["provinces"][0]["outline"][0][0][0] = serde_json::json!([-9.0, 30.0]);
+    let error = load("open", &open).await.expect_err("refused").to_string();
+    assert!(
+        error.contains("agadir-ida-ou-tanane") && error.contains("does not close"),
+        "{error}"
+    );
+
+    assert_eq!(app.count("regions").await, 12, "nothing half-loaded");
+    assert_eq!(app.count("provinces").await, 75);
+    // The shipped file loads again and changes nothing.
+    load("again", &shipped).await.expect("loads");
+    assert_eq!(
+        (app.count("regions").await, app.count("provinces").await),
+        (12, 75)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    app.stop().await;
+}
