@@ -19,7 +19,7 @@ pub mod sites;
 mod views;
 
 pub use views::{
-    dates_text, event_id_param, kind_label, CalendarPage, EventPage, MyApplicationsPage,
+    dates_text, event_id_param, kind_label, CalendarPage, EntryList, EventPage, MyApplicationsPage,
     NearbyPage, OrganiserEventPage, OrganiserEventsPage, SitesPage,
 };
 
@@ -202,6 +202,8 @@ pub struct NearbyEntry {
 #[serde(default)]
 pub struct CalendarQuery {
     pub province: String,
+    /// A region's code (`fes-meknes`): its entries only.
+    pub region: String,
     pub kind: String,
     /// First day (`YYYY-MM-DD`); empty: today.
     pub from: String,

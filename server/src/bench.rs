@@ -3,6 +3,7 @@
 pub mod orders;
 pub mod serve;
 pub mod soak;
+pub mod territory;
 
 use app::catalogue::{search, ProductQuery};
 

@@ -178,6 +178,15 @@ enum CheckCommand {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// Points placed into provinces per second, on the shipped Kingdom's outlines
+    Territory {
+        /// How many points (spread over Morocco's bounding box)
+        #[arg(long, default_value_t = 10_000)]
+        points: usize,
+        /// How many times they are all placed (the median is printed)
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+    },
     /// The catalogue search and filters on the current database (seed it with --products N)
     Search {
         /// How many times each query runs
@@ -338,6 +347,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("database seeded");
             Ok(())
         }
+        Command::Bench {
+            what: BenchCommand::Territory { points, rounds },
+        } => souk::bench::territory::run(points, rounds),
         Command::Bench {
             what: BenchCommand::Search { rounds },
         } => {

@@ -81,7 +81,10 @@ pub async fn list_cooperatives(page: u32, province: String) -> Result<Cooperativ
             super::service::list_cooperatives(
                 &state.db,
                 Some(CooperativeStatus::Verified),
-                province,
+                super::service::Area {
+                    province,
+                    region: None,
+                },
                 page,
                 24,
             )
@@ -111,7 +114,7 @@ pub async fn admin_cooperatives(status: String, page: u32) -> Result<Cooperative
             let state = crate::state::app_state()?;
             crate::accounts::session::require_role(&[Role::Admin]).await?;
             let status = CooperativeStatus::from_code(&status);
-            super::service::list_cooperatives(&state.db, status, None, page, 50).await
+            super::service::list_cooperatives(&state.db, status, Default::default(), page, 50).await
         }
         .await,
     )

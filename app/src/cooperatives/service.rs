@@ -85,16 +85,25 @@ fn summary(row: &AnyRow) -> Result<CooperativeSummary, sqlx::Error> {
     })
 }
 
-/// Cooperatives in a state (buyers see `verified` only), optionally of one province.
+/// Where cooperatives are looked for: a province, or a region (its provinces).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Area<'a> {
+    pub province: Option<&'a str>,
+    pub region: Option<&'a str>,
+}
+
+/// Cooperatives in a state (buyers see `verified` only), optionally of one area.
 pub async fn list_cooperatives(
     db: &Db,
     status: Option<CooperativeStatus>,
-    province: Option<&str>,
+    area: Area<'_>,
     page: u32,
     per_page: u32,
 ) -> Result<CooperativePage, AppError> {
     let page = crate::domain::Page::new(page, per_page, 100)?;
-    let filter = "($1 = '' OR c.status = $1) AND ($2 = '' OR p.code = $2)";
+    let filter = "($1 = '' OR c.status = $1) AND ($2 = '' OR p.code = $2)
+        AND ($3 = '' OR p.region_id IN (SELECT id FROM regions WHERE code = $3))";
+    let (province, region) = (area.province, area.region.unwrap_or_default());
     let status = status.map(|s| s.as_str()).unwrap_or_default();
     let province = province.unwrap_or_default();
     let total: i64 = sqlx::query(&format!(
@@ -102,15 +111,17 @@ pub async fn list_cooperatives(
     ))
     .bind(status)
     .bind(province)
+    .bind(region)
     .fetch_one(db.pool())
     .await?
     .try_get("n")?;
     let rows = sqlx::query(&format!(
         "SELECT {SUMMARY_COLUMNS} FROM cooperatives c JOIN provinces p ON p.id = c.province_id
-         WHERE {filter} ORDER BY c.name_fr, c.id LIMIT $3 OFFSET $4"
+         WHERE {filter} ORDER BY c.name_fr, c.id LIMIT $4 OFFSET $5"
     ))
     .bind(status)
     .bind(province)
+    .bind(region)
     .bind(page.limit())
     .bind(page.offset())
     .fetch_all(db.pool())

@@ -17,6 +17,8 @@ pub struct CalendarFilter {
     pub from: Day,
     pub to: Day,
     pub province: Option<String>,
+    /// A region's code: its prefectures' and provinces' entries only.
+    pub region: Option<String>,
     pub kind: Option<EventKind>,
     /// Whether to take only listed events (published, running) or every visible one.
     pub listed_only: bool,
@@ -57,11 +59,13 @@ impl CalendarQuery {
             ),
         };
         let province = Some(self.province.trim().to_owned()).filter(|p| !p.is_empty());
+        let region = Some(self.region.trim().to_owned()).filter(|r| !r.is_empty());
         match (from, to, kind) {
             (Some(from), Some(to), Some(kind)) if errors.is_empty() => Ok(CalendarFilter {
                 from,
                 to,
                 province,
+                region,
                 kind,
                 listed_only: true,
                 event_id: None,
@@ -105,7 +109,8 @@ fn entries_sql(filter: &CalendarFilter) -> String {
         "('open', 'published', 'running', 'closed', 'cancelled')"
     };
     let common = format!(
-        "e.status IN {statuses} AND ($3 = '' OR p.code = $3) AND ($4 = '' OR e.kind = $4) AND ($5 = 0 OR e.id = $5)"
+        "e.status IN {statuses} AND ($3 = '' OR p.code = $3) AND ($4 = '' OR e.kind = $4) AND ($5 = 0 OR e.id = $5)
+         AND ($6 = '' OR p.region_id IN (SELECT id FROM regions WHERE code = $6))"
     );
     format!(
         "SELECT e.id AS event_id, CAST(NULL AS BIGINT) AS stop_id, e.kind, e.status, e.name_fr, e.name_ar,
@@ -131,6 +136,7 @@ fn bind_filter<'q>(
         .bind(filter.province.clone().unwrap_or_default())
         .bind(filter.kind.map(|k| k.as_str()).unwrap_or_default())
         .bind(filter.event_id.unwrap_or(0))
+        .bind(filter.region.clone().unwrap_or_default())
 }
 
 /// The entries in date order, `limit` of them from `offset`.
@@ -141,7 +147,7 @@ pub async fn calendar_entries_page(
     offset: i64,
 ) -> Result<Vec<CalendarEntry>, AppError> {
     let sql = format!(
-        "SELECT * FROM ({}) entries ORDER BY first_day, opens_at, event_id, stop_id LIMIT $6 OFFSET $7",
+        "SELECT * FROM ({}) entries ORDER BY first_day, opens_at, event_id, stop_id LIMIT $7 OFFSET $8",
         entries_sql(filter)
     );
     let rows = bind_filter(sqlx::query(&sql), filter)
@@ -240,6 +246,7 @@ pub async fn nearby(db: &Db, query: &NearbyQuery) -> Result<Vec<NearbyEntry>, Ap
         from: today,
         to: today.plus(365),
         province: None,
+        region: None,
         kind: None,
         listed_only: true,
         event_id: None,
@@ -270,6 +277,7 @@ pub async fn map_data(db: &Db, province: Option<&str>) -> Result<MapData, AppErr
         from: today,
         to: today.plus(365),
         province: province.map(str::to_owned),
+        region: None,
         kind: None,
         listed_only: true,
         event_id: None,

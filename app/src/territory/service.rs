@@ -262,6 +262,48 @@ async fn read_regions(db: &Db) -> Result<Vec<RegionSummary>, AppError> {
         .collect()
 }
 
+/// The regions drawn whole, `width` pixels wide: the Kingdom overview map.
+pub async fn kingdom_map(db: &Db, width: f64) -> Result<super::KingdomMap, AppError> {
+    use geo::{BoundingRect, InteriorPoint};
+    let regions = list_regions(db).await?;
+    let rows = sqlx::query("SELECT code, outline FROM regions WHERE outline IS NOT NULL")
+        .fetch_all(db.pool())
+        .await?;
+    let mut shapes = Vec::new();
+    for row in rows {
+        let code: String = row.try_get("code")?;
+        let outline: String = row.try_get("outline")?;
+        let outline: Outline = serde_json::from_str(&outline).map_err(|error| {
+            tracing::error!(%error, "a stored region outline does not read");
+            AppError::Internal
+        })?;
+        shapes.push((code, super::atlas::shape(&outline)));
+    }
+    let corners: Vec<(f64, f64)> = shapes
+        .iter()
+        .filter_map(|(_, shape)| shape.bounding_rect())
+        .flat_map(|r| [(r.min().y, r.min().x), (r.max().y, r.max().x)])
+        .collect();
+    let projection = crate::ui::map::Projection::fit(&corners, width);
+    let drawn = regions
+        .into_iter()
+        .filter_map(|region| {
+            let (_, shape) = shapes.iter().find(|(code, _)| *code == region.code)?;
+            let label = shape.interior_point()?;
+            Some(super::DrawnRegion {
+                path: crate::ui::map::shape_path(shape, &projection),
+                label: projection.point(label.y(), label.x()),
+                region,
+            })
+        })
+        .collect();
+    Ok(super::KingdomMap {
+        width: projection.width,
+        height: projection.height,
+        regions: drawn,
+    })
+}
+
 /// A province as the open API gives it: how its seat is known, and on request its outline
 /// as a GeoJSON geometry.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -32,6 +32,7 @@ pub fn Header(#[prop(into)] cart: ViewFn) -> impl IntoView {
                     <li><a href="/products">{t!(i18n, nav_products)}</a></li>
                     <li><a href="/cooperatives">{t!(i18n, nav_cooperatives)}</a></li>
                     <li><a href="/markets" data-testid="nav-markets">{t!(i18n, nav_markets)}</a></li>
+                    <li><a href="/regions" data-testid="nav-regions">{t!(i18n, nav_regions)}</a></li>
                     <li><a href="/provinces">{t!(i18n, nav_provinces)}</a></li>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move { match session.user.await {

@@ -7,6 +7,8 @@ use crate::ui::localized;
 use leptos::prelude::*;
 
 mod outlines;
+#[cfg(feature = "ssr")]
+pub use outlines::shape_path;
 
 /// A point of interest on the map, linked to its page.
 #[derive(Debug, Clone, PartialEq)]
@@ -180,7 +182,7 @@ pub fn RegionMap(
                     view! { <circle class="map-origin" cx=x cy=y r="7"><title>{td_string!(locale, map_you)}</title></circle> }
                 })}
             </svg>
-            {drawn.then(|| view! { <figcaption class="map-credit">"© OpenStreetMap contributors"</figcaption> })}
+            {drawn.then(|| view! { <figcaption class="map-credit"><bdi dir="ltr">"© OpenStreetMap contributors"</bdi></figcaption> })}
         </figure>
     }
 }

@@ -19,6 +19,7 @@ use serde::Deserialize;
 #[serde(default)]
 pub struct CooperativeQuery {
     province: String,
+    region: String,
     page: Option<u32>,
     per_page: Option<u32>,
 }
@@ -30,11 +31,14 @@ pub async fn list_cooperatives(
 ) -> Result<Json<CooperativePage>, ApiError> {
     let Query(q) =
         query.map_err(|_| ApiError::new(AppError::Refused(ErrorCode::Invalid), locale))?;
-    let province = Some(q.province.as_str()).filter(|p| !p.is_empty());
+    let area = cooperatives::Area {
+        province: Some(q.province.as_str()).filter(|p| !p.is_empty()),
+        region: Some(q.region.as_str()).filter(|r| !r.is_empty()),
+    };
     cooperatives::list_cooperatives(
         &state.db,
         Some(CooperativeStatus::Verified),
-        province,
+        area,
         q.page.unwrap_or(1),
         q.per_page.unwrap_or(24),
     )

@@ -7,10 +7,52 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 on_both_engines!(
+    the_regions_pages_draw_the_kingdom_and_each_hub,
     the_regions_api_lists_the_twelve_and_a_regions_outlines,
     a_site_goes_to_the_province_whose_outline_holds_it,
     a_bad_territory_file_is_refused_naming_the_entry_and_nothing_is_loaded
 );
+
+/// The maps are the server's HTML: the Kingdom's twelve outlines as links, a hub's
+/// provinces' outlines under their seats, credited to OpenStreetMap.
+async fn the_regions_pages_draw_the_kingdom_and_each_hub(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+
+    let kingdom = app.get("/regions").await.text().await.expect("html");
+    assert_eq!(
+        kingdom.matches(r#"data-testid="kingdom-region""#).count(),
+        12
+    );
+    assert!(kingdom.contains(r#"href="/regions/souss-massa""#));
+    assert!(kingdom.contains("© OpenStreetMap contributors"));
+
+    let souss = app
+        .get("/regions/souss-massa")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert_eq!(
+        souss.matches(r#"class="map-province""#).count(),
+        6,
+        "its six outlines"
+    );
+    assert!(souss.contains("Inezgane") && souss.contains(r#"data-testid="region-no-markets""#));
+    // Fès-Meknès: nine outlines, its coming tour stops on the map and its cooperatives.
+    let fes = app
+        .get("/regions/fes-meknes")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert_eq!(fes.matches(r#"class="map-province""#).count(), 9);
+    assert!(fes.matches(r#"data-testid="map-marker""#).count() >= 1);
+    assert!(fes.contains(r#"data-testid="region-cooperatives""#));
+
+    let nowhere = app.get("/regions/atlantide").await;
+    assert_eq!(nowhere.status(), StatusCode::NOT_FOUND);
+    app.stop().await;
+}
 
 async fn the_regions_api_lists_the_twelve_and_a_regions_outlines(engine: Engine) {
     let app = TestApp::spawn(engine).await;

@@ -26,8 +26,16 @@ pub fn CalendarPage() -> impl IntoView {
     let page = page_from_query();
     let month = move || parse_month(&param("month"));
     let entries = Resource::new(
-        move || (param("province"), param("kind"), month(), page()),
-        |(province, kind, month, page)| {
+        move || {
+            (
+                param("province"),
+                param("region"),
+                param("kind"),
+                month(),
+                page(),
+            )
+        },
+        |(province, region, kind, month, page)| {
             let (from, to) = match month {
                 Some(first) => {
                     let (y, m, _) = first.ymd();
@@ -47,6 +55,7 @@ pub fn CalendarPage() -> impl IntoView {
             };
             calendar(CalendarQuery {
                 province,
+                region,
                 kind,
                 from,
                 to,
@@ -125,7 +134,7 @@ pub fn CalendarPage() -> impl IntoView {
 }
 
 #[component]
-fn EntryList(entries: Vec<CalendarEntry>, locale: Locale) -> impl IntoView {
+pub fn EntryList(entries: Vec<CalendarEntry>, locale: Locale) -> impl IntoView {
     view! {
         <ul class="calendar-list" data-testid="calendar-list">
             {entries.into_iter().map(|e| view! {

@@ -75,13 +75,7 @@ impl Drawn {
             self.provinces
                 .iter()
                 .filter_map(|p| {
-                    let shape = atlas.outline(&p.code)?;
-                    let mut d = String::new();
-                    for polygon in shape {
-                        for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-                            ring_path(&mut d, ring.coords().map(|c| projection.point(c.y, c.x)));
-                        }
-                    }
+                    let d = shape_path(atlas.outline(&p.code)?, projection);
                     (!d.is_empty()).then(|| (p.code.clone(), d))
                 })
                 .collect()
@@ -92,6 +86,18 @@ impl Drawn {
             Vec::new()
         }
     }
+}
+
+/// A whole shape as SVG path data in a projection's pixels.
+#[cfg(feature = "ssr")]
+pub fn shape_path(shape: &geo::MultiPolygon<f64>, projection: &Projection) -> String {
+    let mut d = String::new();
+    for polygon in shape {
+        for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+            ring_path(&mut d, ring.coords().map(|c| projection.point(c.y, c.x)));
+        }
+    }
+    d
 }
 
 /// Appends one closed ring as `M x y L x y … Z`, skipping points the eye would not see.
