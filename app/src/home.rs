@@ -24,7 +24,7 @@ pub fn HomePage() -> impl IntoView {
         </div>
         <section class="card" id="provinces">
             <h2>{t!(i18n, home_provinces_title)}</h2>
-            <ProvinceList />
+            <ProvinceList home=true />
         </section>
     }
 }

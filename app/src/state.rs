@@ -28,7 +28,12 @@ pub struct Settings {
     /// The proxies (load balancers) whose `X-Forwarded-For` names the client; from any
     /// other peer the header is ignored.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The region this hub serves first (its home page's provinces), by code.
+    pub home_region: String,
 }
+
+/// The region a hub serves when none is configured.
+pub const DEFAULT_HOME_REGION: &str = "fes-meknes";
 
 impl Default for Settings {
     fn default() -> Self {
@@ -44,6 +49,7 @@ impl Default for Settings {
             card_hold_secs: 15 * 60,
             platform_fee_bps: 300,
             trusted_proxies: Vec::new(),
+            home_region: DEFAULT_HOME_REGION.to_owned(),
         }
     }
 }

@@ -29,6 +29,8 @@ pub struct Config {
     pub outbox: crate::outbox::OutboxSettings,
     /// The address people reach Souk at (`SOUK_PUBLIC_URL`); default `http://ADDR`.
     pub public_url: Option<String>,
+    /// The region this hub serves first (`SOUK_HOME_REGION`, `fes-meknes`).
+    pub home_region: String,
     /// How long an unpaid card checkout holds its stock (`SOUK_CARD_HOLD_MINUTES`, 15).
     pub card_hold_secs: i64,
     /// The platform's fee on card payments in basis points (`SOUK_PLATFORM_FEE_BPS`, 300).
@@ -102,6 +104,7 @@ impl Config {
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
             outbox: crate::outbox::OutboxSettings::default(),
             public_url: None,
+            home_region: app::state::DEFAULT_HOME_REGION.to_owned(),
             card_hold_secs: 15 * 60,
             platform_fee_bps: 300,
             jobs_poll: Some(std::time::Duration::from_secs(15)),

@@ -114,6 +114,7 @@ impl Application {
             card_hold_secs: config.card_hold_secs,
             platform_fee_bps: config.platform_fee_bps,
             trusted_proxies: config.trusted_proxies.clone(),
+            home_region: config.home_region.clone(),
             ..Settings::default()
         };
         let gateway = match &config.card {

@@ -71,6 +71,9 @@ struct Global {
     /// redirects (default http://ADDR)
     #[arg(long, env = "SOUK_PUBLIC_URL", global = true)]
     public_url: Option<String>,
+    /// The region this hub serves first, by code: its provinces on the home page
+    #[arg(long, env = "SOUK_HOME_REGION", default_value = app::state::DEFAULT_HOME_REGION, global = true)]
+    home_region: String,
     /// How long an unpaid card checkout holds its stock, in minutes
     #[arg(long, env = "SOUK_CARD_HOLD_MINUTES", default_value_t = 15, global = true,
           value_parser = clap::value_parser!(i64).range(1..=1440))]
@@ -275,6 +278,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         smtp_url: g.smtp_url.filter(|url| !url.trim().is_empty()),
         mail_from: g.mail_from,
         public_url: g.public_url.filter(|url| !url.trim().is_empty()),
+        home_region: g.home_region,
         trusted_proxies: g.trusted_proxies,
         rate_limits: (!g.no_rate_limits).then(souk::limits::RateLimits::default),
         card_hold_secs: g.card_hold_minutes * 60,

@@ -1,5 +1,5 @@
 //! The provinces as buyers see them: a filterable list, and one page per province.
-use super::api::{get_province, list_provinces};
+use super::api::{get_province, home_provinces, list_provinces};
 use crate::domain::ProvinceKind;
 use crate::i18n::*;
 use crate::ui::errors::ErrorNotice;
@@ -34,9 +34,22 @@ impl ProvinceItem {
 /// Every prefecture and province with its seat. The filter is a plain search form
 /// (`?q=`) that the `ProvinceFilter` island answers as the person types.
 #[component]
-pub fn ProvinceList() -> impl IntoView {
+pub fn ProvinceList(
+    /// Only the home region's (the home page), else the whole Kingdom's.
+    #[prop(optional)]
+    home: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let provinces = Resource::new(|| (), |_| list_provinces());
+    let provinces = Resource::new(
+        move || home,
+        |home| async move {
+            if home {
+                home_provinces().await
+            } else {
+                list_provinces().await
+            }
+        },
+    );
     let query = leptos_router::hooks::use_query_map();
     view! {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
@@ -107,7 +120,7 @@ pub fn ProvincesPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="card">
-            <h1>{t!(i18n, home_provinces_title)}</h1>
+            <h1>{t!(i18n, kingdom_provinces_title)}</h1>
             <ProvinceList />
         </section>
     }

@@ -95,8 +95,8 @@ async fn the_language_switch_sets_a_cookie_that_wins_over_the_browser(engine: En
         .expect("html");
     assert_eq!(html_tag(&html), r#"<html lang="en" dir="ltr">"#);
     assert!(
-        html.contains("The region's prefectures and provinces")
-            || html.contains("The region&#x27;s prefectures and provinces")
+        html.contains("The Kingdom's prefectures and provinces")
+            || html.contains("The Kingdom&#x27;s prefectures and provinces")
     );
     app.stop().await;
 }
