@@ -1,6 +1,8 @@
 //! Accounts: registration, sign-in, sessions, roles, and the admin's user list.
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod regions;
+#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod session;

@@ -247,6 +247,14 @@ enum UserCommand {
         #[arg(long, env = "SOUK_PASSWORD", hide_env_values = true)]
         password: Option<String>,
     },
+    /// Give an organiser or admin the regions they plan, decide and pay out in (region
+    /// codes, comma-separated; empty: the whole Kingdom)
+    Regions {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_delimiter = ',', num_args = 0..)]
+        regions: Vec<String>,
+    },
 }
 
 #[tokio::main]
@@ -473,6 +481,39 @@ async fn run(cli: Cli) -> Result<(), String> {
                 done.bytes,
                 done.photos
             );
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::Regions { email, regions },
+        } => {
+            let db = prepare_database(&Config {
+                seed_demo: false,
+                ..config
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+            let regions: Vec<String> = regions
+                .into_iter()
+                .map(|r| r.trim().to_owned())
+                .filter(|r| !r.is_empty())
+                .collect();
+            let user = app::accounts::regions::user_id_by_email(&db, &email)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no user {email}"))?;
+            app::accounts::regions::set_regions(&db, user, &regions)
+                .await
+                .map_err(|e| match e {
+                    app::error::AppError::Invalid(_) => {
+                        format!("unknown region among {}", regions.join(", "))
+                    }
+                    other => other.to_string(),
+                })?;
+            if regions.is_empty() {
+                println!("{email} acts across the Kingdom");
+            } else {
+                println!("{email} acts in {}", regions.join(", "));
+            }
             Ok(())
         }
         Command::User {

@@ -79,7 +79,15 @@ pub async fn demo(db: &Db) -> Result<(), SeedFailure> {
             role: role.as_str().into(),
         };
         match service::create_user_unchecked(db, &form).await {
-            Ok(_) => tracing::info!(email, role = role.as_str(), "demo account created"),
+            Ok(user) => {
+                tracing::info!(email, role = role.as_str(), "demo account created");
+                // The demo organiser is the Fès-Meknès council's: it plans there.
+                if role == Role::Organiser {
+                    app::accounts::regions::set_regions(db, user.id, &["fes-meknes".to_owned()])
+                        .await
+                        .map_err(|e| SeedFailure::Account(email.to_owned(), e))?;
+                }
+            }
             Err(AppError::Invalid(errors))
                 if errors.get("email") == Some(ErrorCode::EmailTaken) => {}
             Err(error) => return Err(SeedFailure::Account(email.to_owned(), error)),

@@ -49,6 +49,8 @@ mod markets_pages;
 mod order_notices;
 #[path = "integration/orders.rs"]
 mod orders;
+#[path = "integration/organiser_regions.rs"]
+mod organiser_regions;
 #[path = "integration/outbox.rs"]
 mod outbox;
 #[path = "integration/pages.rs"]

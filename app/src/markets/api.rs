@@ -25,7 +25,26 @@ pub async fn list_sites() -> Result<Vec<Site>, AppError> {
     crate::error::respond(
         async move {
             let state = crate::state::app_state()?;
-            super::sites::list_sites(&state.db, None).await
+            let sites = super::sites::list_sites(&state.db, None).await?;
+            // An organiser given regions plans there: the others' sites are not offered.
+            let viewer = crate::accounts::session::current_user().await?;
+            let organiser = viewer.filter(|u| u.role == crate::domain::Role::Organiser);
+            let Some(user) = organiser else {
+                return Ok(sites);
+            };
+            let reach = super::reach::reach(&state.db, &user).await?;
+            let Some(regions) = reach.limited_to() else {
+                return Ok(sites);
+            };
+            let provinces = crate::territory::service::list_provinces(&state.db).await?;
+            Ok(sites
+                .into_iter()
+                .filter(|site| {
+                    provinces
+                        .iter()
+                        .any(|p| p.code == site.province_code && regions.contains(&p.region_code))
+                })
+                .collect())
         }
         .await,
     )
@@ -37,11 +56,19 @@ pub async fn save_site(id: i64, form: SiteForm) -> Result<i64, AppError> {
     crate::error::respond(
         async move {
             let state = crate::state::app_state()?;
-            organiser().await?;
+            let user = organiser().await?;
             let atlas = crate::territory::service::atlas(&state.db).await?;
             let draft = form
                 .parse(|lat, lon| atlas.is_empty() || atlas.locate(lat, lon).is_some())
                 .map_err(AppError::Invalid)?;
+            let province = match &draft.province {
+                Some(code) => code.clone(),
+                None => super::sites::nearest_province(&state.db, draft.lat, draft.lon).await?,
+            };
+            super::reach::may_use_province(&state.db, &user, &province).await?;
+            if id != 0 {
+                super::reach::may_use_site(&state.db, &user, id).await?;
+            }
             if id == 0 {
                 super::sites::create_site(&state.db, &draft).await
             } else {
@@ -101,6 +128,12 @@ pub async fn save_event(id: i64, form: EventForm) -> Result<i64, AppError> {
             let state = crate::state::app_state()?;
             let user = organiser().await?;
             let draft = form.parse().map_err(AppError::Invalid)?;
+            if id != 0 {
+                super::reach::may_organise_event(&state.db, &user, id).await?;
+            }
+            if let Some(site) = draft.site_id {
+                super::reach::may_use_site(&state.db, &user, site).await?;
+            }
             if id == 0 {
                 let id = super::lifecycle::create_event(&state.db, &user, &draft).await?;
                 tracing::info!(event_id = id, organiser_id = user.id, "event created");
@@ -123,7 +156,7 @@ pub async fn advance_event(id: i64, from: String) -> Result<(), AppError> {
         async move {
             use crate::domain::{markets::EventStatus, ErrorCode};
             let state = crate::state::app_state()?;
-            let user = organiser().await?;
+            let user = super::reach::organiser_of_event(&state.db, id).await?;
             let from =
                 EventStatus::from_code(&from).ok_or(AppError::Refused(ErrorCode::StatusInvalid))?;
             super::lifecycle::advance_event(&state.db, &user, outbox(&state), id, from)
@@ -139,7 +172,7 @@ pub async fn cancel_event(id: i64, reason: String) -> Result<(), AppError> {
     crate::error::respond(
         async move {
             let state = crate::state::app_state()?;
-            let user = organiser().await?;
+            let user = super::reach::organiser_of_event(&state.db, id).await?;
             super::lifecycle::cancel_event(&state.db, &user, outbox(&state), id, &reason).await
         }
         .await,
@@ -151,8 +184,9 @@ pub async fn add_stop(event_id: i64, form: StopForm) -> Result<i64, AppError> {
     crate::error::respond(
         async move {
             let state = crate::state::app_state()?;
-            let user = organiser().await?;
+            let user = super::reach::organiser_of_event(&state.db, event_id).await?;
             let stop = form.parse().map_err(AppError::Invalid)?;
+            super::reach::may_use_site(&state.db, &user, stop.site_id).await?;
             super::plan::add_stop(&state.db, &user, outbox(&state), event_id, &stop).await
         }
         .await,
@@ -165,8 +199,9 @@ pub async fn move_stop(event_id: i64, stop_id: i64, form: StopForm) -> Result<us
     crate::error::respond(
         async move {
             let state = crate::state::app_state()?;
-            let user = organiser().await?;
+            let user = super::reach::organiser_of_event(&state.db, event_id).await?;
             let stop = form.parse().map_err(AppError::Invalid)?;
+            super::reach::may_use_site(&state.db, &user, stop.site_id).await?;
             super::plan::move_stop(&state.db, &user, outbox(&state), event_id, stop_id, &stop).await
         }
         .await,
@@ -179,7 +214,7 @@ pub async fn stop_buyers(event_id: i64) -> Result<Vec<(i64, i64)>, AppError> {
     crate::error::respond(
         async move {
             let state = crate::state::app_state()?;
-            organiser().await?;
+            super::reach::organiser_of_event(&state.db, event_id).await?;
             crate::orders::market::buyers_by_stop(&state.db, event_id).await
         }
         .await,
@@ -191,7 +226,7 @@ pub async fn remove_stop(event_id: i64, stop_id: i64) -> Result<(), AppError> {
     crate::error::respond(
         async move {
             let state = crate::state::app_state()?;
-            let user = organiser().await?;
+            let user = super::reach::organiser_of_event(&state.db, event_id).await?;
             super::plan::remove_stop(&state.db, &user, outbox(&state), event_id, stop_id).await
         }
         .await,
@@ -203,7 +238,7 @@ pub async fn add_stands(event_id: i64, form: StandsForm) -> Result<(), AppError>
     crate::error::respond(
         async move {
             let state = crate::state::app_state()?;
-            let user = organiser().await?;
+            let user = super::reach::organiser_of_event(&state.db, event_id).await?;
             let draft = form.parse().map_err(AppError::Invalid)?;
             super::plan::add_stands(&state.db, &user, event_id, &draft).await
         }
@@ -216,7 +251,7 @@ pub async fn remove_stand(event_id: i64, stand_id: i64) -> Result<(), AppError> 
     crate::error::respond(
         async move {
             let state = crate::state::app_state()?;
-            let user = organiser().await?;
+            let user = super::reach::organiser_of_event(&state.db, event_id).await?;
             super::plan::remove_stand(&state.db, &user, event_id, stand_id).await
         }
         .await,
@@ -228,7 +263,7 @@ pub async fn event_applications(event_id: i64) -> Result<Vec<Application>, AppEr
     crate::error::respond(
         async move {
             let state = crate::state::app_state()?;
-            let user = organiser().await?;
+            let user = super::reach::organiser_of_event(&state.db, event_id).await?;
             super::applicants::event_applications(&state.db, &user, event_id).await
         }
         .await,
@@ -248,6 +283,8 @@ pub async fn decide_application(
             use crate::domain::{markets::ApplicationStatus, ErrorCode};
             let state = crate::state::app_state()?;
             let user = organiser().await?;
+            let event = super::reach::application_event(&state.db, id).await?;
+            super::reach::may_organise_event(&state.db, &user, event).await?;
             let from = ApplicationStatus::from_code(&from)
                 .ok_or(AppError::Refused(ErrorCode::StatusInvalid))?;
             let to = ApplicationStatus::from_code(&status)
@@ -269,7 +306,7 @@ pub async fn assign_stand(
         async move {
             use crate::domain::ErrorCode;
             let state = crate::state::app_state()?;
-            let user = organiser().await?;
+            let user = super::reach::organiser_of_event(&state.db, event_id).await?;
             let application = application
                 .trim()
                 .parse::<i64>()
@@ -293,7 +330,7 @@ pub async fn unassign_stand(event_id: i64, stand_id: i64) -> Result<(), AppError
     crate::error::respond(
         async move {
             let state = crate::state::app_state()?;
-            let user = organiser().await?;
+            let user = super::reach::organiser_of_event(&state.db, event_id).await?;
             super::applications::unassign_stand(&state.db, &user, event_id, stand_id).await
         }
         .await,

@@ -29,7 +29,7 @@ pub async fn load_tour_planner(event_id: i64) -> Result<TourPlanner, AppError> {
     crate::error::respond(
         async move {
             let state = crate::state::app_state()?;
-            organiser().await?;
+            crate::markets::reach::organiser_of_event(&state.db, event_id).await?;
             super::service::planner(&state.db, event_id).await
         }
         .await,
@@ -53,7 +53,7 @@ pub async fn load_planner_page(
     crate::error::respond(
         async move {
             let state = crate::state::app_state()?;
-            let user = organiser().await?;
+            let user = crate::markets::reach::organiser_of_event(&state.db, event_id).await?;
             let mut planner = super::service::planner(&state.db, event_id).await?;
             let solve = match solve {
                 Some(id) => {
@@ -165,7 +165,7 @@ pub async fn accept_tour_plan(event_id: i64, solve_id: i64) -> Result<(), AppErr
     crate::error::respond(
         async move {
             let state = crate::state::app_state()?;
-            let user = organiser().await?;
+            let user = crate::markets::reach::organiser_of_event(&state.db, event_id).await?;
             super::accept::accept_plan(&state.db, &user, outbox(&state), event_id, solve_id).await
         }
         .await,
@@ -178,7 +178,7 @@ pub async fn tour_breaches(event_id: i64) -> Result<Vec<Breach>, AppError> {
     crate::error::respond(
         async move {
             let state = crate::state::app_state()?;
-            organiser().await?;
+            crate::markets::reach::organiser_of_event(&state.db, event_id).await?;
             super::accept::check_tour(&state.db, event_id).await
         }
         .await,

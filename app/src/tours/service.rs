@@ -85,6 +85,30 @@ async fn province_sites(db: &Db, province: &str) -> Result<Vec<PlanPlace>, AppEr
         .collect::<Result<_, _>>()?)
 }
 
+/// A tour starts from a region its organiser reaches (403 otherwise, before anything is
+/// queued); its places then stay in that region (`outside_the_region`).
+pub async fn depot_within_reach(
+    db: &Db,
+    user: &crate::accounts::CurrentUser,
+    request: &TourRequest,
+) -> Result<(), AppError> {
+    let Some(depot) = find_place(db, &request.depot.trim().to_lowercase()).await? else {
+        return Ok(());
+    };
+    let atlas = crate::territory::service::atlas(db).await?;
+    let Some(placed) = atlas.locate(depot.lat, depot.lon) else {
+        return Ok(());
+    };
+    if crate::markets::reach::reach(db, user)
+        .await?
+        .covers(placed.region)
+    {
+        Ok(())
+    } else {
+        Err(AppError::forbidden())
+    }
+}
+
 /// A tour stays in its depot's region: every stop and lodging place (a known site or
 /// province, or coordinates) must lie in one of that region's outlines. Checked on the
 /// request as sent, so that these problems are named with the others.

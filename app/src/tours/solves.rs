@@ -26,8 +26,10 @@ pub async fn start_solve(
 ) -> Result<i64, AppError> {
     require_organiser(organiser)?;
     if let Some(event_id) = event_id {
+        crate::markets::reach::may_organise_event(db, organiser, event_id).await?;
         super::accept::editable_tour(db, event_id).await?;
     }
+    super::service::depot_within_reach(db, organiser, request).await?;
     let prepared = prepare(db, request).await?;
     let at = db.now();
     let json = serde_json::to_string(request).map_err(|_| AppError::Internal)?;

@@ -24,6 +24,9 @@ pub async fn solve(
 ) -> Result<Json<TourPlan>, ApiError> {
     let error = |e| ApiError::new(e, locale);
     service::require_organiser(&user).map_err(error)?;
+    tours::depot_within_reach(&state.db, &user, &request)
+        .await
+        .map_err(error)?;
     let prepared = tours::prepare(&state.db, &request).await.map_err(error)?;
     tours::solve_now(&state.solver, prepared, Arc::new(Progress::default()))
         .await

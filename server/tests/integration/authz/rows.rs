@@ -80,6 +80,12 @@ pub(super) fn rows(f: &Fixture) -> Vec<Row_> {
         // Territory and catalogue, public.
         row(Fn("list_provinces", vec![]), public),
         row(Fn("get_province", form(&[("code", "fes")])), public),
+        row(Fn("home_provinces", vec![]), public),
+        row(Fn("get_kingdom_map", vec![]), public),
+        row(
+            Fn("get_region_hub", form(&[("code", "souss-massa")])),
+            public,
+        ),
         row(Fn("search_products", form(&[("query[q]", "miel")])), public),
         row(Fn("get_product", form(&[("id", &product)])), public),
         row(Fn("list_categories", vec![]), public),

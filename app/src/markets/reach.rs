@@ -1,0 +1,167 @@
+//! Where an organiser may act, in one place: an organiser given regions plans, decides and
+//! pays out only there; one given none, and every admin, across the Kingdom. An event
+//! lies in the regions of its venue and of its stops, so a tour across two regions is
+//! only for an organiser of both. Refusals are 403 and change nothing.
+use crate::accounts::CurrentUser;
+use crate::db::Db;
+use crate::domain::Role;
+use crate::error::AppError;
+use sqlx::Row;
+
+/// The regions a signed-in organiser or admin reaches.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reach {
+    Kingdom,
+    Regions(Vec<String>),
+}
+
+impl Reach {
+    pub fn covers(&self, region: &str) -> bool {
+        match self {
+            Self::Kingdom => true,
+            Self::Regions(regions) => regions.iter().any(|r| r == region),
+        }
+    }
+
+    /// The regions, when limited (for filtering lists).
+    pub fn limited_to(&self) -> Option<&[String]> {
+        match self {
+            Self::Kingdom => None,
+            Self::Regions(regions) => Some(regions),
+        }
+    }
+}
+
+pub async fn reach(db: &Db, user: &CurrentUser) -> Result<Reach, AppError> {
+    if user.role == Role::Admin {
+        return Ok(Reach::Kingdom);
+    }
+    let regions = crate::accounts::regions::regions_of(db, user.id).await?;
+    Ok(if regions.is_empty() {
+        Reach::Kingdom
+    } else {
+        Reach::Regions(regions)
+    })
+}
+
+fn refuse_outside(reach: &Reach, regions: &[String]) -> Result<(), AppError> {
+    if regions.iter().all(|region| reach.covers(region)) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden())
+    }
+}
+
+/// The regions an event lies in: its venue's and its stops'.
+pub async fn event_regions(db: &Db, event_id: i64) -> Result<Vec<String>, AppError> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT r.code FROM sites s JOIN provinces p ON p.id = s.province_id
+         JOIN regions r ON r.id = p.region_id
+         WHERE s.id IN (SELECT site_id FROM events WHERE id = $1
+                        UNION SELECT site_id FROM event_stops WHERE event_id = $1)",
+    )
+    .bind(event_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|row| row.try_get("code"))
+        .collect::<Result<_, _>>()?)
+}
+
+/// The region a site lies in (`None`: no such site, which its service reports).
+pub async fn site_region(db: &Db, site_id: i64) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query(
+        "SELECT r.code FROM sites s JOIN provinces p ON p.id = s.province_id
+         JOIN regions r ON r.id = p.region_id WHERE s.id = $1",
+    )
+    .bind(site_id)
+    .fetch_optional(db.pool())
+    .await?
+    .map(|row| row.try_get("code"))
+    .transpose()?)
+}
+
+/// The region of a province, by code.
+pub async fn province_region(db: &Db, province: &str) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query(
+        "SELECT r.code FROM provinces p JOIN regions r ON r.id = p.region_id WHERE p.code = $1",
+    )
+    .bind(province)
+    .fetch_optional(db.pool())
+    .await?
+    .map(|row| row.try_get("code"))
+    .transpose()?)
+}
+
+/// The signed-in organiser (or admin), allowed on this event: 401/403 otherwise.
+pub async fn organiser_of_event(db: &Db, event_id: i64) -> Result<CurrentUser, AppError> {
+    let user = super::api::organiser().await?;
+    may_organise_event(db, &user, event_id).await?;
+    Ok(user)
+}
+
+/// Whether a user may act on an event (every region it lies in is theirs).
+pub async fn may_organise_event(
+    db: &Db,
+    user: &CurrentUser,
+    event_id: i64,
+) -> Result<(), AppError> {
+    let reach = reach(db, user).await?;
+    if reach == Reach::Kingdom {
+        return Ok(());
+    }
+    refuse_outside(&reach, &event_regions(db, event_id).await?)
+}
+
+/// Whether a user may place something (a venue, a stop, a tour's depot) at a site.
+pub async fn may_use_site(db: &Db, user: &CurrentUser, site_id: i64) -> Result<(), AppError> {
+    let reach = reach(db, user).await?;
+    match site_region(db, site_id).await? {
+        Some(region) => refuse_outside(&reach, &[region]),
+        None => Ok(()),
+    }
+}
+
+/// Whether a user may act in a province's region (a new site there, a tour's depot).
+pub async fn may_use_province(db: &Db, user: &CurrentUser, province: &str) -> Result<(), AppError> {
+    let reach = reach(db, user).await?;
+    match province_region(db, province).await? {
+        Some(region) => refuse_outside(&reach, &[region]),
+        None => Ok(()),
+    }
+}
+
+/// The event an application is for (404 when there is no such application).
+pub async fn application_event(db: &Db, application_id: i64) -> Result<i64, AppError> {
+    Ok(
+        sqlx::query("SELECT event_id FROM applications WHERE id = $1")
+            .bind(application_id)
+            .fetch_optional(db.pool())
+            .await?
+            .ok_or_else(AppError::not_found)?
+            .try_get("event_id")?,
+    )
+}
+
+/// Whether a user may pay a cooperative out (it is based in a region they reach).
+pub async fn may_pay_cooperative(
+    db: &Db,
+    user: &CurrentUser,
+    cooperative_id: i64,
+) -> Result<(), AppError> {
+    let reach = reach(db, user).await?;
+    let region: Option<String> = sqlx::query(
+        "SELECT r.code FROM cooperatives c JOIN provinces p ON p.id = c.province_id
+         JOIN regions r ON r.id = p.region_id WHERE c.id = $1",
+    )
+    .bind(cooperative_id)
+    .fetch_optional(db.pool())
+    .await?
+    .map(|row| row.try_get("code"))
+    .transpose()?;
+    match region {
+        Some(region) => refuse_outside(&reach, &[region]),
+        None => Ok(()),
+    }
+}
