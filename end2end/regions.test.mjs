@@ -3,7 +3,7 @@
 // width) and filters the products by one of its provinces.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { open, startSouk } from './support.mjs';
+import { day, open, signIn, startSouk } from './support.mjs';
 
 describe('Regions in Chromium', () => {
   let souk;
@@ -49,5 +49,51 @@ describe('Regions in Chromium', () => {
     await filters.getByRole('button').last().click();
     await buyer.waitForURL(/province=tiznit/);
     await buyer.getByTestId('no-products').waitFor();
+  });
+  test("an organiser of Fès-Meknès cannot open a Souss-Massa salon and is offered only its region's sites", async () => {
+    // The admin (the whole Kingdom) adds a venue in Agadir and a salon there.
+    const admin = await souk.page();
+    await signIn(admin, souk.base, 'admin@souk.ma', '/organiser/sites');
+    const siteForm = admin.getByTestId('site-form');
+    await siteForm.getByLabel('Type de site').selectOption({ label: 'Lieu de salon' });
+    await siteForm.getByLabel('Nom (français)').fill("Palais des congrès d'Agadir");
+    await siteForm.getByLabel('Latitude').fill('30.4202');
+    await siteForm.getByLabel('Longitude').fill('-9.5982');
+    await admin.getByTestId('site-save').click();
+    await admin.getByTestId('sites').getByText("Palais des congrès d'Agadir").waitFor();
+    assert.match(await admin.getByTestId('sites').innerText(), /Agadir-Ida-Ou-Tanane/, 'placed by its outline');
+
+    await open(admin, souk.base, '/organiser/events');
+    const form = admin.getByTestId('event-form');
+    await form.getByLabel('Type').selectOption('salon');
+    await form.getByLabel('Nom (français)').fill('Salon du Souss');
+    const venue = await form.getByLabel('Lieu (salon)').locator('option', { hasText: 'Agadir' }).getAttribute('value');
+    await form.getByLabel('Lieu (salon)').selectOption(venue);
+    await form.getByLabel('Début').fill(day(20));
+    await form.getByLabel('Fin').fill(day(21));
+    await form.getByLabel('Ouverture').fill('09:00');
+    await form.getByLabel('Fermeture').fill('18:00');
+    await form.getByLabel('Capacité (coopératives)').fill('8');
+    await form.getByRole('button', { name: 'Créer (brouillon)' }).click();
+    await admin.waitForURL(/\/organiser\/events\/\d+$/);
+    const salon = admin.url().split('/').pop();
+
+    // The Fès-Meknès organiser: the button is refused and the salon stays a draft.
+    const organiser = await souk.page();
+    await signIn(organiser, souk.base, 'organisateur@souk.ma', `/organiser/events/${salon}`);
+    assert.equal(await organiser.getByTestId('planner-status').innerText(), 'Brouillon');
+    await organiser.getByRole('button', { name: 'Ouvrir les candidatures' }).click();
+    await organiser.getByText("Vous n'avez pas le droit de faire cela.").first().waitFor();
+    await organiser.reload();
+    await organiser.getByTestId('planner-status').waitFor();
+    assert.equal(await organiser.getByTestId('planner-status').innerText(), 'Brouillon');
+    const status = await (await fetch(`${souk.base}/api/v1/events/${salon}`)).status;
+    assert.equal(status, 404, 'still a draft: not public');
+
+    // Its sites page offers its region's sites only.
+    await open(organiser, souk.base, '/organiser/sites');
+    const sites = await organiser.getByTestId('sites').innerText();
+    assert.match(sites, /Sefrou/);
+    assert.doesNotMatch(sites, /Agadir/);
   });
 });
