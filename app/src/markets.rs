@@ -16,6 +16,7 @@ pub mod plan;
 pub mod reach;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod site_api;
 #[cfg(feature = "ssr")]
 pub mod sites;
 mod views;

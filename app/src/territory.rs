@@ -5,6 +5,8 @@ pub mod atlas;
 #[cfg(feature = "ssr")]
 pub mod kingdom;
 #[cfg(feature = "ssr")]
+pub mod regions;
+#[cfg(feature = "ssr")]
 pub mod service;
 mod views;
 

@@ -11,6 +11,8 @@ pub mod matrix;
 #[cfg(feature = "ssr")]
 pub mod planner;
 #[cfg(feature = "ssr")]
+mod region;
+#[cfg(feature = "ssr")]
 pub mod road;
 #[cfg(feature = "ssr")]
 pub mod schedule;

@@ -1,9 +1,9 @@
 //! Server functions of the markets room: authenticate, call the service, answer.
 use super::{
     Application, CalendarPage, CalendarQuery, EventDetail, EventPage, MapData, NearbyEntry,
-    NearbyQuery, Site,
+    NearbyQuery,
 };
-use crate::domain::markets::{ApplicationForm, EventForm, SiteForm, StandsForm, StopForm};
+use crate::domain::markets::{ApplicationForm, EventForm, StandsForm, StopForm};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -15,70 +15,11 @@ pub(crate) fn outbox(state: &crate::state::AppState) -> crate::notifications::se
 
 /// The signed-in organiser or admin (the tours room uses it too).
 #[cfg(feature = "ssr")]
+pub use super::site_api::{list_sites, save_site, ListSites, SaveSite};
+
 pub(crate) async fn organiser() -> Result<crate::accounts::CurrentUser, AppError> {
     use crate::domain::Role;
     crate::accounts::session::require_role(&[Role::Organiser, Role::Admin]).await
-}
-
-#[server]
-pub async fn list_sites() -> Result<Vec<Site>, AppError> {
-    crate::error::respond(
-        async move {
-            let state = crate::state::app_state()?;
-            let sites = super::sites::list_sites(&state.db, None).await?;
-            // An organiser given regions plans there: the others' sites are not offered.
-            let viewer = crate::accounts::session::current_user().await?;
-            let organiser = viewer.filter(|u| u.role == crate::domain::Role::Organiser);
-            let Some(user) = organiser else {
-                return Ok(sites);
-            };
-            let reach = super::reach::reach(&state.db, &user).await?;
-            let Some(regions) = reach.limited_to() else {
-                return Ok(sites);
-            };
-            let provinces = crate::territory::service::list_provinces(&state.db).await?;
-            Ok(sites
-                .into_iter()
-                .filter(|site| {
-                    provinces
-                        .iter()
-                        .any(|p| p.code == site.province_code && regions.contains(&p.region_code))
-                })
-                .collect())
-        }
-        .await,
-    )
-}
-
-/// Creates a site (`id` 0) or updates one; an empty province is proposed.
-#[server]
-pub async fn save_site(id: i64, form: SiteForm) -> Result<i64, AppError> {
-    crate::error::respond(
-        async move {
-            let state = crate::state::app_state()?;
-            let user = organiser().await?;
-            let atlas = crate::territory::service::atlas(&state.db).await?;
-            let draft = form
-                .parse(|lat, lon| atlas.is_empty() || atlas.locate(lat, lon).is_some())
-                .map_err(AppError::Invalid)?;
-            let province = match &draft.province {
-                Some(code) => code.clone(),
-                None => super::sites::nearest_province(&state.db, draft.lat, draft.lon).await?,
-            };
-            super::reach::may_use_province(&state.db, &user, &province).await?;
-            if id != 0 {
-                super::reach::may_use_site(&state.db, &user, id).await?;
-            }
-            if id == 0 {
-                super::sites::create_site(&state.db, &draft).await
-            } else {
-                super::sites::update_site(&state.db, id, &draft)
-                    .await
-                    .map(|_| id)
-            }
-        }
-        .await,
-    )
 }
 
 #[server]

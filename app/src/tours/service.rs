@@ -41,7 +41,7 @@ fn place(row: &AnyRow) -> Result<PlanPlace, sqlx::Error> {
 }
 
 /// A site by its code, or else a province's seat by the province's code.
-async fn find_place(db: &Db, code: &str) -> Result<Option<PlanPlace>, AppError> {
+pub(super) async fn find_place(db: &Db, code: &str) -> Result<Option<PlanPlace>, AppError> {
     let sql = format!(
         "SELECT {PLACE_COLUMNS} FROM sites s JOIN provinces p ON p.id = s.province_id WHERE s.code = $1"
     );
@@ -85,80 +85,7 @@ async fn province_sites(db: &Db, province: &str) -> Result<Vec<PlanPlace>, AppEr
         .collect::<Result<_, _>>()?)
 }
 
-/// A tour starts from a region its organiser reaches (403 otherwise, before anything is
-/// queued); its places then stay in that region (`outside_the_region`).
-pub async fn depot_within_reach(
-    db: &Db,
-    user: &crate::accounts::CurrentUser,
-    request: &TourRequest,
-) -> Result<(), AppError> {
-    let Some(depot) = find_place(db, &request.depot.trim().to_lowercase()).await? else {
-        return Ok(());
-    };
-    let atlas = crate::territory::service::atlas(db).await?;
-    let Some(placed) = atlas.locate(depot.lat, depot.lon) else {
-        return Ok(());
-    };
-    if crate::markets::reach::reach(db, user)
-        .await?
-        .covers(placed.region)
-    {
-        Ok(())
-    } else {
-        Err(AppError::forbidden())
-    }
-}
-
-/// A tour stays in its depot's region: every stop and lodging place (a known site or
-/// province, or coordinates) must lie in one of that region's outlines. Checked on the
-/// request as sent, so that these problems are named with the others.
-async fn outside_the_region(
-    db: &Db,
-    request: &TourRequest,
-    errors: &mut FieldErrors,
-) -> Result<(), AppError> {
-    let atlas = crate::territory::service::atlas(db).await?;
-    if atlas.is_empty() {
-        return Ok(());
-    }
-    let Some(depot) = find_place(db, &request.depot.trim().to_lowercase()).await? else {
-        return Ok(());
-    };
-    let Some(home) = atlas
-        .locate(depot.lat, depot.lon)
-        .map(|p| p.region.to_owned())
-    else {
-        return Ok(());
-    };
-    let places = request
-        .sites
-        .iter()
-        .map(|s| {
-            (
-                site_field(&s.site.trim().to_lowercase()),
-                &s.site,
-                s.lat.zip(s.lon),
-            )
-        })
-        .chain(request.lodging.iter().map(|l| {
-            let code = l.place.trim().to_lowercase();
-            (lodging_field(&code), &l.place, l.lat.zip(l.lon))
-        }));
-    for (field, code, coordinates) in places {
-        let at = match find_place(db, &code.trim().to_lowercase()).await? {
-            Some(place) => Some((place.lat, place.lon)),
-            None => coordinates,
-        };
-        let Some((lat, lon)) = at else { continue };
-        if !crate::domain::territory::valid_coordinates(lat, lon) {
-            continue;
-        }
-        if atlas.locate(lat, lon).is_none_or(|p| p.region != home) {
-            errors.add(&field, ErrorCode::OutsideRegion);
-        }
-    }
-    Ok(())
-}
+pub use super::region::depot_within_reach;
 
 /// Everything a solve needs, resolved and checked before anything is queued.
 pub struct Prepared {
@@ -174,7 +101,7 @@ pub struct Prepared {
 /// never fit; every problem is named under its field or its site.
 pub async fn prepare(db: &Db, request: &TourRequest) -> Result<Prepared, AppError> {
     let mut outside = FieldErrors::new();
-    outside_the_region(db, request, &mut outside).await?;
+    super::region::outside_the_region(db, request, &mut outside).await?;
     let draft = match request.parse(db.clock().today()) {
         Ok(draft) if outside.is_empty() => draft,
         Ok(_) => return Err(AppError::Invalid(outside)),

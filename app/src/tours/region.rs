@@ -1,0 +1,82 @@
+//! A tour stays in a region: it starts from one its organiser reaches, and its stops and
+//! lodging places lie in the depot's (the territory's outlines).
+use super::service::find_place;
+use crate::db::Db;
+use crate::domain::tours::{lodging_field, site_field, TourRequest};
+use crate::domain::{ErrorCode, FieldErrors};
+use crate::error::AppError;
+
+/// A tour starts from a region its organiser reaches (403 otherwise, before anything is
+/// queued); its places then stay in that region (`outside_the_region`).
+pub async fn depot_within_reach(
+    db: &Db,
+    user: &crate::accounts::CurrentUser,
+    request: &TourRequest,
+) -> Result<(), AppError> {
+    let Some(depot) = find_place(db, &request.depot.trim().to_lowercase()).await? else {
+        return Ok(());
+    };
+    let atlas = crate::territory::service::atlas(db).await?;
+    let Some(placed) = atlas.locate(depot.lat, depot.lon) else {
+        return Ok(());
+    };
+    if crate::markets::reach::reach(db, user)
+        .await?
+        .covers(placed.region)
+    {
+        Ok(())
+    } else {
+        Err(AppError::forbidden())
+    }
+}
+
+/// A tour stays in its depot's region: every stop and lodging place (a known site or
+/// province, or coordinates) must lie in one of that region's outlines. Checked on the
+/// request as sent, so that these problems are named with the others.
+pub(super) async fn outside_the_region(
+    db: &Db,
+    request: &TourRequest,
+    errors: &mut FieldErrors,
+) -> Result<(), AppError> {
+    let atlas = crate::territory::service::atlas(db).await?;
+    if atlas.is_empty() {
+        return Ok(());
+    }
+    let Some(depot) = find_place(db, &request.depot.trim().to_lowercase()).await? else {
+        return Ok(());
+    };
+    let Some(home) = atlas
+        .locate(depot.lat, depot.lon)
+        .map(|p| p.region.to_owned())
+    else {
+        return Ok(());
+    };
+    let places = request
+        .sites
+        .iter()
+        .map(|s| {
+            (
+                site_field(&s.site.trim().to_lowercase()),
+                &s.site,
+                s.lat.zip(s.lon),
+            )
+        })
+        .chain(request.lodging.iter().map(|l| {
+            let code = l.place.trim().to_lowercase();
+            (lodging_field(&code), &l.place, l.lat.zip(l.lon))
+        }));
+    for (field, code, coordinates) in places {
+        let at = match find_place(db, &code.trim().to_lowercase()).await? {
+            Some(place) => Some((place.lat, place.lon)),
+            None => coordinates,
+        };
+        let Some((lat, lon)) = at else { continue };
+        if !crate::domain::territory::valid_coordinates(lat, lon) {
+            continue;
+        }
+        if atlas.locate(lat, lon).is_none_or(|p| p.region != home) {
+            errors.add(&field, ErrorCode::OutsideRegion);
+        }
+    }
+    Ok(())
+}
