@@ -221,7 +221,8 @@ pub async fn measure_stops(
     request.provinces.clear();
     request.market_minutes = 1;
     request.start = start.max(db.clock().today()).to_string();
-    let prepared = match prepare(db, &request).await {
+    // The plan was checked against its organiser's regions when solved.
+    let prepared = match prepare(db, &request, &crate::markets::reach::Reach::Kingdom).await {
         Ok(prepared) => prepared,
         Err(AppError::Invalid(errors)) => {
             breaches.extend(errors.0.into_iter().map(|(field, code)| Breach {

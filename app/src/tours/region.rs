@@ -1,10 +1,12 @@
-//! A tour stays in a region: it starts from one its organiser reaches, and its stops and
-//! lodging places lie in the depot's (the territory's outlines).
+//! A tour stays in its organiser's regions: it starts from one they reach, and its stops
+//! and lodging places lie in the depot's region or another they reach (a tour across two
+//! regions is for an organiser of both), by the territory's outlines.
 use super::service::find_place;
 use crate::db::Db;
 use crate::domain::tours::{lodging_field, site_field, TourRequest};
 use crate::domain::{ErrorCode, FieldErrors};
 use crate::error::AppError;
+use crate::markets::reach::Reach;
 
 /// A tour starts from a region its organiser reaches (403 otherwise, before anything is
 /// queued); its places then stay in that region (`outside_the_region`).
@@ -30,12 +32,13 @@ pub async fn depot_within_reach(
     }
 }
 
-/// A tour stays in its depot's region: every stop and lodging place (a known site or
-/// province, or coordinates) must lie in one of that region's outlines. Checked on the
-/// request as sent, so that these problems are named with the others.
+/// Every stop and lodging place (a known site or province, or coordinates) must lie in
+/// the depot's region or another the organiser reaches. Checked on the request as sent,
+/// so that these problems are named with the others.
 pub(super) async fn outside_the_region(
     db: &Db,
     request: &TourRequest,
+    reach: &Reach,
     errors: &mut FieldErrors,
 ) -> Result<(), AppError> {
     let atlas = crate::territory::service::atlas(db).await?;
@@ -74,7 +77,10 @@ pub(super) async fn outside_the_region(
         if !crate::domain::territory::valid_coordinates(lat, lon) {
             continue;
         }
-        if atlas.locate(lat, lon).is_none_or(|p| p.region != home) {
+        if atlas
+            .locate(lat, lon)
+            .is_none_or(|p| p.region != home && !reach.covers(p.region))
+        {
             errors.add(&field, ErrorCode::OutsideRegion);
         }
     }

@@ -99,9 +99,15 @@ pub struct Prepared {
 
 /// Resolves the depot, sites and provinces, builds the distances and refuses what can
 /// never fit; every problem is named under its field or its site.
-pub async fn prepare(db: &Db, request: &TourRequest) -> Result<Prepared, AppError> {
+/// `reach`: the regions the organiser reaches (the places may lie there besides the
+/// depot's region).
+pub async fn prepare(
+    db: &Db,
+    request: &TourRequest,
+    reach: &crate::markets::reach::Reach,
+) -> Result<Prepared, AppError> {
     let mut outside = FieldErrors::new();
-    super::region::outside_the_region(db, request, &mut outside).await?;
+    super::region::outside_the_region(db, request, reach, &mut outside).await?;
     let draft = match request.parse(db.clock().today()) {
         Ok(draft) if outside.is_empty() => draft,
         Ok(_) => return Err(AppError::Invalid(outside)),

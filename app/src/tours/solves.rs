@@ -30,7 +30,8 @@ pub async fn start_solve(
         super::accept::editable_tour(db, event_id).await?;
     }
     super::service::depot_within_reach(db, organiser, request).await?;
-    let prepared = prepare(db, request).await?;
+    let reach = crate::markets::reach::reach(db, organiser).await?;
+    let prepared = prepare(db, request, &reach).await?;
     let at = db.now();
     let json = serde_json::to_string(request).map_err(|_| AppError::Internal)?;
     // A solve whose server went away stops counting as unfinished.

@@ -27,7 +27,12 @@ pub async fn solve(
     tours::depot_within_reach(&state.db, &user, &request)
         .await
         .map_err(error)?;
-    let prepared = tours::prepare(&state.db, &request).await.map_err(error)?;
+    let reach = app::markets::reach::reach(&state.db, &user)
+        .await
+        .map_err(error)?;
+    let prepared = tours::prepare(&state.db, &request, &reach)
+        .await
+        .map_err(error)?;
     tours::solve_now(&state.solver, prepared, Arc::new(Progress::default()))
         .await
         .map(Json)

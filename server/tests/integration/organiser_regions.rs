@@ -90,6 +90,25 @@ async fn an_organiser_acts_only_in_its_regions(engine: Engine) {
         "{names:?}"
     );
 
+    // A tour from Fès to Guercif (Oriental) crosses two regions: refused to the
+    // Fès-Meknès organiser, planned for an organiser of both.
+    let tour = serde_json::json!({
+        "depot": "fes",
+        "sites": [{ "site": "guercif", "must_visit": true }, { "site": "taza", "must_visit": true }],
+        "start": day(7), "days": 2, "opens_at": "09:00", "closes_at": "14:00",
+        "market_minutes": 60, "drive_from": "06:00", "drive_until": "20:00",
+        "driving_limit_minutes": 540, "vehicles": 1, "capacity_kg": 3000,
+        "speed_kmh": 60.0, "seconds": 1,
+    });
+    let refused = app.post_json("/api/v1/tours/solve", &tour).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = json_of(refused).await;
+    assert_eq!(
+        body["error"]["fields"]["site:guercif"]["code"], "outside_region",
+        "{body}"
+    );
+    assert!(body["error"]["fields"].get("site:taza").is_none(), "{body}");
+
     // An unknown region is refused under `regions` and changes nothing.
     let organiser = app::accounts::regions::user_id_by_email(&app.db, "organisateur@souk.ma")
         .await
@@ -110,6 +129,23 @@ async fn an_organiser_acts_only_in_its_regions(engine: Engine) {
             .expect("regions"),
         ["fes-meknes"]
     );
+    app::accounts::regions::set_regions(
+        &app.db,
+        organiser,
+        &["fes-meknes".into(), "oriental".into()],
+    )
+    .await
+    .expect("two regions");
+    let planned = app.post_json("/api/v1/tours/solve", &tour).await;
+    let status = planned.status();
+    let plan = json_of(planned).await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    assert_eq!(
+        plan["unvisited"].as_array().map(Vec::len),
+        Some(0),
+        "{plan}"
+    );
+
     // Given no region (national), it may publish the salon.
     app::accounts::regions::set_regions(&app.db, organiser, &[])
         .await
