@@ -179,6 +179,8 @@ impl Sort {
 pub struct ProductQuery {
     pub q: String,
     pub province: String,
+    /// A region's code: its cooperatives' products.
+    pub region: String,
     pub category: String,
     pub label: String,
     pub cooperative: String,
@@ -195,6 +197,7 @@ pub struct ProductQuery {
 pub struct ProductFilter {
     pub terms: Vec<String>,
     pub province: Option<String>,
+    pub region: Option<String>,
     pub category: Option<String>,
     pub label: Option<QualitySign>,
     pub cooperative: Option<i64>,
@@ -243,6 +246,7 @@ impl ProductQuery {
         Ok(ProductFilter {
             terms: crate::domain::search::query_terms(&self.q),
             province: optional(&self.province),
+            region: optional(&self.region),
             category: optional(&self.category),
             label,
             cooperative,

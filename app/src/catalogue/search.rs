@@ -97,13 +97,19 @@ pub async fn search_products(db: &Db, filter: &ProductFilter) -> Result<ProductP
     }
     // The cooperatives as a set the products are checked against (a semi-join): the
     // planner then walks the products in the page's order instead of sorting them all.
-    match &filter.province {
-        Some(province) => c.push(
+    match (&filter.province, &filter.region) {
+        (Some(province), _) => c.push(
             "pr.cooperative_id IN (SELECT id FROM cooperatives WHERE status = 'verified'
                  AND province_id = (SELECT id FROM provinces WHERE code = ?))",
             Arg::Text(province.clone()),
         ),
-        None => c.clauses.push(
+        (None, Some(region)) => c.push(
+            "pr.cooperative_id IN (SELECT id FROM cooperatives WHERE status = 'verified'
+                 AND province_id IN (SELECT p.id FROM provinces p JOIN regions r
+                     ON r.id = p.region_id WHERE r.code = ?))",
+            Arg::Text(region.clone()),
+        ),
+        (None, None) => c.clauses.push(
             "pr.cooperative_id IN (SELECT id FROM cooperatives WHERE status = 'verified')".into(),
         ),
     }

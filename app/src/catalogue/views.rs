@@ -110,6 +110,7 @@ fn query_from_url() -> impl Fn() -> ProductQuery + Copy + Send + Sync + 'static 
         ProductQuery {
             q: get("q"),
             province: get("province"),
+            region: get("region"),
             category: get("category"),
             label: get("label"),
             cooperative: get("cooperative"),
@@ -131,15 +132,23 @@ pub fn CataloguePage() -> impl IntoView {
     let results = Resource::new(current, search_products);
     let choices = Resource::new(
         || (),
-        |_| async { (list_categories().await, list_provinces().await) },
+        |_| async {
+            (
+                list_categories().await,
+                list_provinces().await,
+                crate::territory::api::list_regions().await,
+            )
+        },
     );
     view! {
         <section class="card">
             <h1>{t!(i18n, catalogue_title)}</h1>
             <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
-                    let (categories, provinces) = choices.await;
+                    let (categories, provinces, regions) = choices.await;
                     let locale = i18n.get_locale_untracked();
+                    let regions = regions.unwrap_or_default().into_iter()
+                        .map(|r| (r.code.clone(), localized(locale, &r.name_fr, &r.name_ar, &r.name_en).to_owned())).collect();
                     let q = current();
                     let categories = categories.unwrap_or_default().into_iter()
                         .map(|c| (c.code.clone(), localized(locale, &c.name_fr, &c.name_ar, &c.name_en).to_owned())).collect();
@@ -149,7 +158,7 @@ pub fn CataloguePage() -> impl IntoView {
                     let sorts = Sort::ALL.iter().map(|s| (s.as_str().to_owned(), sort_label(locale, *s).to_owned())).collect();
                     let none = Signal::derive(|| None);
                     let any = td_string!(locale, any).to_owned();
-                    let filtered = [&q.province, &q.category, &q.label, &q.min_price, &q.max_price, &q.in_stock, &q.sort]
+                    let filtered = [&q.region, &q.province, &q.category, &q.label, &q.min_price, &q.max_price, &q.in_stock, &q.sort]
                         .iter().any(|v| !v.is_empty());
                     view! {
                         <form method="get" action="/products" class="filters" role="search" data-testid="catalogue-filters">
@@ -159,6 +168,7 @@ pub fn CataloguePage() -> impl IntoView {
                             <details class="filter-more" open=filtered>
                                 <summary data-testid="filters-toggle">{t!(i18n, filters_label)}</summary>
                                 <div class="filter-fields">
+                                <Select name="region" id="filter-region" options=regions selected=q.region.clone() empty=any.clone() error=none>{t!(i18n, region)}</Select>
                                 <Select name="province" id="filter-province" options=provinces selected=q.province.clone() empty=any.clone() error=none>{t!(i18n, province)}</Select>
                                 <Select name="category" id="filter-category" options=categories selected=q.category.clone() empty=any.clone() error=none>{t!(i18n, category)}</Select>
                                 <Select name="label" id="filter-label" options=signs selected=q.label.clone() empty=any error=none>{t!(i18n, quality_sign)}</Select>

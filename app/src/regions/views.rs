@@ -136,6 +136,11 @@ fn Hub(hub: RegionHub) -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ul>
+            <p class="region-links">
+                <a href=format!("/products?region={}", region.code) data-testid="region-products">{t!(i18n, region_products)}</a>
+                " · "
+                <a href=format!("/markets?region={}", region.code)>{t!(i18n, region_all_markets)}</a>
+            </p>
             <h2>{t!(i18n, region_markets)}</h2>
             {if entries.is_empty() {
                 view! { <p data-testid="region-no-markets">{t!(i18n, region_no_markets)}</p> }.into_any()

@@ -15,6 +15,18 @@ pub async fn list_provinces() -> Result<Vec<ProvinceSummary>, AppError> {
     )
 }
 
+/// The regions, for the filters that choose one.
+#[server]
+pub async fn list_regions() -> Result<Vec<crate::domain::RegionSummary>, AppError> {
+    crate::error::respond(
+        async move {
+            let state = crate::state::app_state()?;
+            super::service::list_regions(&state.db).await
+        }
+        .await,
+    )
+}
+
 /// The prefectures and provinces of the region this hub serves (all of them when that
 /// region is not loaded).
 #[server]

@@ -7,11 +7,55 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 on_both_engines!(
+    products_markets_and_cooperatives_filter_by_region,
     the_regions_pages_draw_the_kingdom_and_each_hub,
     the_regions_api_lists_the_twelve_and_a_regions_outlines,
     a_site_goes_to_the_province_whose_outline_holds_it,
     a_bad_territory_file_is_refused_naming_the_entry_and_nothing_is_loaded
 );
+
+/// A buyer browsing one region: the catalogue, the calendar and the cooperatives.
+async fn products_markets_and_cooperatives_filter_by_region(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let count = |path: &'static str, key: &'static str| {
+        let app = &app;
+        async move {
+            let body: Value = app.get(path).await.json().await.expect("json");
+            body[key].as_array().map(Vec::len).unwrap_or_default()
+        }
+    };
+    assert!(count("/api/v1/products?region=fes-meknes", "items").await > 0);
+    assert_eq!(
+        count("/api/v1/products?region=souss-massa", "items").await,
+        0
+    );
+    assert!(count("/api/v1/events?region=fes-meknes", "items").await > 0);
+    assert_eq!(count("/api/v1/events?region=souss-massa", "items").await, 0);
+    assert_eq!(
+        count("/api/v1/cooperatives?region=fes-meknes", "items").await,
+        12
+    );
+    assert_eq!(
+        count("/api/v1/cooperatives?region=oriental", "items").await,
+        0
+    );
+    // The pages without script: the region's empty state, and its own entries.
+    let souss = app
+        .get("/products?region=souss-massa")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(souss.contains(r#"data-testid="no-products""#));
+    let markets = app
+        .get("/markets?region=fes-meknes")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(markets.contains(r#"data-testid="calendar-list""#));
+    app.stop().await;
+}
 
 /// The maps are the server's HTML: the Kingdom's twelve outlines as links, a hub's
 /// provinces' outlines under their seats, credited to OpenStreetMap.

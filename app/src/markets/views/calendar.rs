@@ -65,7 +65,15 @@ pub fn CalendarPage() -> impl IntoView {
         },
     );
     let map = Resource::new(move || param("province"), region_map);
-    let provinces = Resource::new(|| (), |_| list_provinces());
+    let provinces = Resource::new(
+        || (),
+        |_| async {
+            (
+                list_provinces().await,
+                crate::territory::api::list_regions().await,
+            )
+        },
+    );
     view! {
         <section class="card">
             <h1>{t!(i18n, calendar_title)}</h1>
@@ -73,8 +81,11 @@ pub fn CalendarPage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let locale = i18n.get_locale_untracked();
-                    let options = provinces.await.unwrap_or_default().into_iter()
+                    let (provinces, regions) = provinces.await;
+                    let options = provinces.unwrap_or_default().into_iter()
                         .map(|p| (p.code.clone(), localized(locale, &p.name_fr, &p.name_ar, &p.name_en).to_owned())).collect();
+                    let regions = regions.unwrap_or_default().into_iter()
+                        .map(|r| (r.code.clone(), localized(locale, &r.name_fr, &r.name_ar, &r.name_en).to_owned())).collect();
                     let kinds = vec![
                         ("salon".to_owned(), td_string!(locale, event_salon).to_owned()),
                         ("tour".to_owned(), td_string!(locale, event_tour).to_owned()),
@@ -82,6 +93,7 @@ pub fn CalendarPage() -> impl IntoView {
                     let current_month = month().map(|m| m.to_string()[..7].to_owned()).unwrap_or_default();
                     view! {
                         <form method="get" action="/markets" class="filters">
+                            <Select name="region" id="calendar-region" options=regions selected=param("region") empty=td_string!(locale, any).to_owned() error=Signal::derive(|| None)>{t!(i18n, region)}</Select>
                             <Select name="province" id="calendar-province" options selected=param("province") empty=td_string!(locale, any).to_owned() error=Signal::derive(|| None)>{t!(i18n, province)}</Select>
                             <Select name="kind" id="calendar-kind" options=kinds selected=param("kind") empty=td_string!(locale, any).to_owned() error=Signal::derive(|| None)>{t!(i18n, event_kind)}</Select>
                             <div class="field">
