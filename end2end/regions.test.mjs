@@ -95,5 +95,19 @@ describe('Regions in Chromium', () => {
     const sites = await organiser.getByTestId('sites').innerText();
     assert.match(sites, /Sefrou/);
     assert.doesNotMatch(sites, /Agadir/);
+
+    // The admin gives the organiser Souss-Massa too; now it may open the salon.
+    await open(admin, souk.base, '/admin/users');
+    const row = admin.locator('tr', { hasText: 'organisateur@souk.ma' });
+    assert.match(await row.innerText(), /fes-meknes/);
+    await row.locator('input[name=regions]').fill('fes-meknes, atlantide');
+    await row.getByRole('button', { name: 'Enregistrer' }).click();
+    await row.locator('.field-error').waitFor();
+    await row.locator('input[name=regions]').fill('fes-meknes,souss-massa');
+    await row.getByRole('button', { name: 'Enregistrer' }).click();
+    await admin.waitForFunction(() => [...document.querySelectorAll('tr')].some((tr) => tr.textContent.includes('organisateur@souk.ma') && tr.textContent.includes('fes-meknes, souss-massa')));
+    await open(organiser, souk.base, `/organiser/events/${salon}`);
+    await organiser.getByRole('button', { name: 'Ouvrir les candidatures' }).click();
+    await organiser.waitForFunction(() => document.querySelector('[data-testid=planner-status]')?.textContent === 'Candidatures ouvertes');
   });
 });

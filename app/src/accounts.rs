@@ -51,6 +51,8 @@ pub struct UserRow {
     pub display_name: String,
     pub role: Role,
     pub created_at: i64,
+    /// The regions an organiser or admin acts in (empty: the whole Kingdom).
+    pub regions: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

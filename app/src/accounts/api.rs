@@ -60,6 +60,28 @@ pub async fn logout() -> Result<(), AppError> {
     )
 }
 
+/// The admin gives an organiser the regions it acts in: region codes separated by commas
+/// (empty: the whole Kingdom); an unknown code is refused under `regions`.
+#[server]
+pub async fn set_user_regions(user_id: i64, regions: String) -> Result<(), AppError> {
+    crate::error::respond(
+        async move {
+            use crate::domain::Role;
+            let state = crate::state::app_state()?;
+            let admin = super::session::require_role(&[Role::Admin]).await?;
+            let codes: Vec<String> = regions
+                .split(',')
+                .map(|code| code.trim().to_lowercase())
+                .filter(|code| !code.is_empty())
+                .collect();
+            super::regions::set_regions(&state.db, user_id, &codes).await?;
+            tracing::info!(admin_id = admin.id, user_id, regions = %codes.join(","), "regions given");
+            Ok(())
+        }
+        .await,
+    )
+}
+
 #[server]
 pub async fn create_user(form: NewUserForm) -> Result<CurrentUser, AppError> {
     crate::error::respond(

@@ -327,19 +327,22 @@ pub async fn list_users(
     .bind(i64::from((page - 1) * per_page))
     .fetch_all(db.pool())
     .await?;
-    let users = rows
-        .iter()
-        .map(|row| {
-            let user = user_from_row(row)?;
-            Ok(UserRow {
-                id: user.id,
-                email: user.email,
-                display_name: user.display_name,
-                role: user.role,
-                created_at: row.try_get("created_at")?,
-            })
-        })
-        .collect::<Result<Vec<_>, AppError>>()?;
+    let mut users = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let user = user_from_row(row)?;
+        let regions = match user.role {
+            Role::Organiser | Role::Admin => super::regions::regions_of(db, user.id).await?,
+            Role::Buyer | Role::Cooperative => Vec::new(),
+        };
+        users.push(UserRow {
+            id: user.id,
+            email: user.email,
+            display_name: user.display_name,
+            role: user.role,
+            created_at: row.try_get("created_at")?,
+            regions,
+        });
+    }
     Ok(UserPage {
         users,
         page,

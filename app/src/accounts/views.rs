@@ -1,5 +1,5 @@
 //! Sign-in, registration, the account page and the admin's user list.
-use super::api::{list_users, me, CreateUser, Login, Register};
+use super::api::{list_users, me, CreateUser, Login, Register, SetUserRegions};
 use super::CurrentUser;
 use crate::domain::Role;
 use crate::error::AppError;
@@ -160,9 +160,11 @@ pub fn AdminUsersPage() -> impl IntoView {
     let i18n = use_i18n();
     let page = crate::ui::pagination::page_from_query();
     let create = ServerAction::<CreateUser>::new();
+    let regions = ServerAction::<SetUserRegions>::new();
+    provide_context(regions);
     let users = Resource::new(
-        move || (page(), create.version().get()),
-        |(page, _)| list_users(page),
+        move || (page(), create.version().get(), regions.version().get()),
+        |(page, _, _)| list_users(page),
     );
     let created = crate::ui::forms::succeeded(create);
     let created = move || created.get();
@@ -215,18 +217,21 @@ fn UserTable(page: super::UserPage) -> impl IntoView {
         .users
         .into_iter()
         .map(|user| {
+            let reach = matches!(user.role, Role::Organiser | Role::Admin)
+                .then(|| view! { <RegionsCell id=user.id regions=user.regions.clone() editable=user.role == Role::Organiser /> });
             view! {
                 <tr>
                     <td>{user.display_name}</td>
                     <td>{user.email}</td>
                     <td>{move || role_label(i18n.get_locale(), user.role)}</td>
+                    <td>{reach}</td>
                 </tr>
             }
         })
         .collect_view();
     view! {
         <table class="table">
-            <thead><tr><th>{t!(i18n, display_name)}</th><th>{t!(i18n, email)}</th><th>{t!(i18n, role)}</th></tr></thead>
+            <thead><tr><th>{t!(i18n, display_name)}</th><th>{t!(i18n, email)}</th><th>{t!(i18n, role)}</th><th>{t!(i18n, user_regions)}</th></tr></thead>
             <tbody>{rows}</tbody>
         </table>
         <nav class="pagination" aria-label=move || td_string!(i18n.get_locale(), page)>
@@ -236,4 +241,39 @@ fn UserTable(page: super::UserPage) -> impl IntoView {
         </nav>
     }
     .into_any()
+}
+
+/// Where an organiser acts: its region codes (or the whole Kingdom), and for the admin a
+/// plain form to change them (codes separated by commas; empty: the whole Kingdom).
+#[component]
+fn RegionsCell(id: i64, regions: Vec<String>, editable: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = use_context::<ServerAction<SetUserRegions>>();
+    let shown = if regions.is_empty() {
+        td_string!(i18n.get_locale_untracked(), whole_kingdom).to_owned()
+    } else {
+        regions.join(", ")
+    };
+    let form = action.filter(|_| editable).map(|action| {
+        let error = Signal::derive(move || {
+            action
+                .value()
+                .get()
+                .and_then(|r| r.err())
+                .and_then(|e| e.field_error("regions"))
+        });
+        view! {
+            <ActionForm action attr:class="inline-form" attr:data-testid=format!("regions-form-{id}")>
+                <input type="hidden" name="user_id" value=id />
+                <label class="visually-hidden" for=format!("regions-{id}")>{t!(i18n, user_regions)}</label>
+                <input id=format!("regions-{id}") name="regions" value=regions.join(",") placeholder="fes-meknes,oriental" />
+                <button type="submit">{t!(i18n, save)}</button>
+                {move || error.get().map(|code| view! { <p class="field-error">{error_text(i18n.get_locale(), code)}</p> })}
+            </ActionForm>
+        }
+    });
+    view! {
+        <span data-testid=format!("regions-{id}-shown")>{shown}</span>
+        {form}
+    }
 }

@@ -13,10 +13,10 @@ pub(crate) fn outbox(state: &crate::state::AppState) -> crate::notifications::se
     crate::notifications::service::Outbox::of(&state.settings)
 }
 
-/// The signed-in organiser or admin (the tours room uses it too).
-#[cfg(feature = "ssr")]
 pub use super::site_api::{list_sites, save_site, ListSites, SaveSite};
 
+/// The signed-in organiser or admin (the tours room uses it too).
+#[cfg(feature = "ssr")]
 pub(crate) async fn organiser() -> Result<crate::accounts::CurrentUser, AppError> {
     use crate::domain::Role;
     crate::accounts::session::require_role(&[Role::Organiser, Role::Admin]).await

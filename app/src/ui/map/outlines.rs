@@ -11,6 +11,7 @@ pub struct Drawn {
 }
 
 /// Below this distance (pixels) from the last drawn point, an outline's point is skipped.
+#[cfg(any(feature = "ssr", test))]
 const MIN_STEP_PX: f64 = 1.5;
 
 impl Drawn {
@@ -100,6 +101,7 @@ pub fn shape_path(shape: &geo::MultiPolygon<f64>, projection: &Projection) -> St
     d
 }
 
+#[cfg(any(feature = "ssr", test))]
 /// Appends one closed ring as `M x y L x y … Z`, skipping points the eye would not see.
 fn ring_path(d: &mut String, points: impl Iterator<Item = (f64, f64)>) {
     use std::fmt::Write;

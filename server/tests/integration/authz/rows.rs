@@ -60,6 +60,13 @@ pub(super) fn rows(f: &Fixture) -> Vec<Row_> {
             admin,
         ),
         row(Fn("list_users", form(&[("page", "1")])), admin),
+        row(
+            Fn(
+                "set_user_regions",
+                form(&[("user_id", "999999"), ("regions", "")]),
+            ),
+            admin,
+        ),
         row(get("/me", "/me".into()), signed_in),
         row(
             post(
