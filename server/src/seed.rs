@@ -183,6 +183,13 @@ pub async fn demo_catalogue(db: &Db, data_dir: &Path) -> Result<(), SeedFailure>
         let draft = form
             .parse(|lat, lon| atlas.locate(lat, lon).is_some())
             .map_err(|e| SeedFailure::Catalogue(format!("{}: {e:?}", c.key)))?;
+        let placed = atlas.locate(c.latitude, c.longitude).map(|p| p.province);
+        if placed != Some(draft.province.as_str()) {
+            return Err(SeedFailure::Catalogue(format!(
+                "{}: its coordinates lie in {placed:?}, not in {}",
+                c.key, draft.province
+            )));
+        }
         let owner = if index == 0 { member } else { None };
         let id =
             match cooperatives::create_cooperative(db, &draft, owner, CooperativeStatus::Verified)

@@ -39,6 +39,13 @@ pub async fn save_cooperative(form: CooperativeForm) -> Result<i64, AppError> {
             let draft = form
                 .parse(|lat, lon| atlas.is_empty() || atlas.locate(lat, lon).is_some())
                 .map_err(AppError::Invalid)?;
+            // The pin and the chosen province must agree (the outlines say where it is).
+            let placed = draft
+                .coordinates
+                .and_then(|(lat, lon)| atlas.locate(lat, lon));
+            if placed.is_some_and(|p| p.province != draft.province) {
+                return Err(AppError::field("lat", ErrorCode::ProvinceMismatch));
+            }
             match service::writing_member(&state.db, &user).await {
                 Ok(member) => {
                     service::update_cooperative(&state.db, &member, &draft).await?;

@@ -149,6 +149,10 @@ pub fn ProvincePage() -> impl IntoView {
                                 <dt>{t!(i18n, coordinates)}</dt>
                                 <dd dir="ltr">{format!("{:.4}, {:.4}", p.seat_lat, p.seat_lon)}</dd>
                             </dl>
+                            {
+                                let sites = sites.iter().map(|s| (s.lat, s.lon, localized(i18n.get_locale_untracked(), &s.name_fr, &s.name_ar, &s.name_fr).to_owned())).collect::<Vec<_>>();
+                                view! { <crate::ui::map::RegionMap provinces=vec![p.clone()] sites markers=Vec::new() /> }
+                            }
                             <h2>{t!(i18n, sites_title)}</h2>
                             {if sites.is_empty() {
                                 view! { <p>{t!(i18n, no_sites)}</p> }.into_any()

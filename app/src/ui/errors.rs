@@ -35,6 +35,7 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         ErrorCode::RegistrationTaken => td_string!(locale, errors.registration_taken),
         ErrorCode::ProvinceUnknown => td_string!(locale, errors.province_unknown),
         ErrorCode::OutsideRegion => td_string!(locale, errors.outside_region),
+        ErrorCode::ProvinceMismatch => td_string!(locale, errors.province_mismatch),
         ErrorCode::ImageInvalid => td_string!(locale, errors.image_invalid),
         ErrorCode::ImageTooLarge => td_string!(locale, errors.image_too_large),
         ErrorCode::FileTooLarge => td_string!(locale, errors.file_too_large),

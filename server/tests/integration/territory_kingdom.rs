@@ -1,18 +1,72 @@
 //! The Kingdom's territory as data: the regions API, outlines as GeoJSON, a site placed by
 //! the outline that holds it, and a bad territory file refused with nothing half-loaded.
 use crate::support::{field_code, on_both_engines, Engine, TestApp, DEMO_PASSWORD};
+use app::cooperatives::api::SaveCooperative;
 use app::markets::api::SaveSite;
 use leptos::server_fn::ServerFn;
 use reqwest::StatusCode;
 use serde_json::Value;
 
 on_both_engines!(
+    a_cooperatives_pin_must_lie_in_its_province,
     products_markets_and_cooperatives_filter_by_region,
     the_regions_pages_draw_the_kingdom_and_each_hub,
     the_regions_api_lists_the_twelve_and_a_regions_outlines,
     a_site_goes_to_the_province_whose_outline_holds_it,
     a_bad_territory_file_is_refused_naming_the_entry_and_nothing_is_loaded
 );
+
+/// Zitoun Sefrou's member moves its pin into Fès while the profile says Sefrou: refused
+/// beside the coordinates, and the profile stays as it was; a pin in Sefrou saves.
+async fn a_cooperatives_pin_must_lie_in_its_province(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    app.sign_in("cooperative@souk.ma", DEMO_PASSWORD).await;
+    let profile = |lat: &'static str, lon: &'static str| {
+        vec![
+            ("form[name_fr]", "Coopérative Zitoun Sefrou"),
+            ("form[name_ar]", "تعاونية زيتون صفرو"),
+            ("form[registration_number]", "RC-SEF-2031"),
+            ("form[province]", "sefrou"),
+            ("form[address]", "Route d'Imouzzer, Sefrou"),
+            ("form[lat]", lat),
+            ("form[lon]", lon),
+            ("form[member_count]", "24"),
+        ]
+    };
+    let stored = || async {
+        let row: (f64,) = sqlx::query_as(
+            "SELECT lat FROM cooperatives WHERE name_fr = 'Coopérative Zitoun Sefrou'",
+        )
+        .fetch_one(app.db.pool())
+        .await
+        .expect("cooperative");
+        row.0
+    };
+    let before = stored().await;
+
+    let in_fes = app
+        .call_server_fn(SaveCooperative::PATH, &profile("34.0331", "-5.0003"))
+        .await;
+    let body: Value = in_fes.json().await.expect("json");
+    assert_eq!(
+        field_code(&body, "lat").as_deref(),
+        Some("province_mismatch"),
+        "{body}"
+    );
+    assert_eq!(stored().await, before, "nothing written");
+
+    let in_sefrou = app
+        .call_server_fn(SaveCooperative::PATH, &profile("33.8305", "-4.8370"))
+        .await;
+    assert_eq!(
+        in_sefrou.status(),
+        StatusCode::OK,
+        "{}",
+        in_sefrou.text().await.unwrap_or_default()
+    );
+    assert!((stored().await - 33.8305).abs() < 1e-9);
+    app.stop().await;
+}
 
 /// A buyer browsing one region: the catalogue, the calendar and the cooperatives.
 async fn products_markets_and_cooperatives_filter_by_region(engine: Engine) {
@@ -92,6 +146,15 @@ async fn the_regions_pages_draw_the_kingdom_and_each_hub(engine: Engine) {
     assert_eq!(fes.matches(r#"class="map-province""#).count(), 9);
     assert!(fes.matches(r#"data-testid="map-marker""#).count() >= 1);
     assert!(fes.contains(r#"data-testid="region-cooperatives""#));
+
+    // A province's page draws its own outline.
+    let tiznit = app
+        .get("/provinces/tiznit")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert_eq!(tiznit.matches(r#"class="map-province""#).count(), 1);
 
     let nowhere = app.get("/regions/atlantide").await;
     assert_eq!(nowhere.status(), StatusCode::NOT_FOUND);
