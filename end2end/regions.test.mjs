@@ -40,6 +40,13 @@ describe('Regions in Chromium', () => {
     await buyer.getByTestId('lang-fr').click();
     await buyer.waitForFunction(() => document.documentElement.dir === 'ltr');
 
+    // "My region": the browser says it is in Agadir, the button leads to Souss-Massa.
+    const visitor = await souk.page({ geolocation: { latitude: 30.4202, longitude: -9.5982 }, permissions: ['geolocation'] });
+    await open(visitor, souk.base, '/regions');
+    await visitor.getByTestId('locate').click();
+    await visitor.waitForURL(/\/regions\/souss-massa$/);
+    await visitor.getByTestId('region-hub').waitFor();
+
     // The catalogue filtered by one of its provinces: nothing is sold there yet.
     await buyer.setViewportSize({ width: 1100, height: 900 });
     await open(buyer, souk.base, '/products');

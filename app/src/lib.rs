@@ -108,7 +108,7 @@ fn Page() -> impl IntoView {
                 // Pages that can be a 404 render whole before answering, so the status is right.
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=home::HomePage />
-                    <Route path=path!("/regions") view=regions::RegionsPage />
+                    <Route path=path!("/regions") view=regions::RegionsPage ssr=SsrMode::Async />
                     <Route path=path!("/regions/:code") view=regions::RegionPage ssr=SsrMode::Async />
                     <Route path=path!("/provinces") view=territory::ProvincesPage />
                     <Route path=path!("/provinces/:code") view=territory::ProvincePage ssr=SsrMode::Async />

@@ -22,8 +22,8 @@ pub mod sites;
 mod views;
 
 pub use views::{
-    dates_text, event_id_param, kind_label, CalendarPage, EntryList, EventPage, MyApplicationsPage,
-    NearbyPage, OrganiserEventPage, OrganiserEventsPage, SitesPage,
+    dates_text, event_id_param, kind_label, CalendarPage, EntryList, EventPage, LocateButton,
+    MyApplicationsPage, NearbyPage, OrganiserEventPage, OrganiserEventsPage, SitesPage,
 };
 
 use crate::catalogue::ProductCard;

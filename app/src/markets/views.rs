@@ -7,7 +7,7 @@ mod organiser;
 mod stops;
 
 pub use applications::MyApplicationsPage;
-pub use calendar::{CalendarPage, EntryList, NearbyPage};
+pub use calendar::{CalendarPage, EntryList, LocateButton, NearbyPage};
 pub use event::{event_id_param, EventPage};
 pub use organiser::{OrganiserEventPage, OrganiserEventsPage, SitesPage};
 

@@ -16,6 +16,19 @@ pub async fn get_kingdom_map() -> Result<KingdomMap, AppError> {
     )
 }
 
+/// The region a place lies in (the buyer's location), or `None` when it is in none.
+#[server]
+pub async fn region_at(lat: f64, lon: f64) -> Result<Option<String>, AppError> {
+    crate::error::respond(
+        async move {
+            let state = crate::state::app_state()?;
+            let atlas = crate::territory::service::atlas(&state.db).await?;
+            Ok(atlas.locate(lat, lon).map(|p| p.region.to_owned()))
+        }
+        .await,
+    )
+}
+
 /// One region's page; an unknown region is a 404.
 #[server]
 pub async fn get_region_hub(code: String) -> Result<RegionHub, AppError> {

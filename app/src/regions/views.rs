@@ -1,6 +1,6 @@
 //! The regions as buyers see them: the Kingdom's map linking each region, and a region's
 //! hub page (its map with outlines, provinces, coming markets and cooperatives).
-use super::api::{get_kingdom_map, get_region_hub};
+use super::api::{get_kingdom_map, get_region_hub, region_at};
 use super::RegionHub;
 use crate::domain::RegionSummary;
 use crate::i18n::*;
@@ -20,10 +20,37 @@ fn region_name(locale: Locale, r: &RegionSummary) -> String {
 pub fn RegionsPage() -> impl IntoView {
     let i18n = use_i18n();
     let map = Resource::new(|| (), |_| get_kingdom_map());
+    // `?lat=&lon=` (the "use my location" button): the server goes to that region's page.
+    let query = leptos_router::hooks::use_query_map();
+    let place = move || {
+        let q = query.read();
+        let number = |key: &str| q.get(key).and_then(|v| v.parse::<f64>().ok());
+        number("lat").zip(number("lon"))
+    };
+    // Blocking: the answer (a redirect) must wait for it.
+    let found = Resource::new_blocking(place, |place| async move {
+        match place {
+            Some((lat, lon)) => region_at(lat, lon).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    let locale = i18n.get_locale_untracked();
     view! {
         <section class="card">
             <h1>{t!(i18n, regions_title)}</h1>
             <p>{t!(i18n, regions_intro)}</p>
+            <button type="button" id="locate" class="locate" hidden data-testid="locate" data-target="/regions">{td_string!(locale, regions_nearest)}</button>
+            <p id="locating" class="muted" role="status" hidden>{td_string!(locale, near_me_locating)}</p>
+            <crate::markets::LocateButton />
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match found.await {
+                        Ok(Some(Some(code))) => view! { <crate::ui::errors::SeeOther path=format!("/regions/{code}") /> }.into_any(),
+                        Ok(Some(None)) => view! { <p class="notice" role="status" data-testid="no-region-here">{t!(i18n, regions_none_here)}</p> }.into_any(),
+                        _ => ().into_any(),
+                    }
+                })}
+            </Suspense>
             <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move { match map.await {
                     Ok(map) => view! { <Kingdom map /> }.into_any(),

@@ -153,6 +153,20 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
+/// Sends the browser on to `path` (303) when rendered on the server in an async route,
+/// with a plain link in the page for anything that does not follow redirects.
+#[component]
+pub fn SeeOther(path: String) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::SEE_OTHER);
+        if let Ok(location) = axum::http::HeaderValue::from_str(&path) {
+            response.insert_header(axum::http::header::LOCATION, location);
+        }
+    }
+    view! { <p><a href=path.clone()>{path.clone()}</a></p> }
+}
+
 /// What an error boundary shows in place of a page that failed.
 #[component]
 pub fn ErrorPage(errors: ArcRwSignal<Errors>) -> impl IntoView {

@@ -147,6 +147,18 @@ async fn the_regions_pages_draw_the_kingdom_and_each_hub(engine: Engine) {
     assert!(fes.matches(r#"data-testid="map-marker""#).count() >= 1);
     assert!(fes.contains(r#"data-testid="region-cooperatives""#));
 
+    // "Use my location": the server sends the buyer to the region the place is in.
+    let agadir = app.get("/regions?lat=30.4202&lon=-9.5982").await;
+    assert!(agadir.status().is_redirection(), "{}", agadir.status());
+    assert_eq!(agadir.headers()["location"], "/regions/souss-massa");
+    let at_sea = app
+        .get("/regions?lat=31&lon=-20")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(at_sea.contains(r#"data-testid="no-region-here""#));
+
     // A province's page draws its own outline.
     let tiznit = app
         .get("/provinces/tiznit")

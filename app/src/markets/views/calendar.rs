@@ -247,7 +247,7 @@ pub fn NearbyPage() -> impl IntoView {
         <section class="card">
             <h1>{t!(i18n, near_me_title)}</h1>
             <p>{t!(i18n, near_me_intro)}</p>
-            <button type="button" id="locate" class="locate" hidden data-testid="locate" data-radius=param("radius_km")>{locate_label}</button>
+            <button type="button" id="locate" class="locate" hidden data-testid="locate" data-target="/markets/near" data-radius=param("radius_km")>{locate_label}</button>
             <p id="locating" class="muted" role="status" hidden>{locating}</p>
             <LocateButton />
             <Suspense fallback=|| ()>
@@ -313,26 +313,29 @@ fn origin_of(
 }
 
 /// "Use my location" (`#locate`): shown once script runs (the town form does it
-/// without), it asks the browser where it is and comes back with the coordinates.
+/// without), it asks the browser where it is and goes to the button's `data-target`
+/// with the coordinates (and its `data-radius`, if any).
 #[island]
-fn LocateButton() -> impl IntoView {
+pub fn LocateButton() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
         use crate::ui::browser::{by_id, listen, show};
         show("locate");
         listen("locate", "click", |_| {
             show("locating");
-            let radius = by_id("locate")
-                .and_then(|b| b.get_attribute("data-radius"))
-                .unwrap_or_default();
-            locate_browser(radius);
+            let attribute = |name: &str| {
+                by_id("locate")
+                    .and_then(|b| b.get_attribute(name))
+                    .unwrap_or_default()
+            };
+            locate_browser(attribute("data-target"), attribute("data-radius"));
         });
     }
 }
 
 /// Asks the browser where it is, then comes back to this page with the coordinates.
 #[cfg(feature = "hydrate")]
-fn locate_browser(radius: String) {
+fn locate_browser(target: String, radius: String) {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
     let Some(window) = web_sys::window() else {
@@ -347,12 +350,15 @@ fn locate_browser(radius: String) {
         // float formatting would add its tables to the wasm for this one line.
         let fixed = |x: f64| String::from(js_sys::Number::from(x).to_fixed(5).unwrap_or_default());
         if let Some(window) = web_sys::window() {
-            let mut href = String::from("/markets/near?lat=");
+            let mut href = target;
+            href.push_str("?lat=");
             href.push_str(&fixed(coords.latitude()));
             href.push_str("&lon=");
             href.push_str(&fixed(coords.longitude()));
-            href.push_str("&radius_km=");
-            href.push_str(&radius);
+            if !radius.is_empty() {
+                href.push_str("&radius_km=");
+                href.push_str(&radius);
+            }
             let _ = window.location().set_href(&href);
         }
     });

@@ -89,6 +89,10 @@ pub(super) fn rows(f: &Fixture) -> Vec<Row_> {
         row(Fn("get_province", form(&[("code", "fes")])), public),
         row(Fn("home_provinces", vec![]), public),
         row(Fn("list_regions", vec![]), public),
+        row(
+            Fn("region_at", form(&[("lat", "30.42"), ("lon", "-9.6")])),
+            public,
+        ),
         row(Fn("get_kingdom_map", vec![]), public),
         row(
             Fn("get_region_hub", form(&[("code", "souss-massa")])),
