@@ -40,8 +40,20 @@ pub async fn organiser_events(page: u32, status: String) -> Result<EventPage, Ap
         async move {
             use crate::domain::markets::EventStatus;
             let state = crate::state::app_state()?;
-            organiser().await?;
-            super::service::list_events(&state.db, EventStatus::from_code(&status), page, 30).await
+            let user = organiser().await?;
+            let reach = super::reach::reach(&state.db, &user).await?;
+            let within = super::service::Within {
+                regions: reach.limited_to(),
+                organiser_id: user.id,
+            };
+            super::service::list_events(
+                &state.db,
+                EventStatus::from_code(&status),
+                within,
+                page,
+                30,
+            )
+            .await
         }
         .await,
     )
@@ -55,7 +67,9 @@ pub async fn open_events() -> Result<EventPage, AppError> {
             use crate::domain::markets::EventStatus;
             let state = crate::state::app_state()?;
             crate::accounts::session::require_user().await?;
-            super::service::list_events(&state.db, Some(EventStatus::Open), 1, 100).await
+            let everywhere = super::service::Within::default();
+            super::service::list_events(&state.db, Some(EventStatus::Open), everywhere, 1, 100)
+                .await
         }
         .await,
     )

@@ -77,25 +77,51 @@ async fn complete(db: &Db, event: &mut EventSummary, site_id: Option<i64>) -> Re
 }
 
 /// Events for the organisers' list, newest first, optionally of one status.
+/// Which events an organiser's list holds: all, or (`regions`, with the organiser's
+/// id) those with a venue or stop in one of these regions and its own that have no
+/// place yet.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Within<'a> {
+    pub regions: Option<&'a [String]>,
+    pub organiser_id: i64,
+}
+
+/// Events that lie in one of `$2`'s regions (codes between commas), or that `$3` made and
+/// that have no place yet; `$2` empty: every event.
+const WITHIN: &str = "($2 = '' OR EXISTS (
+        SELECT 1 FROM sites s JOIN provinces p ON p.id = s.province_id
+        JOIN regions r ON r.id = p.region_id
+        WHERE (s.id = e.site_id OR s.id IN (SELECT site_id FROM event_stops WHERE event_id = e.id))
+          AND (',' || $2 || ',') LIKE ('%,' || r.code || ',%'))
+     OR (e.organiser_id = $3 AND e.site_id IS NULL
+         AND NOT EXISTS (SELECT 1 FROM event_stops WHERE event_id = e.id)))";
+
 pub async fn list_events(
     db: &Db,
     status: Option<EventStatus>,
+    within: Within<'_>,
     page: u32,
     per_page: u32,
 ) -> Result<EventPage, AppError> {
     let page = crate::domain::Page::new(page, per_page, 100)?;
     let status = status.map(|s| s.as_str()).unwrap_or_default();
-    let total: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM events e WHERE ($1 = '' OR e.status = $1)")
-            .bind(status)
-            .fetch_one(db.pool())
-            .await?
-            .try_get("n")?;
-    let rows = sqlx::query(&format!(
-        "SELECT {EVENT_COLUMNS} FROM events e WHERE ($1 = '' OR e.status = $1)
-         ORDER BY e.starts_on DESC, e.id DESC LIMIT $2 OFFSET $3"
+    let regions = within.regions.map(|r| r.join(",")).unwrap_or_default();
+    let total: i64 = sqlx::query(&format!(
+        "SELECT COUNT(*) AS n FROM events e WHERE ($1 = '' OR e.status = $1) AND {WITHIN}"
     ))
     .bind(status)
+    .bind(regions.as_str())
+    .bind(within.organiser_id)
+    .fetch_one(db.pool())
+    .await?
+    .try_get("n")?;
+    let rows = sqlx::query(&format!(
+        "SELECT {EVENT_COLUMNS} FROM events e WHERE ($1 = '' OR e.status = $1) AND {WITHIN}
+         ORDER BY e.starts_on DESC, e.id DESC LIMIT $4 OFFSET $5"
+    ))
+    .bind(status)
+    .bind(regions.as_str())
+    .bind(within.organiser_id)
     .bind(page.limit())
     .bind(page.offset())
     .fetch_all(db.pool())

@@ -4,7 +4,7 @@
 //! region, acts across the Kingdom.
 use crate::markets::create_event_on;
 use crate::support::{day, field_code, json_of, on_both_engines, Engine, TestApp, DEMO_PASSWORD};
-use app::markets::api::{AdvanceEvent, EventApplications, ListSites, SaveSite};
+use app::markets::api::{AdvanceEvent, EventApplications, ListSites, OrganiserEvents, SaveSite};
 use leptos::server_fn::ServerFn;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -44,6 +44,21 @@ async fn site_names(app: &TestApp) -> Vec<String> {
         .expect("sites")
         .iter()
         .filter_map(|s| s["name_fr"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The ids in the signed-in organiser's event list.
+async fn event_ids(app: &TestApp) -> Vec<i64> {
+    let page = json_of(
+        app.call_server_fn(OrganiserEvents::PATH, &[("page", "1"), ("status", "")])
+            .await,
+    )
+    .await;
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|e| e["id"].as_i64())
         .collect()
 }
 
@@ -88,6 +103,11 @@ async fn an_organiser_acts_only_in_its_regions(engine: Engine) {
     assert!(
         !names.is_empty() && !names.iter().any(|n| n.contains("Agadir")),
         "{names:?}"
+    );
+    let listed = event_ids(&app).await;
+    assert!(
+        listed.contains(&2) && !listed.contains(&salon),
+        "{listed:?}"
     );
 
     // A tour from Fès to Guercif (Oriental) crosses two regions: refused to the
@@ -158,5 +178,9 @@ async fn an_organiser_acts_only_in_its_regions(engine: Engine) {
         .await;
     assert_eq!(advance.status(), StatusCode::OK);
     assert_eq!(event_status(&app, salon).await, "open");
+    assert!(
+        event_ids(&app).await.contains(&salon),
+        "the whole Kingdom's events"
+    );
     app.stop().await;
 }
