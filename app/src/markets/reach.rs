@@ -69,29 +69,20 @@ pub async fn event_regions(db: &Db, event_id: i64) -> Result<Vec<String>, AppErr
         .collect::<Result<_, _>>()?)
 }
 
-/// The region a site lies in (`None`: no such site, which its service reports).
-pub async fn site_region(db: &Db, site_id: i64) -> Result<Option<String>, AppError> {
-    Ok(sqlx::query(
-        "SELECT r.code FROM sites s JOIN provinces p ON p.id = s.province_id
-         JOIN regions r ON r.id = p.region_id WHERE s.id = $1",
-    )
-    .bind(site_id)
-    .fetch_optional(db.pool())
-    .await?
-    .map(|row| row.try_get("code"))
-    .transpose()?)
-}
+/// The region of a site, or of a cooperative's province (`None`: no such row, which its
+/// service reports).
+const SITE_REGION: &str = "SELECT r.code FROM sites s JOIN provinces p ON p.id = s.province_id
+     JOIN regions r ON r.id = p.region_id WHERE s.id = $1";
+const COOPERATIVE_REGION: &str = "SELECT r.code FROM cooperatives c
+     JOIN provinces p ON p.id = c.province_id JOIN regions r ON r.id = p.region_id WHERE c.id = $1";
 
-/// The region of a province, by code.
-pub async fn province_region(db: &Db, province: &str) -> Result<Option<String>, AppError> {
-    Ok(sqlx::query(
-        "SELECT r.code FROM provinces p JOIN regions r ON r.id = p.region_id WHERE p.code = $1",
-    )
-    .bind(province)
-    .fetch_optional(db.pool())
-    .await?
-    .map(|row| row.try_get("code"))
-    .transpose()?)
+async fn region_of(db: &Db, sql: &str, id: i64) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query(sql)
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?
+        .map(|row| row.try_get("code"))
+        .transpose()?)
 }
 
 /// The signed-in organiser (or admin), allowed on this event: 401/403 otherwise.
@@ -114,22 +105,20 @@ pub async fn may_organise_event(
     refuse_outside(&reach, &event_regions(db, event_id).await?)
 }
 
-/// Whether a user may place something (a venue, a stop, a tour's depot) at a site.
+/// Whether a user may place something (a venue, a stop) at a site.
 pub async fn may_use_site(db: &Db, user: &CurrentUser, site_id: i64) -> Result<(), AppError> {
-    let reach = reach(db, user).await?;
-    match site_region(db, site_id).await? {
-        Some(region) => refuse_outside(&reach, &[region]),
-        None => Ok(()),
-    }
+    let region = region_of(db, SITE_REGION, site_id).await?;
+    refuse_outside(&reach(db, user).await?, region.as_slice())
 }
 
-/// Whether a user may act in a province's region (a new site there, a tour's depot).
+/// Whether a user may act in a province's region (a new site there).
 pub async fn may_use_province(db: &Db, user: &CurrentUser, province: &str) -> Result<(), AppError> {
-    let reach = reach(db, user).await?;
-    match province_region(db, province).await? {
-        Some(region) => refuse_outside(&reach, &[region]),
-        None => Ok(()),
-    }
+    let region = crate::territory::service::list_provinces(db)
+        .await?
+        .into_iter()
+        .find(|p| p.code == province)
+        .map(|p| p.region_code);
+    refuse_outside(&reach(db, user).await?, region.as_slice())
 }
 
 /// The event an application is for (404 when there is no such application).
@@ -150,18 +139,6 @@ pub async fn may_pay_cooperative(
     user: &CurrentUser,
     cooperative_id: i64,
 ) -> Result<(), AppError> {
-    let reach = reach(db, user).await?;
-    let region: Option<String> = sqlx::query(
-        "SELECT r.code FROM cooperatives c JOIN provinces p ON p.id = c.province_id
-         JOIN regions r ON r.id = p.region_id WHERE c.id = $1",
-    )
-    .bind(cooperative_id)
-    .fetch_optional(db.pool())
-    .await?
-    .map(|row| row.try_get("code"))
-    .transpose()?;
-    match region {
-        Some(region) => refuse_outside(&reach, &[region]),
-        None => Ok(()),
-    }
+    let region = region_of(db, COOPERATIVE_REGION, cooperative_id).await?;
+    refuse_outside(&reach(db, user).await?, region.as_slice())
 }

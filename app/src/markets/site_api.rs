@@ -46,14 +46,16 @@ pub async fn save_site(id: i64, form: SiteForm) -> Result<i64, AppError> {
             let state = crate::state::app_state()?;
             let user = organiser().await?;
             let atlas = crate::territory::service::atlas(&state.db).await?;
-            let draft = form
+            let mut draft = form
                 .parse(|lat, lon| atlas.is_empty() || atlas.locate(lat, lon).is_some())
                 .map_err(AppError::Invalid)?;
-            let province = match &draft.province {
-                Some(code) => code.clone(),
-                None => super::sites::nearest_province(&state.db, draft.lat, draft.lon).await?,
-            };
-            super::reach::may_use_province(&state.db, &user, &province).await?;
+            // Placed once: the reach check and the site's row use the same province.
+            if draft.province.is_none() {
+                let placed = super::sites::nearest_province(&state.db, draft.lat, draft.lon);
+                draft.province = Some(placed.await?);
+            }
+            let province = draft.province.as_deref().unwrap_or_default();
+            super::reach::may_use_province(&state.db, &user, province).await?;
             if id != 0 {
                 super::reach::may_use_site(&state.db, &user, id).await?;
             }

@@ -1,7 +1,7 @@
 //! The regions on the server: their list, one region's provinces for the open API (with
 //! their outlines as GeoJSON on request), and the Kingdom drawn for the overview map.
 use super::kingdom::Outline;
-use super::service::province_from_row;
+use super::service::{province_from_row, stored_outline};
 use crate::db::{Db, REFERENCE_TTL};
 use crate::domain::{ProvinceSummary, RegionSummary};
 use crate::error::AppError;
@@ -51,10 +51,7 @@ pub async fn kingdom_map(db: &Db, width: f64) -> Result<super::KingdomMap, AppEr
     for row in rows {
         let code: String = row.try_get("code")?;
         let outline: String = row.try_get("outline")?;
-        let outline: Outline = serde_json::from_str(&outline).map_err(|error| {
-            tracing::error!(%error, "a stored region outline does not read");
-            AppError::Internal
-        })?;
+        let outline: Outline = stored_outline(&outline)?;
         shapes.push((code, super::atlas::shape(&outline)));
     }
     let corners: Vec<(f64, f64)> = shapes
@@ -126,11 +123,7 @@ pub async fn region_provinces(
         let outline: Option<String> = row.try_get("outline")?;
         let geometry = match outline {
             Some(text) => {
-                let coordinates: serde_json::Value =
-                    serde_json::from_str(&text).map_err(|error| {
-                        tracing::error!(%error, "a stored outline does not read");
-                        AppError::Internal
-                    })?;
+                let coordinates: serde_json::Value = stored_outline(&text)?;
                 Some(serde_json::json!({ "type": "MultiPolygon", "coordinates": coordinates }))
             }
             None => None,

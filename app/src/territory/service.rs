@@ -173,13 +173,18 @@ async fn read_atlas(db: &Db) -> Result<Arc<Atlas>, AppError> {
     let mut provinces = Vec::with_capacity(rows.len());
     for row in rows {
         let outline: String = row.try_get("outline")?;
-        let outline: Outline = serde_json::from_str(&outline).map_err(|error| {
-            tracing::error!(%error, "a stored outline does not read");
-            AppError::Internal
-        })?;
+        let outline: Outline = stored_outline(&outline)?;
         provinces.push((row.try_get("code")?, row.try_get("region_code")?, outline));
     }
     Ok(Arc::new(Atlas::new(provinces)))
+}
+
+/// A stored outline (JSON) read back; one that does not read is the server's fault.
+pub(super) fn stored_outline<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, AppError> {
+    serde_json::from_str(text).map_err(|error| {
+        tracing::error!(%error, "a stored outline does not read");
+        AppError::Internal
+    })
 }
 
 /// Whether coordinates lie in (or just by) a loaded province: the region check of every

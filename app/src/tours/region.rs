@@ -8,33 +8,10 @@ use crate::domain::{ErrorCode, FieldErrors};
 use crate::error::AppError;
 use crate::markets::reach::Reach;
 
-/// A tour starts from a region its organiser reaches (403 otherwise, before anything is
-/// queued); its places then stay in that region (`outside_the_region`).
-pub async fn depot_within_reach(
-    db: &Db,
-    user: &crate::accounts::CurrentUser,
-    request: &TourRequest,
-) -> Result<(), AppError> {
-    let Some(depot) = find_place(db, &request.depot.trim().to_lowercase()).await? else {
-        return Ok(());
-    };
-    let atlas = crate::territory::service::atlas(db).await?;
-    let Some(placed) = atlas.locate(depot.lat, depot.lon) else {
-        return Ok(());
-    };
-    if crate::markets::reach::reach(db, user)
-        .await?
-        .covers(placed.region)
-    {
-        Ok(())
-    } else {
-        Err(AppError::forbidden())
-    }
-}
-
-/// Every stop and lodging place (a known site or province, or coordinates) must lie in
-/// the depot's region or another the organiser reaches. Checked on the request as sent,
-/// so that these problems are named with the others.
+/// The depot must lie in a region the organiser reaches (403 otherwise), and every stop
+/// and lodging place (a known site or province, or coordinates) in the depot's region or
+/// another they reach. Checked on the request as sent, so that these problems are named
+/// with the others.
 pub(super) async fn outside_the_region(
     db: &Db,
     request: &TourRequest,
@@ -54,6 +31,9 @@ pub(super) async fn outside_the_region(
     else {
         return Ok(());
     };
+    if !reach.covers(&home) {
+        return Err(AppError::forbidden());
+    }
     let places = request
         .sites
         .iter()

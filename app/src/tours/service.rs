@@ -85,8 +85,6 @@ async fn province_sites(db: &Db, province: &str) -> Result<Vec<PlanPlace>, AppEr
         .collect::<Result<_, _>>()?)
 }
 
-pub use super::region::depot_within_reach;
-
 /// Everything a solve needs, resolved and checked before anything is queued.
 pub struct Prepared {
     pub draft: TourDraft,

@@ -29,7 +29,6 @@ pub async fn start_solve(
         crate::markets::reach::may_organise_event(db, organiser, event_id).await?;
         super::accept::editable_tour(db, event_id).await?;
     }
-    super::service::depot_within_reach(db, organiser, request).await?;
     let reach = crate::markets::reach::reach(db, organiser).await?;
     let prepared = prepare(db, request, &reach).await?;
     let at = db.now();

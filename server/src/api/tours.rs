@@ -24,9 +24,6 @@ pub async fn solve(
 ) -> Result<Json<TourPlan>, ApiError> {
     let error = |e| ApiError::new(e, locale);
     service::require_organiser(&user).map_err(error)?;
-    tours::depot_within_reach(&state.db, &user, &request)
-        .await
-        .map_err(error)?;
     let reach = app::markets::reach::reach(&state.db, &user)
         .await
         .map_err(error)?;
