@@ -1,6 +1,7 @@
 // The Kingdom's regions in a real browser: a buyer finds the twelve regions on one map,
 // opens Souss-Massa's hub (its outlines, provinces and seats, in Arabic too, at phone
-// width) and filters the products by one of its provinces.
+// width) and filters the products by one of its provinces; a visitor's position makes
+// Souss-Massa its region, where the catalogue and the home page then start.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { day, open, signIn, startSouk } from './support.mjs';
@@ -46,6 +47,17 @@ describe('Regions in Chromium', () => {
     await visitor.getByTestId('locate').click();
     await visitor.waitForURL(/\/regions\/souss-massa$/);
     await visitor.getByTestId('region-hub').waitFor();
+    // It is now the visitor's region: the catalogue and the home page start there.
+    await visitor.getByTestId('region-mine').waitFor();
+    await open(visitor, souk.base, '/products');
+    assert.match(await visitor.getByTestId('region-scope').innerText(), /Souss-Massa/);
+    await visitor.getByTestId('no-products').waitFor();
+    await visitor.getByTestId('scope-kingdom').click();
+    await visitor.waitForURL(/\/products\?region=$/);
+    assert.ok(await visitor.locator('.product-card').count() > 0, 'the whole Kingdom\'s products');
+    await open(visitor, souk.base, '/');
+    assert.match(await visitor.getByTestId('home-region').innerText(), /Souss-Massa/);
+    assert.match(await visitor.locator('#provinces').innerText(), /Tiznit/);
 
     // The catalogue filtered by one of its provinces: nothing is sold there yet.
     await buyer.setViewportSize({ width: 1100, height: 900 });

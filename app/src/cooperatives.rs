@@ -1,10 +1,12 @@
 //! Cooperatives: their profiles, membership, the admin's verification and programmes.
+mod admin;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod service;
 mod views;
 
-pub use views::{AdminCooperativesPage, CooperativePage, CooperativeProfilePage, CooperativesPage};
+pub use admin::AdminCooperativesPage;
+pub use views::{CooperativePage, CooperativeProfilePage, CooperativesPage};
 
 use crate::domain::CooperativeStatus;
 use serde::{Deserialize, Serialize};

@@ -10,11 +10,11 @@ pub mod stripe_mock;
 pub mod api;
 mod caching;
 mod health;
-mod language;
 pub mod limits;
 mod media;
 pub mod memory;
 mod middleware;
+mod preferences;
 mod security;
 
 use app::accounts::service::user_count;
@@ -212,7 +212,8 @@ fn router(state: AppState, limiters: Option<Arc<limits::Limiters>>) -> Router {
     let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/lang/{code}", get(language::switch_language))
+        .route("/lang/{code}", get(preferences::switch_language))
+        .route("/region/{code}", get(preferences::choose_region))
         .route("/media/photos/{name}", get(media::photo))
         .nest("/api/v1", api::routes())
         .route("/api/{*fn_name}", {

@@ -59,6 +59,8 @@ mod pages;
 mod payments;
 #[path = "integration/placing.rs"]
 mod placing;
+#[path = "integration/regions_shopping.rs"]
+mod regions_shopping;
 #[path = "integration/server_functions.rs"]
 mod server_functions;
 #[path = "integration/stop_moves.rs"]

@@ -110,7 +110,7 @@ fn query_from_url() -> impl Fn() -> ProductQuery + Copy + Send + Sync + 'static 
         ProductQuery {
             q: get("q"),
             province: get("province"),
-            region: get("region"),
+            region: crate::territory::region_in_scope(q.get("region")).0,
             category: get("category"),
             label: get("label"),
             cooperative: get("cooperative"),
@@ -129,6 +129,8 @@ fn query_from_url() -> impl Fn() -> ProductQuery + Copy + Send + Sync + 'static 
 pub fn CataloguePage() -> impl IntoView {
     let i18n = use_i18n();
     let current = query_from_url();
+    let address = use_query_map();
+    let from_choice = move || crate::territory::region_in_scope(address.read().get("region")).1;
     let results = Resource::new(current, search_products);
     let choices = Resource::new(
         || (),
@@ -147,20 +149,23 @@ pub fn CataloguePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let (categories, provinces, regions) = choices.await;
                     let locale = i18n.get_locale_untracked();
+                    let q = current();
+                    let scope = from_choice().then(|| view! { <crate::territory::RegionScope regions=regions.clone().unwrap_or_default() code=q.region.clone() kingdom="/products?region=" /> });
                     let regions = regions.unwrap_or_default().into_iter()
                         .map(|r| (r.code.clone(), localized(locale, &r.name_fr, &r.name_ar, &r.name_en).to_owned())).collect();
-                    let q = current();
                     let categories = categories.unwrap_or_default().into_iter()
                         .map(|c| (c.code.clone(), localized(locale, &c.name_fr, &c.name_ar, &c.name_en).to_owned())).collect();
-                    let provinces = provinces.unwrap_or_default().into_iter()
-                        .map(|p| (p.code.clone(), localized(locale, &p.name_fr, &p.name_ar, &p.name_en).to_owned())).collect();
+                    let provinces = crate::territory::province_groups(locale, &provinces.unwrap_or_default());
                     let signs = QualitySign::ALL.iter().map(|s| (s.as_str().to_owned(), sign_label(locale, *s).to_owned())).collect();
                     let sorts = Sort::ALL.iter().map(|s| (s.as_str().to_owned(), sort_label(locale, *s).to_owned())).collect();
                     let none = Signal::derive(|| None);
                     let any = td_string!(locale, any).to_owned();
-                    let filtered = [&q.region, &q.province, &q.category, &q.label, &q.min_price, &q.max_price, &q.in_stock, &q.sort]
+                    // The chosen region is where the buyer shops, not a filter to unfold.
+                    let region_filter = if from_choice() { String::new() } else { q.region.clone() };
+                    let filtered = [&region_filter, &q.province, &q.category, &q.label, &q.min_price, &q.max_price, &q.in_stock, &q.sort]
                         .iter().any(|v| !v.is_empty());
                     view! {
+                        {scope}
                         <form method="get" action="/products" class="filters" role="search" data-testid="catalogue-filters">
                             <Field name="q" id="search-q" kind="search" value=q.q.clone() error=none>{t!(i18n, search_label)}</Field>
                             // On a phone the results come right after the search: the other
@@ -169,7 +174,7 @@ pub fn CataloguePage() -> impl IntoView {
                                 <summary data-testid="filters-toggle">{t!(i18n, filters_label)}</summary>
                                 <div class="filter-fields">
                                 <Select name="region" id="filter-region" options=regions selected=q.region.clone() empty=any.clone() error=none>{t!(i18n, region)}</Select>
-                                <Select name="province" id="filter-province" options=provinces selected=q.province.clone() empty=any.clone() error=none>{t!(i18n, province)}</Select>
+                                <Select name="province" id="filter-province" groups=provinces selected=q.province.clone() empty=any.clone() error=none>{t!(i18n, province)}</Select>
                                 <Select name="category" id="filter-category" options=categories selected=q.category.clone() empty=any.clone() error=none>{t!(i18n, category)}</Select>
                                 <Select name="label" id="filter-label" options=signs selected=q.label.clone() empty=any error=none>{t!(i18n, quality_sign)}</Select>
                                 <Field name="min_price" id="filter-min" inputmode="decimal" value=q.min_price.clone() error=none>{t!(i18n, min_price)}</Field>

@@ -112,16 +112,26 @@ pub async fn get_cooperative(id: i64) -> Result<CooperativeDetail, AppError> {
     )
 }
 
-/// Every cooperative in a state, for the admin.
+/// Every cooperative in a state, of one region (its code) or of the Kingdom (empty), for
+/// the admin.
 #[server]
-pub async fn admin_cooperatives(status: String, page: u32) -> Result<CooperativePage, AppError> {
+pub async fn admin_cooperatives(
+    status: String,
+    region: String,
+    page: u32,
+) -> Result<CooperativePage, AppError> {
     crate::error::respond(
         async move {
             use crate::domain::{CooperativeStatus, Role};
             let state = crate::state::app_state()?;
             crate::accounts::session::require_role(&[Role::Admin]).await?;
             let status = CooperativeStatus::from_code(&status);
-            super::service::list_cooperatives(&state.db, status, Default::default(), page, 50).await
+            let region = region.trim();
+            let area = super::service::Area {
+                province: None,
+                region: Some(region).filter(|r| !r.is_empty()),
+            };
+            super::service::list_cooperatives(&state.db, status, area, page, 50).await
         }
         .await,
     )

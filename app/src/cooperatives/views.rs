@@ -1,8 +1,7 @@
 //! Cooperatives for buyers (list and profile page), the member's dashboard and profile
-//! form, and the admin's verification list with the programmes.
+//! form.
 use super::api::{
-    admin_cooperatives, get_cooperative, list_cooperatives, list_programmes, my_cooperative,
-    CreateProgramme, SaveCooperative, SetCooperativeStatus,
+    get_cooperative, list_cooperatives, list_programmes, my_cooperative, SaveCooperative,
 };
 use super::{CooperativeDetail, CooperativeSummary, Programme};
 use crate::catalogue::api::search_products;
@@ -56,11 +55,10 @@ pub fn CooperativesPage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let locale = i18n.get_locale_untracked();
-                    let options = provinces.await.unwrap_or_default().into_iter()
-                        .map(|p| (p.code.clone(), localized(locale, &p.name_fr, &p.name_ar, &p.name_en).to_owned())).collect();
+                    let groups = crate::territory::province_groups(locale, &provinces.await.unwrap_or_default());
                     view! {
                         <form method="get" action="/cooperatives" class="filters">
-                            <Select name="province" id="coop-province" options selected=province() empty=td_string!(locale, any).to_owned() error=Signal::derive(|| None)>{t!(i18n, province)}</Select>
+                            <Select name="province" id="coop-province" groups selected=province() empty=td_string!(locale, any).to_owned() error=Signal::derive(|| None)>{t!(i18n, province)}</Select>
                             <button type="submit">{t!(i18n, search_submit)}</button>
                         </form>
                     }
@@ -315,15 +313,7 @@ fn ProfileForm(
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let error = move |f: &'static str| action_field_error(save, f);
-    let provinces = provinces
-        .into_iter()
-        .map(|p| {
-            (
-                p.code.clone(),
-                localized(locale, &p.name_fr, &p.name_ar, &p.name_en).to_owned(),
-            )
-        })
-        .collect();
+    let provinces = crate::territory::province_groups(locale, &provinces);
     let programme_options = programmes
         .into_iter()
         .map(|p| {
@@ -345,7 +335,7 @@ fn ProfileForm(
                     <Field name="form[name_fr]" id="coop-name-fr" required=true value=form.name_fr error=error("name_fr")>{t!(i18n, name_fr)}</Field>
                     <div dir="rtl"><Field name="form[name_ar]" id="coop-name-ar" required=true value=form.name_ar error=error("name_ar")>{t!(i18n, name_ar)}</Field></div>
                     <Field name="form[registration_number]" id="coop-registration" required=true value=form.registration_number error=error("registration_number")>{t!(i18n, registration_number)}</Field>
-                    <Select name="form[province]" id="coop-province-select" options=provinces selected=form.province empty=td_string!(locale, choose).to_owned() error=error("province")>{t!(i18n, province)}</Select>
+                    <Select name="form[province]" id="coop-province-select" groups=provinces selected=form.province empty=td_string!(locale, choose).to_owned() error=error("province")>{t!(i18n, province)}</Select>
                     <Field name="form[address]" id="coop-address" required=true value=form.address error=error("address")>{t!(i18n, address)}</Field>
                     <Field name="form[lat]" id="coop-lat" inputmode="decimal" value=form.lat error=error("lat")>{t!(i18n, latitude)}</Field>
                     <Field name="form[lon]" id="coop-lon" inputmode="decimal" value=form.lon error=error("lon")>{t!(i18n, longitude)}</Field>
@@ -367,102 +357,6 @@ fn ProfileForm(
                 <TextArea name="form[description_ar]" id="coop-description-ar" dir="rtl" value=form.description_ar error=error("description_ar")>{t!(i18n, description_ar)}</TextArea>
                 <TextArea name="form[description_en]" id="coop-description-en" value=form.description_en error=error("description_en")>{t!(i18n, description_en)}</TextArea>
                 <button type="submit" disabled=move || save.pending().get()>{t!(i18n, save_profile)}</button>
-            </ActionForm>
-        </section>
-    }
-}
-
-/// `/admin/cooperatives`: verify, suspend or reinstate; manage programmes.
-#[component]
-pub fn AdminCooperativesPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let query = use_query_map();
-    let status = move || {
-        query
-            .read()
-            .get("status")
-            .unwrap_or_else(|| "pending".to_owned())
-    };
-    let page = crate::ui::pagination::page_from_query();
-    let set_status = ServerAction::<SetCooperativeStatus>::new();
-    let create_programme = ServerAction::<CreateProgramme>::new();
-    let list = Resource::new(
-        move || (status(), page(), set_status.version().get()),
-        |(status, page, _)| admin_cooperatives(status, page),
-    );
-    let programmes = Resource::new(
-        move || create_programme.version().get(),
-        |_| list_programmes(),
-    );
-    view! {
-        <section class="card">
-            <h1>{t!(i18n, admin_cooperatives_title)}</h1>
-            <nav class="tabs">
-                {CooperativeStatus::ALL.iter().map(|s| {
-                    let code = s.as_str();
-                    view! { <a href=format!("?status={code}") aria-current=move || (status() == code).then_some("page")>{move || status_label(i18n.get_locale(), *s)}</a> }
-                }).collect_view()}
-            </nav>
-            <FormError error=action_form_error(set_status) />
-            <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
-                {move || Suspend::new(async move { match list.await {
-                    Ok(page) if page.items.is_empty() => view! { <p class="empty">{t!(i18n, cooperatives_empty)}</p> }.into_any(),
-                    Ok(page) => {
-                        let locale = i18n.get_locale_untracked();
-                        let status = status();
-                        view! {
-                            <table class="table" data-testid="admin-cooperatives">
-                                <thead><tr><th>{t!(i18n, cooperative)}</th><th>{t!(i18n, province)}</th><th>{t!(i18n, status)}</th><th></th></tr></thead>
-                                <tbody>
-                                    {page.items.into_iter().map(|c| {
-                                        let actions: Vec<CooperativeStatus> = CooperativeStatus::ALL.iter().copied().filter(|s| *s != c.status && *s != CooperativeStatus::Pending).collect();
-                                        view! {
-                                            <tr>
-                                                <td><a href=format!("/cooperatives/{}", c.id)>{c.name_fr.clone()}</a></td>
-                                                <td>{localized(locale, &c.province_fr, &c.province_ar, &c.province_en).to_owned()}</td>
-                                                <td>{status_label(locale, c.status)}</td>
-                                                <td>
-                                                    {actions.into_iter().map(|target| view! {
-                                                        <ActionForm action=set_status attr:class="inline-form">
-                                                            <input type="hidden" name="id" value=c.id />
-                                                            <input type="hidden" name="status" value=target.as_str() />
-                                                            <button type="submit" data-testid=format!("set-{}", target.as_str())>
-                                                                {if target == CooperativeStatus::Verified { td_string!(locale, verify) } else { td_string!(locale, suspend) }}
-                                                            </button>
-                                                        </ActionForm>
-                                                    }).collect_view()}
-                                                </td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                            <Pagination page=page.page per_page=page.per_page total=page.total href=move |n| format!("?status={status}&page={n}") />
-                        }.into_any()
-                    }
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                } })}
-            </Transition>
-        </section>
-        <section class="card narrow">
-            <h2>{t!(i18n, programmes)}</h2>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let locale = i18n.get_locale_untracked();
-                    view! {
-                        <ul>{programmes.await.unwrap_or_default().into_iter().map(|p| view! {
-                            <li>{localized(locale, &p.name_fr, &p.name_ar, &p.name_en).to_owned()} " " <code>{p.code}</code></li>
-                        }).collect_view()}</ul>
-                    }
-                })}
-            </Transition>
-            <FormError error=action_form_error(create_programme) />
-            <ActionForm action=create_programme attr:novalidate=true>
-                <Field name="form[code]" id="programme-code" required=true error=action_field_error(create_programme, "code")>{t!(i18n, code)}</Field>
-                <Field name="form[name_fr]" id="programme-name-fr" required=true error=action_field_error(create_programme, "name_fr")>{t!(i18n, name_fr)}</Field>
-                <Field name="form[name_ar]" id="programme-name-ar" error=action_field_error(create_programme, "name_ar")>{t!(i18n, name_ar)}</Field>
-                <Field name="form[name_en]" id="programme-name-en" error=action_field_error(create_programme, "name_en")>{t!(i18n, name_en)}</Field>
-                <button type="submit">{t!(i18n, add_programme)}</button>
             </ActionForm>
         </section>
     }

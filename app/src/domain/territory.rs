@@ -30,6 +30,10 @@ impl ProvinceKind {
 pub struct ProvinceSummary {
     pub code: String,
     pub region_code: String,
+    /// The region's names, for grouping provinces under their region.
+    pub region_fr: String,
+    pub region_ar: String,
+    pub region_en: String,
     pub kind: ProvinceKind,
     pub name_fr: String,
     pub name_ar: String,

@@ -49,8 +49,10 @@ pub async fn settlement_balances() -> Result<Vec<Balance>, AppError> {
     crate::error::respond(
         async move {
             let state = crate::state::app_state()?;
-            crate::markets::api::organiser().await?;
-            super::settlements::balances(&state.db).await
+            let organiser = crate::markets::api::organiser().await?;
+            // Only the cooperatives the organiser may pay (`markets::reach`).
+            let reach = crate::markets::reach::reach(&state.db, &organiser).await?;
+            super::settlements::balances(&state.db, reach.limited_to()).await
         }
         .await,
     )

@@ -125,16 +125,20 @@ pub fn statement_csv(statement: &Statement) -> String {
     out
 }
 
-/// What each cooperative is owed and not yet paid, largest first.
-pub async fn balances(db: &Db) -> Result<Vec<Balance>, AppError> {
+/// What each cooperative is owed and not yet paid, largest first: of the cooperatives in
+/// `regions` (codes; `None`: the whole Kingdom).
+pub async fn balances(db: &Db, regions: Option<&[String]>) -> Result<Vec<Balance>, AppError> {
     Ok(sqlx::query(
         "SELECT c.id, c.name_fr, c.name_ar, c.stripe_account,
                 CAST(COALESCE(SUM(CASE WHEN s.payout_id IS NULL THEN s.amount ELSE 0 END), 0) AS BIGINT) AS unsettled,
                 CAST(COUNT(s.id) AS BIGINT) AS entries
          FROM cooperatives c JOIN settlement_entries s ON s.cooperative_id = c.id
+         JOIN provinces p ON p.id = c.province_id JOIN regions r ON r.id = p.region_id
+         WHERE $1 = '' OR (',' || $1 || ',') LIKE ('%,' || r.code || ',%')
          GROUP BY c.id, c.name_fr, c.name_ar, c.stripe_account
          ORDER BY unsettled DESC, c.name_fr",
     )
+    .bind(regions.map(|r| r.join(",")).unwrap_or_default())
     .fetch_all(db.pool())
     .await?
     .iter()

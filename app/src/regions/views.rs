@@ -45,7 +45,8 @@ pub fn RegionsPage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match found.await {
-                        Ok(Some(Some(code))) => view! { <crate::ui::errors::SeeOther path=format!("/regions/{code}") /> }.into_any(),
+                        // On through `/region/{code}`, which keeps it as the buyer's region.
+                        Ok(Some(Some(code))) => view! { <crate::ui::errors::SeeOther path=format!("/region/{code}?next=/regions/{code}") /> }.into_any(),
                         Ok(Some(None)) => view! { <p class="notice" role="status" data-testid="no-region-here">{t!(i18n, regions_none_here)}</p> }.into_any(),
                         _ => ().into_any(),
                     }
@@ -148,10 +149,27 @@ fn Hub(hub: RegionHub) -> impl IntoView {
         })
         .collect();
     let province_links = provinces.clone();
+    let choice = if crate::territory::chosen_region().as_deref() == Some(region.code.as_str()) {
+        view! {
+            <p class="region-choice" data-testid="region-mine">
+                {t!(i18n, region_is_mine)} " "
+                <a href=format!("/region/kingdom?next=/regions/{}", region.code)>{t!(i18n, region_forget)}</a>
+            </p>
+        }
+        .into_any()
+    } else {
+        view! {
+            <p class="region-choice">
+                <a class="button" href=format!("/region/{0}?next=/regions/{0}", region.code) data-testid="choose-region">{t!(i18n, region_choose)}</a>
+            </p>
+        }
+        .into_any()
+    };
     view! {
         <section class="card" data-testid="region-hub" data-region=region.code.clone()>
             <p><a href="/regions">{t!(i18n, regions_all)}</a></p>
             <h1>{region_name(locale, &region)}</h1>
+            {choice}
             <RegionMap provinces markers />
             <h2>{t!(i18n, region_provinces)}</h2>
             <ul class="province-list" data-testid="region-provinces">

@@ -1,7 +1,7 @@
 //! The regions on the server: their list, one region's provinces for the open API (with
 //! their outlines as GeoJSON on request), and the Kingdom drawn for the overview map.
 use super::kingdom::Outline;
-use super::service::{province_from_row, stored_outline};
+use super::service::{province_from_row, stored_outline, PROVINCE_COLUMNS};
 use crate::db::{Db, REFERENCE_TTL};
 use crate::domain::{ProvinceSummary, RegionSummary};
 use crate::error::AppError;
@@ -104,9 +104,7 @@ pub async fn region_provinces(
         return Ok(None);
     }
     let select = format!(
-        "SELECT p.code, r.code AS region_code, p.kind, p.name_fr, p.name_ar, p.name_en,
-            p.seat_fr, p.seat_ar, p.seat_lat, p.seat_lon, p.iso, p.seat_status, p.seat_source, {}
-         FROM provinces p JOIN regions r ON r.id = p.region_id
+        "SELECT p.iso, p.seat_status, p.seat_source, {}, {PROVINCE_COLUMNS}
          WHERE r.code = $1 ORDER BY p.kind, p.name_fr",
         if geometry {
             "p.outline"

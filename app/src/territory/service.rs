@@ -200,7 +200,8 @@ pub async fn placed_province(db: &Db, lat: f64, lon: f64) -> Result<Option<Strin
         .map(|placed| placed.province.to_owned()))
 }
 
-pub(super) const PROVINCE_COLUMNS: &str = "p.code, r.code AS region_code, p.kind, p.name_fr, p.name_ar, p.name_en,
+pub(super) const PROVINCE_COLUMNS: &str = "p.code, r.code AS region_code,
+     r.name_fr AS region_fr, r.name_ar AS region_ar, r.name_en AS region_en, p.kind, p.name_fr, p.name_ar, p.name_en,
      p.seat_fr, p.seat_ar, p.seat_lat, p.seat_lon FROM provinces p JOIN regions r ON r.id = p.region_id";
 
 pub(super) fn province_from_row(row: &AnyRow) -> Result<ProvinceSummary, AppError> {
@@ -208,6 +209,9 @@ pub(super) fn province_from_row(row: &AnyRow) -> Result<ProvinceSummary, AppErro
     Ok(ProvinceSummary {
         code: row.try_get("code")?,
         region_code: row.try_get("region_code")?,
+        region_fr: row.try_get("region_fr")?,
+        region_ar: row.try_get("region_ar")?,
+        region_en: row.try_get("region_en")?,
         kind: ProvinceKind::parse(&kind).ok_or_else(|| {
             tracing::error!(%kind, "unknown province kind stored");
             AppError::Internal

@@ -44,7 +44,7 @@ pub fn ProvinceList(
         move || home,
         |home| async move {
             if home {
-                home_provinces().await
+                home_provinces(super::chosen_region()).await
             } else {
                 list_provinces().await
             }
@@ -66,7 +66,15 @@ pub fn ProvinceList(
                     }).collect::<Vec<_>>();
                     let label = td_string!(locale, filter_provinces).to_owned();
                     let filter = query.read_untracked().get("q").unwrap_or_default();
-                    view! { <ProvinceFilterForm label filter items /> }.into_any()
+                    // The home page names the region it lists, and how to change it.
+                    let region = provinces.first().filter(|_| home).map(|p| view! {
+                        <p class="region-scope" data-testid="home-region">
+                            <a href=format!("/regions/{}", p.region_code)><strong>{localized(locale, &p.region_fr, &p.region_ar, &p.region_en).to_owned()}</strong></a>
+                            " · "
+                            <a href="/regions">{t!(i18n, region_change)}</a>
+                        </p>
+                    });
+                    view! { {region} <ProvinceFilterForm label filter items /> }.into_any()
                 }
                 Err(error) => view! { <ErrorNotice error /> }.into_any(),
             } })}
@@ -174,4 +182,29 @@ pub fn ProvincePage() -> impl IntoView {
             } })}
         </Suspense>
     }
+}
+
+/// Where a list starts when its address names no region: the region the buyer chose,
+/// with the way back to the whole Kingdom (`kingdom`, the list's address with an empty
+/// region) and to the choice of another region.
+#[component]
+pub fn RegionScope(
+    regions: Vec<crate::domain::RegionSummary>,
+    code: String,
+    kingdom: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    regions.into_iter().find(|r| r.code == code).map(|r| {
+        view! {
+            <p class="region-scope" data-testid="region-scope">
+                {t!(i18n, region_scope)} " "
+                <a href=format!("/regions/{}", r.code)><strong>{localized(locale, &r.name_fr, &r.name_ar, &r.name_en).to_owned()}</strong></a>
+                " · "
+                <a href=kingdom data-testid="scope-kingdom">{t!(i18n, whole_kingdom)}</a>
+                " · "
+                <a href="/regions">{t!(i18n, region_change)}</a>
+            </p>
+        }
+    })
 }

@@ -10,22 +10,19 @@ pub const TYPED_COOKIE: &str = "souk_typed";
 
 /// What the person typed into field `name` before a refused plain post, if anything.
 pub fn typed_value(name: &str) -> Option<String> {
+    let cookie = request_cookie(TYPED_COOKIE)?;
+    cookie.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=')?;
+        (percent_decode(key) == name).then(|| percent_decode(value))
+    })
+}
+
+/// A cookie of the request the page is rendered for (`None` in the browser).
+pub fn request_cookie(name: &str) -> Option<String> {
     #[cfg(feature = "ssr")]
     {
         let parts = use_context::<axum::http::request::Parts>()?;
-        let prefix = format!("{TYPED_COOKIE}=");
-        let cookie = parts
-            .headers
-            .get_all(axum::http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .map(str::trim)
-            .find_map(|c| c.strip_prefix(prefix.as_str()).map(str::to_owned))?;
-        cookie.split('&').find_map(|pair| {
-            let (key, value) = pair.split_once('=')?;
-            (percent_decode(key) == name).then(|| percent_decode(value))
-        })
+        crate::accounts::session::cookie_value(&parts.headers, name)
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -150,12 +147,17 @@ pub fn TextArea(
     }
 }
 
-/// A labelled choice among `(value, label)` options, with its error.
+/// Options under a heading (`<optgroup>`): the heading and its `(value, label)` options.
+pub type OptionGroup = (String, Vec<(String, String)>);
+
+/// A labelled choice among `(value, label)` options, and options in groups (after them),
+/// with its error.
 #[component]
 pub fn Select(
     name: &'static str,
     id: &'static str,
-    options: Vec<(String, String)>,
+    #[prop(optional)] options: Vec<(String, String)>,
+    #[prop(optional)] groups: Vec<OptionGroup>,
     #[prop(optional, into)] selected: Option<String>,
     /// A first, empty option ("any" in a filter, "choose" in a form).
     #[prop(optional, into)]
@@ -173,6 +175,14 @@ pub fn Select(
                 {options.into_iter().map(|(value, label)| {
                     let is_selected = value == selected;
                     view! { <option value=value selected=is_selected>{label}</option> }
+                }).collect_view()}
+                {groups.into_iter().map(|(heading, options)| view! {
+                    <optgroup label=heading>
+                        {options.into_iter().map(|(value, label)| {
+                            let is_selected = value == selected;
+                            view! { <option value=value selected=is_selected>{label}</option> }
+                        }).collect_view()}
+                    </optgroup>
                 }).collect_view()}
             </select>
             {move || error.get().map(|code| view! { <p class="field-error">{error_text(i18n.get_locale(), code)}</p> })}

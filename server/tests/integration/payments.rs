@@ -22,7 +22,7 @@ on_both_engines!(
 
 const SECRET: &str = "whsec_souk_test";
 
-async fn card_app(engine: Engine) -> (TestApp, StripeMock) {
+pub async fn card_app(engine: Engine) -> (TestApp, StripeMock) {
     let mock = StripeMock::start("127.0.0.1:0", "", SECRET)
         .await
         .expect("test server");

@@ -25,11 +25,13 @@ pub fn CalendarPage() -> impl IntoView {
     let param = move |key: &str| query.read().get(key).unwrap_or_default();
     let page = page_from_query();
     let month = move || parse_month(&param("month"));
+    // The address's region, else the one the buyer chose.
+    let region = move || crate::territory::region_in_scope(query.read().get("region"));
     let entries = Resource::new(
         move || {
             (
                 param("province"),
-                param("region"),
+                region().0,
                 param("kind"),
                 month(),
                 page(),
@@ -82,8 +84,9 @@ pub fn CalendarPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let locale = i18n.get_locale_untracked();
                     let (provinces, regions) = provinces.await;
-                    let options = provinces.unwrap_or_default().into_iter()
-                        .map(|p| (p.code.clone(), localized(locale, &p.name_fr, &p.name_ar, &p.name_en).to_owned())).collect();
+                    let groups = crate::territory::province_groups(locale, &provinces.unwrap_or_default());
+                    let (region, from_choice) = region();
+                    let scope = from_choice.then(|| view! { <crate::territory::RegionScope regions=regions.clone().unwrap_or_default() code=region.clone() kingdom="/markets?region=" /> });
                     let regions = regions.unwrap_or_default().into_iter()
                         .map(|r| (r.code.clone(), localized(locale, &r.name_fr, &r.name_ar, &r.name_en).to_owned())).collect();
                     let kinds = vec![
@@ -92,9 +95,10 @@ pub fn CalendarPage() -> impl IntoView {
                     ];
                     let current_month = month().map(|m| m.to_string()[..7].to_owned()).unwrap_or_default();
                     view! {
+                        {scope}
                         <form method="get" action="/markets" class="filters">
-                            <Select name="region" id="calendar-region" options=regions selected=param("region") empty=td_string!(locale, any).to_owned() error=Signal::derive(|| None)>{t!(i18n, region)}</Select>
-                            <Select name="province" id="calendar-province" options selected=param("province") empty=td_string!(locale, any).to_owned() error=Signal::derive(|| None)>{t!(i18n, province)}</Select>
+                            <Select name="region" id="calendar-region" options=regions selected=region empty=td_string!(locale, any).to_owned() error=Signal::derive(|| None)>{t!(i18n, region)}</Select>
+                            <Select name="province" id="calendar-province" groups selected=param("province") empty=td_string!(locale, any).to_owned() error=Signal::derive(|| None)>{t!(i18n, province)}</Select>
                             <Select name="kind" id="calendar-kind" options=kinds selected=param("kind") empty=td_string!(locale, any).to_owned() error=Signal::derive(|| None)>{t!(i18n, event_kind)}</Select>
                             <div class="field">
                                 <label for="calendar-month">{t!(i18n, calendar_month)}</label>

@@ -318,7 +318,7 @@ pub fn SitesPage() -> impl IntoView {
                         lon: s.lon.to_string(),
                         province: s.province_code.clone(),
                     }).unwrap_or_else(|| SiteForm { kind: "market".into(), ..SiteForm::default() });
-                    let province_options = provinces.iter().map(|p| (p.code.clone(), localized(locale, &p.name_fr, &p.name_ar, &p.name_en).to_owned())).collect();
+                    let province_groups = crate::territory::province_groups(locale, &provinces);
                     let kinds = vec![
                         ("market".to_owned(), td_string!(locale, site_market).to_owned()),
                         ("venue".to_owned(), td_string!(locale, site_venue).to_owned()),
@@ -349,7 +349,7 @@ pub fn SitesPage() -> impl IntoView {
                                 <Field name="form[lat]" id="site-lat" inputmode="decimal" required=true value=form.lat.clone() error=error("lat")>{t!(i18n, latitude)}</Field>
                                 <Field name="form[lon]" id="site-lon" inputmode="decimal" required=true value=form.lon.clone() error=error("lon")>{t!(i18n, longitude)}</Field>
                             </div>
-                            <Select name="form[province]" id="site-province" options=province_options selected=form.province.clone()
+                            <Select name="form[province]" id="site-province" groups=province_groups selected=form.province.clone()
                                 empty=td_string!(locale, site_province_auto).to_owned() error=error("province")>{t!(i18n, province)}</Select>
                             <FormError error=action_form_error(save) />
                             {move || crate::ui::forms::succeeded(save).get().then(|| view! { <p class="notice" role="status">{t!(i18n, saved)}</p> })}

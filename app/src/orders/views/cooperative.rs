@@ -240,12 +240,23 @@ pub fn HandOverPage() -> impl IntoView {
     }
 }
 
+/// A cooperative's delivery fees, province by province under their region: its own
+/// region open first, every other region folded (open where a fee is set), so it may
+/// deliver anywhere in the Kingdom it chooses.
 #[component]
 pub fn CooperativeDeliveryPage() -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SaveDeliveryFee>::new();
     let fees = Resource::new(move || save.version().get(), |_| my_delivery_fees());
-    let provinces = Resource::new(|| (), |_| crate::territory::api::list_provinces());
+    let places = Resource::new(
+        || (),
+        |_| async {
+            (
+                crate::territory::api::list_provinces().await,
+                crate::cooperatives::api::my_cooperative().await,
+            )
+        },
+    );
     view! {
         <h1>{t!(i18n, delivery_fees_title)}</h1>
         <p class="hint">{t!(i18n, delivery_fees_hint)}</p>
@@ -258,31 +269,71 @@ pub fn CooperativeDeliveryPage() -> impl IntoView {
                     Ok(fees) => fees,
                     Err(error) => return view! { <ErrorNotice error /> }.into_any(),
                 };
-                let provinces = provinces.await.unwrap_or_default();
+                let (provinces, cooperative) = places.await;
+                let provinces = provinces.unwrap_or_default();
+                let home = cooperative.ok().flatten().and_then(|c| {
+                    provinces.iter().find(|p| p.code == c.summary.province_code).map(|p| p.region_code.clone())
+                });
+                let mut regions: Vec<Vec<crate::domain::ProvinceSummary>> = Vec::new();
+                for p in provinces {
+                    match regions.last_mut() {
+                        Some(group) if group[0].region_code == p.region_code => group.push(p),
+                        _ => regions.push(vec![p]),
+                    }
+                }
+                // The cooperative's own region first, the others in the Kingdom's order.
+                regions.sort_by_key(|group| Some(&group[0].region_code) != home.as_ref());
                 view! {
-                    <table class="table" data-testid="delivery-fees">
-                        <thead><tr><th>{t!(i18n, province)}</th><th>{t!(i18n, delivery_fee)}</th></tr></thead>
-                        <tbody>
-                            {provinces.into_iter().map(|p| {
-                                let current = fees.iter().find(|f| f.province_code == p.code).map(|f| crate::domain::catalogue::Centimes::new(f.fee).map(|c| c.to_decimal()).unwrap_or_default()).unwrap_or_default();
-                                view! {
-                                    <tr>
-                                        <td>{localized(locale, &p.name_fr, &p.name_ar, &p.name_en).to_owned()}</td>
-                                        <td>
-                                            <ActionForm action=save attr:class="inline-form">
-                                                <input type="hidden" name="province" value=p.code.clone() />
-                                                <label class="visually-hidden" for=format!("fee-{}", p.code)>{t!(i18n, delivery_fee)}</label>
-                                                <input id=format!("fee-{}", p.code) name="fee" value=current inputmode="decimal" placeholder=td_string!(locale, delivery_not_offered_short) />
-                                                <button type="submit" class="link-button">{t!(i18n, save)}</button>
-                                            </ActionForm>
-                                        </td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                    <div data-testid="delivery-fees">
+                        {regions.into_iter().map(|group| {
+                            let first = &group[0];
+                            let name = localized(locale, &first.region_fr, &first.region_ar, &first.region_en).to_owned();
+                            let set = group.iter().filter(|p| fees.iter().any(|f| f.province_code == p.code)).count();
+                            let open = set > 0 || Some(&first.region_code) == home.as_ref();
+                            let code = first.region_code.clone();
+                            view! {
+                                <details class="fee-region" open=open data-region=code>
+                                    <summary>{name} " " <span class="muted">{t!(i18n, delivery_fees_set, n = set)}</span></summary>
+                                    <FeeTable provinces=group fees=fees.clone() save />
+                                </details>
+                            }
+                        }).collect_view()}
+                    </div>
                 }.into_any()
             })}
         </Suspense>
+    }
+}
+
+#[component]
+fn FeeTable(
+    provinces: Vec<crate::domain::ProvinceSummary>,
+    fees: Vec<crate::orders::DeliveryFee>,
+    save: ServerAction<SaveDeliveryFee>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    view! {
+        <table class="table">
+            <thead><tr><th>{t!(i18n, province)}</th><th>{t!(i18n, delivery_fee)}</th></tr></thead>
+            <tbody>
+                {provinces.into_iter().map(|p| {
+                    let current = fees.iter().find(|f| f.province_code == p.code).map(|f| crate::domain::catalogue::Centimes::new(f.fee).map(|c| c.to_decimal()).unwrap_or_default()).unwrap_or_default();
+                    view! {
+                        <tr>
+                            <td>{localized(locale, &p.name_fr, &p.name_ar, &p.name_en).to_owned()}</td>
+                            <td>
+                                <ActionForm action=save attr:class="inline-form">
+                                    <input type="hidden" name="province" value=p.code.clone() />
+                                    <label class="visually-hidden" for=format!("fee-{}", p.code)>{t!(i18n, delivery_fee)}</label>
+                                    <input id=format!("fee-{}", p.code) name="fee" value=current inputmode="decimal" placeholder=td_string!(locale, delivery_not_offered_short) />
+                                    <button type="submit" class="link-button">{t!(i18n, save)}</button>
+                                </ActionForm>
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
     }
 }

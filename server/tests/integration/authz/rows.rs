@@ -257,7 +257,10 @@ pub(super) fn rows(f: &Fixture) -> Vec<Row_> {
         ),
         // The hub's administration.
         row(
-            Fn("admin_cooperatives", form(&[("status", ""), ("page", "1")])),
+            Fn(
+                "admin_cooperatives",
+                form(&[("status", ""), ("region", ""), ("page", "1")]),
+            ),
             admin,
         ),
         row(
