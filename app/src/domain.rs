@@ -24,6 +24,7 @@ macro_rules! code_enum {
 
 pub mod account;
 pub mod catalogue;
+pub mod council;
 pub mod error;
 pub mod markets;
 pub mod orders;

@@ -7,6 +7,7 @@ pub mod catalogue;
 #[cfg(feature = "ssr")]
 pub mod clock;
 pub mod cooperatives;
+pub mod council;
 pub mod domain;
 pub mod error;
 mod home;
@@ -142,6 +143,7 @@ fn Page() -> impl IntoView {
                     <Route path=path!("/cooperative/delivery") view=orders::CooperativeDeliveryPage />
                     <Route path=path!("/cooperative/payouts") view=payments::PayoutsPage />
                     <Route path=path!("/organiser/payouts") view=payments::OrganiserPayoutsPage />
+                    <Route path=path!("/council") view=council::CouncilPage />
                 </Routes>
             </ErrorBoundary>
         </main>

@@ -2,6 +2,7 @@
 //! "fields"?}}` with a 4xx status, the message in the caller's language.
 mod auth;
 mod catalogue;
+mod council;
 mod markets;
 mod orders;
 mod payments;
@@ -65,6 +66,8 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
             "/cooperatives/{id}/statement.csv",
             get(payments::statement_csv),
         ),
+        ("GET", "/council/indicators", get(council::indicators)),
+        ("GET", "/council/{table}", get(council::table_csv)),
         ("GET", "/products", get(catalogue::list_products)),
         ("GET", "/products/{id}", get(catalogue::get_product)),
         (

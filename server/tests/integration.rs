@@ -25,6 +25,8 @@ mod catalogue_files;
 mod catalogue_pages;
 #[path = "integration/cli.rs"]
 mod cli;
+#[path = "integration/council.rs"]
+mod council;
 #[path = "integration/crash.rs"]
 mod crash;
 #[path = "integration/handover.rs"]

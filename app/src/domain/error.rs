@@ -106,6 +106,10 @@ pub enum ErrorCode {
     PaymentProvider,
     SignatureInvalid,
     NothingToSettle,
+    PeriodTooLong,
+    RegionUnknown,
+    EventUnknown,
+    CooperativeUnknown,
 }
 
 impl ErrorCode {
@@ -211,6 +215,10 @@ impl ErrorCode {
             Self::PaymentProvider => "payment_provider",
             Self::SignatureInvalid => "signature_invalid",
             Self::NothingToSettle => "nothing_to_settle",
+            Self::PeriodTooLong => "period_too_long",
+            Self::RegionUnknown => "region_unknown",
+            Self::EventUnknown => "event_unknown",
+            Self::CooperativeUnknown => "cooperative_unknown",
         }
     }
 }

@@ -82,6 +82,7 @@ fn SignedInLinks(user: CurrentUser) -> impl IntoView {
             <li><a href="/organiser/events" data-testid="nav-events">{t!(i18n, nav_events)}</a></li>
             <li><a href="/organiser/sites">{t!(i18n, nav_sites)}</a></li>
             <li><a href="/organiser/payouts">{t!(i18n, nav_payouts)}</a></li>
+            <li><a href="/council" data-testid="nav-council">{t!(i18n, nav_council)}</a></li>
         }
     });
     view! {

@@ -341,6 +341,23 @@ pub(super) fn rows(f: &Fixture) -> Vec<Row_> {
             ),
             organisers,
         ),
+        // The council's indicators: organisers and admins only.
+        row(
+            Fn("council_indicators", form(&[("query[from]", "")])),
+            organisers,
+        ),
+        row(
+            Fn("council_choices", form(&[("province", "sefrou")])),
+            organisers,
+        ),
+        row(
+            get("/council/indicators", "/council/indicators".into()),
+            organisers,
+        ),
+        row(
+            get("/council/{table}", "/council/provinces.csv".into()),
+            organisers,
+        ),
         // Markets: what organisers plan and decide (arguments that change nothing).
         row(
             Fn("organiser_events", form(&[("page", "1"), ("status", "")])),

@@ -1,0 +1,48 @@
+//! Server functions of the council room: organisers and admins read the indicators (a
+//! regional organiser, of its regions) and the choices its filter offers.
+use super::Indicators;
+use crate::domain::council::IndicatorQuery;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What the filter form offers besides the territory: the events of the organiser's
+/// regions, the categories, the programmes and a province's cooperatives, each as
+/// (value, French, Arabic, English).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FilterChoices {
+    pub events: Vec<(String, String, String, String)>,
+    pub categories: Vec<(String, String, String, String)>,
+    pub programmes: Vec<(String, String, String, String)>,
+    /// The verified cooperatives of the chosen province (none without one).
+    pub cooperatives: Vec<(String, String, String, String)>,
+}
+
+#[server]
+pub async fn council_indicators(query: IndicatorQuery) -> Result<Indicators, AppError> {
+    crate::error::respond(
+        async move {
+            let state = crate::state::app_state()?;
+            let user = crate::markets::api::organiser().await?;
+            let filter = query
+                .parse(state.clock().today())
+                .map_err(AppError::Invalid)?;
+            let reach = crate::markets::reach::reach(&state.db, &user).await?;
+            super::service::indicators(&state.db, &filter, &reach).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn council_choices(province: String) -> Result<FilterChoices, AppError> {
+    crate::error::respond(
+        async move {
+            let state = crate::state::app_state()?;
+            let user = crate::markets::api::organiser().await?;
+            let reach = crate::markets::reach::reach(&state.db, &user).await?;
+            super::service::choices(&state.db, &reach, province.trim()).await
+        }
+        .await,
+    )
+}

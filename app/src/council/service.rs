@@ -1,0 +1,620 @@
+//! The indicators, read in a few aggregate queries over one filter: sales by line (so a
+//! category filter holds), orders and buyers, collection, markets, stops, programmes,
+//! cooperatives. A regional organiser reads its regions only.
+use super::{Indicators, MarketRow, ProgrammeRow, StopRow, Totals};
+use crate::db::Db;
+use crate::domain::council::{Collection, IndicatorFilter, SalesRow};
+use crate::domain::markets::Day;
+use crate::domain::{ErrorCode, FieldErrors};
+use crate::error::AppError;
+use crate::markets::reach::Reach;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use std::collections::BTreeMap;
+
+/// Part statuses that are a sale, and those that never became an order.
+const SOLD: [&str; 3] = ["handed_over", "shipped", "delivered"];
+const NOT_PLACED: [&str; 2] = ["awaiting_payment", "expired"];
+
+/// The lines in the filter: `$1`..`$2` the period (Unix seconds, `$2` excluded), `$3`
+/// region codes between commas (empty: all), `$4` province, `$5` event (0: any), `$6`
+/// category, `$7` programme, `$8` cooperative (0: any). A query may join more tables
+/// between the two halves (`FROM_LINES`, `WHERE_LINES`).
+macro_rules! from_lines {
+    () => {
+        "FROM order_lines l
+         JOIN order_parts pt ON pt.id = l.part_id
+         JOIN orders o ON o.id = pt.order_id
+         JOIN cooperatives c ON c.id = pt.cooperative_id
+         JOIN provinces p ON p.id = c.province_id
+         JOIN regions r ON r.id = p.region_id
+         JOIN products pr ON pr.id = l.product_id
+         JOIN categories k ON k.id = pr.category_id"
+    };
+}
+macro_rules! where_lines {
+    () => {
+        "WHERE o.created_at >= $1 AND o.created_at < $2
+           AND ($3 = '' OR (',' || $3 || ',') LIKE ('%,' || r.code || ',%'))
+           AND ($4 = '' OR p.code = $4)
+           AND ($5 = 0 OR o.event_id = $5)
+           AND ($6 = '' OR k.code = $6)
+           AND ($7 = '' OR c.id IN (SELECT cp.cooperative_id FROM cooperative_programmes cp
+                                    JOIN programmes g ON g.id = cp.programme_id WHERE g.code = $7))
+           AND ($8 = 0 OR c.id = $8)"
+    };
+}
+const FROM_LINES: &str = from_lines!();
+const WHERE_LINES: &str = where_lines!();
+const LINES: &str = concat!(from_lines!(), "\n", where_lines!());
+
+/// The filter's values in `LINES`' order.
+struct Binds {
+    from: i64,
+    until: i64,
+    regions: String,
+    province: String,
+    event: i64,
+    category: String,
+    programme: String,
+    cooperative: i64,
+}
+
+impl Binds {
+    fn new(filter: &IndicatorFilter, regions: String) -> Self {
+        Self {
+            from: filter.from.at(0),
+            until: filter.to.plus(1).at(0),
+            regions,
+            province: filter.province.clone().unwrap_or_default(),
+            event: filter.event.unwrap_or_default(),
+            category: filter.category.clone().unwrap_or_default(),
+            programme: filter.programme.clone().unwrap_or_default(),
+            cooperative: filter.cooperative.unwrap_or_default(),
+        }
+    }
+
+    async fn rows(&self, db: &Db, sql: &str) -> Result<Vec<AnyRow>, AppError> {
+        Ok(sqlx::query(sql)
+            .bind(self.from)
+            .bind(self.until)
+            .bind(self.regions.as_str())
+            .bind(self.province.as_str())
+            .bind(self.event)
+            .bind(self.category.as_str())
+            .bind(self.programme.as_str())
+            .bind(self.cooperative)
+            .fetch_all(db.pool())
+            .await?)
+    }
+}
+
+/// The indicators of `filter` as `reach` may read them: a region outside it is refused
+/// (403); none chosen means the reach's regions.
+pub async fn indicators(
+    db: &Db,
+    filter: &IndicatorFilter,
+    reach: &Reach,
+) -> Result<Indicators, AppError> {
+    check_references(db, filter).await?;
+    let regions = match (&filter.region, reach.limited_to()) {
+        (Some(region), _) if !reach.covers(region) => return Err(AppError::forbidden()),
+        (Some(region), _) => region.clone(),
+        (None, Some(regions)) => regions.join(","),
+        (None, None) => String::new(),
+    };
+    let binds = Binds::new(filter, regions);
+    let mut out = Indicators {
+        from: filter.from.to_string(),
+        to: filter.to.to_string(),
+        ..Indicators::default()
+    };
+    sales(db, &binds, filter, &mut out).await?;
+    orders(db, &binds, &mut out.totals).await?;
+    out.collection = collection(db, &binds).await?;
+    out.stops = stops(db, &binds).await?;
+    out.markets = markets(db, filter, &binds).await?;
+    cooperatives(db, &binds, &mut out.totals).await?;
+    out.programmes = programmes(db, &binds).await?;
+    Ok(out)
+}
+
+/// Each code and id of the filter names a row that exists, or its field says which not.
+async fn check_references(db: &Db, filter: &IndicatorFilter) -> Result<(), AppError> {
+    let mut errors = FieldErrors::new();
+    let checks: [(&str, &str, Option<String>, ErrorCode); 6] = [
+        (
+            "region",
+            "SELECT 1 FROM regions WHERE code = $1",
+            filter.region.clone(),
+            ErrorCode::RegionUnknown,
+        ),
+        (
+            "province",
+            "SELECT 1 FROM provinces WHERE code = $1",
+            filter.province.clone(),
+            ErrorCode::ProvinceUnknown,
+        ),
+        (
+            "category",
+            "SELECT 1 FROM categories WHERE code = $1",
+            filter.category.clone(),
+            ErrorCode::CategoryUnknown,
+        ),
+        (
+            "programme",
+            "SELECT 1 FROM programmes WHERE code = $1",
+            filter.programme.clone(),
+            ErrorCode::ProgrammeUnknown,
+        ),
+        (
+            "event",
+            "SELECT 1 FROM events WHERE CAST(id AS TEXT) = $1",
+            filter.event.map(|id| id.to_string()),
+            ErrorCode::EventUnknown,
+        ),
+        (
+            "cooperative",
+            "SELECT 1 FROM cooperatives WHERE CAST(id AS TEXT) = $1",
+            filter.cooperative.map(|id| id.to_string()),
+            ErrorCode::CooperativeUnknown,
+        ),
+    ];
+    for (field, sql, value, code) in checks {
+        let Some(value) = value else { continue };
+        let found = sqlx::query(sql)
+            .bind(value)
+            .fetch_optional(db.pool())
+            .await?;
+        if found.is_none() {
+            errors.add(field, code);
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Invalid(errors))
+    }
+}
+
+fn sold(status: &str) -> bool {
+    SOLD.contains(&status)
+}
+
+/// Adds a line group's money to a row: cash or card.
+fn add(row: &mut SalesRow, payment: &str, amount: i64, units: i64) {
+    if payment == "card" {
+        row.card += amount;
+    } else {
+        row.cash += amount;
+    }
+    row.units += units;
+}
+
+/// Sales by month, province, event and category, and the reserved and sold units.
+async fn sales(
+    db: &Db,
+    binds: &Binds,
+    filter: &IndicatorFilter,
+    out: &mut Indicators,
+) -> Result<(), AppError> {
+    let cube = binds
+        .rows(
+            db,
+            &format!(
+                "SELECT p.code AS province, p.name_fr AS province_fr, p.name_ar AS province_ar,
+                        p.name_en AS province_en, COALESCE(o.event_id, 0) AS event,
+                        k.code AS category, k.name_fr AS category_fr, k.name_ar AS category_ar,
+                        k.name_en AS category_en, o.payment, pt.status,
+                        CAST(SUM(l.quantity * l.unit_price) AS BIGINT) AS amount,
+                        CAST(SUM(l.quantity) AS BIGINT) AS units
+                 {LINES}
+                 GROUP BY p.code, p.name_fr, p.name_ar, p.name_en, COALESCE(o.event_id, 0),
+                          k.code, k.name_fr, k.name_ar, k.name_en, o.payment, pt.status"
+            ),
+        )
+        .await?;
+    let mut provinces: BTreeMap<String, SalesRow> = BTreeMap::new();
+    let mut events: BTreeMap<i64, SalesRow> = BTreeMap::new();
+    let mut categories: BTreeMap<String, SalesRow> = BTreeMap::new();
+    for row in &cube {
+        let status: String = row.try_get("status")?;
+        let units: i64 = row.try_get("units")?;
+        if !NOT_PLACED.contains(&status.as_str()) {
+            out.totals.reserved_units += units;
+        }
+        if !sold(&status) {
+            continue;
+        }
+        let payment: String = row.try_get("payment")?;
+        let amount: i64 = row.try_get("amount")?;
+        let province: String = row.try_get("province")?;
+        let entry = provinces.entry(province.clone()).or_insert(SalesRow {
+            key: province,
+            label_fr: row.try_get("province_fr")?,
+            label_ar: row.try_get("province_ar")?,
+            label_en: row.try_get("province_en")?,
+            ..SalesRow::default()
+        });
+        add(entry, &payment, amount, units);
+        let event: i64 = row.try_get("event")?;
+        let entry = events.entry(event).or_insert(SalesRow {
+            key: event.to_string(),
+            ..SalesRow::default()
+        });
+        add(entry, &payment, amount, units);
+        let category: String = row.try_get("category")?;
+        let entry = categories.entry(category.clone()).or_insert(SalesRow {
+            key: category,
+            label_fr: row.try_get("category_fr")?,
+            label_ar: row.try_get("category_ar")?,
+            label_en: row.try_get("category_en")?,
+            ..SalesRow::default()
+        });
+        add(entry, &payment, amount, units);
+        if payment == "card" {
+            out.totals.sales_card += amount;
+        } else {
+            out.totals.sales_cash += amount;
+        }
+        out.totals.sold_units += units;
+    }
+    out.provinces = by_total(provinces.into_values().collect());
+    out.categories = by_total(categories.into_values().collect());
+    out.events = by_total(name_events(db, events.into_values().collect()).await?);
+    out.months = months(db, binds, filter).await?;
+    Ok(())
+}
+
+/// Largest first, then by key.
+fn by_total(mut rows: Vec<SalesRow>) -> Vec<SalesRow> {
+    rows.sort_by(|a, b| b.total().cmp(&a.total()).then_with(|| a.key.cmp(&b.key)));
+    rows
+}
+
+/// Events named (their French and Arabic names; `0` stays unnamed: delivery orders).
+async fn name_events(db: &Db, mut rows: Vec<SalesRow>) -> Result<Vec<SalesRow>, AppError> {
+    for row in rows.iter_mut().filter(|r| r.key != "0") {
+        let id: i64 = row.key.parse().unwrap_or_default();
+        if let Some(event) = sqlx::query("SELECT name_fr, name_ar FROM events WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?
+        {
+            row.label_fr = event.try_get("name_fr")?;
+            row.label_ar = event.try_get("name_ar")?;
+            row.label_en = row.label_fr.clone();
+        }
+    }
+    Ok(rows)
+}
+
+/// Sales per month of the period, each month present. Orders fall into days by
+/// Morocco's usual UTC+1 (`created_at + 3600`), the days into months.
+async fn months(
+    db: &Db,
+    binds: &Binds,
+    filter: &IndicatorFilter,
+) -> Result<Vec<SalesRow>, AppError> {
+    let rows = binds
+        .rows(
+            db,
+            &format!(
+                "SELECT (o.created_at + 3600) / 86400 AS day, o.payment, pt.status,
+                        CAST(SUM(l.quantity * l.unit_price) AS BIGINT) AS amount,
+                        CAST(SUM(l.quantity) AS BIGINT) AS units
+                 {LINES}
+                 GROUP BY (o.created_at + 3600) / 86400, o.payment, pt.status"
+            ),
+        )
+        .await?;
+    let mut months: BTreeMap<String, SalesRow> = BTreeMap::new();
+    let mut month = filter.from.first_of_month();
+    while month <= filter.to {
+        let key = month.to_string()[..7].to_owned();
+        months.insert(
+            key.clone(),
+            SalesRow {
+                label_fr: key.clone(),
+                label_ar: key.clone(),
+                label_en: key.clone(),
+                key,
+                ..SalesRow::default()
+            },
+        );
+        let (y, m, _) = month.ymd();
+        month = month.plus(crate::domain::markets::days_in_month(y, m));
+    }
+    for row in &rows {
+        let status: String = row.try_get("status")?;
+        if !sold(&status) {
+            continue;
+        }
+        let day: i64 = row.try_get("day")?;
+        let key = Day::of_timestamp(day * 86_400).to_string()[..7].to_owned();
+        if let Some(entry) = months.get_mut(&key) {
+            let payment: String = row.try_get("payment")?;
+            add(
+                entry,
+                &payment,
+                row.try_get("amount")?,
+                row.try_get("units")?,
+            );
+        }
+    }
+    Ok(months.into_values().collect())
+}
+
+/// Orders placed and their buyers.
+async fn orders(db: &Db, binds: &Binds, totals: &mut Totals) -> Result<(), AppError> {
+    let row = binds
+        .rows(
+            db,
+            &format!(
+                "SELECT CAST(COUNT(DISTINCT o.id) AS BIGINT) AS orders,
+                        CAST(COUNT(DISTINCT o.buyer_id) AS BIGINT) AS buyers
+                 {LINES} AND pt.status NOT IN ('awaiting_payment', 'expired')"
+            ),
+        )
+        .await?;
+    if let Some(row) = row.first() {
+        totals.orders = row.try_get("orders")?;
+        totals.buyers = row.try_get("buyers")?;
+    }
+    Ok(())
+}
+
+/// Pickup parts handed over, against those whose buyer never came.
+async fn collection(db: &Db, binds: &Binds) -> Result<Collection, AppError> {
+    let rows = binds
+        .rows(
+            db,
+            &format!(
+                "SELECT pt.status, CAST(COUNT(DISTINCT pt.id) AS BIGINT) AS parts
+                 {LINES} AND o.fulfilment = 'pickup' AND pt.status IN ('handed_over', 'no_show')
+                 GROUP BY pt.status"
+            ),
+        )
+        .await?;
+    let mut out = Collection::default();
+    for row in &rows {
+        let status: String = row.try_get("status")?;
+        let parts: i64 = row.try_get("parts")?;
+        if status == "handed_over" {
+            out.collected = parts;
+        } else {
+            out.no_shows = parts;
+        }
+    }
+    Ok(out)
+}
+
+/// The buyers reached at each tour stop (orders to collect there), most first.
+async fn stops(db: &Db, binds: &Binds) -> Result<Vec<StopRow>, AppError> {
+    let rows = binds
+        .rows(
+            db,
+            &format!(
+                "SELECT o.stop_id, CAST(COUNT(DISTINCT o.buyer_id) AS BIGINT) AS buyers,
+                        CAST(COUNT(DISTINCT o.id) AS BIGINT) AS orders
+                 {LINES} AND o.stop_id IS NOT NULL
+                   AND pt.status NOT IN ('awaiting_payment', 'expired')
+                 GROUP BY o.stop_id"
+            ),
+        )
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let stop_id: i64 = row.try_get("stop_id")?;
+        let place = sqlx::query(
+            "SELECT s.day, t.name_fr, t.name_ar FROM event_stops s JOIN sites t ON t.id = s.site_id
+             WHERE s.id = $1",
+        )
+        .bind(stop_id)
+        .fetch_one(db.pool())
+        .await?;
+        out.push(StopRow {
+            stop_id,
+            day: place.try_get("day")?,
+            site_fr: place.try_get("name_fr")?,
+            site_ar: place.try_get("name_ar")?,
+            buyers: row.try_get("buyers")?,
+            orders: row.try_get("orders")?,
+        });
+    }
+    out.sort_by(|a, b| b.buyers.cmp(&a.buyers).then_with(|| a.day.cmp(&b.day)));
+    Ok(out)
+}
+
+/// The salons and tours held in the period (in the filter's regions, or the one event):
+/// applications received, accepted and waitlisted, stands and those taken.
+async fn markets(
+    db: &Db,
+    filter: &IndicatorFilter,
+    binds: &Binds,
+) -> Result<Vec<MarketRow>, AppError> {
+    let rows = sqlx::query(
+        "SELECT e.id, e.name_fr, e.name_ar, e.starts_on,
+                CAST((SELECT COUNT(*) FROM applications a WHERE a.event_id = e.id) AS BIGINT) AS applications,
+                CAST((SELECT COUNT(*) FROM applications a WHERE a.event_id = e.id AND a.status = 'accepted') AS BIGINT) AS accepted,
+                CAST((SELECT COUNT(*) FROM applications a WHERE a.event_id = e.id AND a.status = 'waitlisted') AS BIGINT) AS waitlisted,
+                CAST((SELECT COUNT(*) FROM stands s WHERE s.event_id = e.id) AS BIGINT) AS stands,
+                CAST((SELECT COUNT(*) FROM stands s WHERE s.event_id = e.id AND s.cooperative_id IS NOT NULL) AS BIGINT) AS taken
+         FROM events e
+         WHERE e.status NOT IN ('draft', 'cancelled') AND e.starts_on <= $1 AND e.ends_on >= $2
+           AND ($3 = 0 OR e.id = $3)
+           AND (($4 = '' AND $5 = '') OR EXISTS (
+               SELECT 1 FROM sites s JOIN provinces p ON p.id = s.province_id
+               JOIN regions r ON r.id = p.region_id
+               WHERE (s.id = e.site_id OR s.id IN (SELECT site_id FROM event_stops WHERE event_id = e.id))
+                 AND ($4 = '' OR (',' || $4 || ',') LIKE ('%,' || r.code || ',%'))
+                 AND ($5 = '' OR p.code = $5)))
+         ORDER BY e.starts_on, e.id",
+    )
+    .bind(filter.to.to_string())
+    .bind(filter.from.to_string())
+    .bind(binds.event)
+    .bind(binds.regions.as_str())
+    .bind(binds.province.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(MarketRow {
+                event_id: r.try_get("id")?,
+                name_fr: r.try_get("name_fr")?,
+                name_ar: r.try_get("name_ar")?,
+                starts_on: r.try_get("starts_on")?,
+                applications: r.try_get("applications")?,
+                accepted: r.try_get("accepted")?,
+                waitlisted: r.try_get("waitlisted")?,
+                stands: r.try_get("stands")?,
+                stands_taken: r.try_get("taken")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}
+
+/// The verified cooperatives of the filter's area: how many, led by women or by young
+/// people, and their members.
+async fn cooperatives(db: &Db, binds: &Binds, totals: &mut Totals) -> Result<(), AppError> {
+    let row = sqlx::query(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n, CAST(COALESCE(SUM(c.women_led), 0) AS BIGINT) AS women,
+                CAST(COALESCE(SUM(c.youth_led), 0) AS BIGINT) AS youth,
+                CAST(COALESCE(SUM(c.member_count), 0) AS BIGINT) AS members
+         FROM cooperatives c JOIN provinces p ON p.id = c.province_id
+         JOIN regions r ON r.id = p.region_id
+         WHERE c.status = 'verified'
+           AND ($1 = '' OR (',' || $1 || ',') LIKE ('%,' || r.code || ',%'))
+           AND ($2 = '' OR p.code = $2)
+           AND ($3 = '' OR c.id IN (SELECT cp.cooperative_id FROM cooperative_programmes cp
+                                    JOIN programmes g ON g.id = cp.programme_id WHERE g.code = $3))
+           AND ($4 = 0 OR c.id = $4)",
+    )
+    .bind(binds.regions.as_str())
+    .bind(binds.province.as_str())
+    .bind(binds.programme.as_str())
+    .bind(binds.cooperative)
+    .fetch_one(db.pool())
+    .await?;
+    totals.cooperatives = row.try_get("n")?;
+    totals.women_led = row.try_get("women")?;
+    totals.youth_led = row.try_get("youth")?;
+    totals.members = row.try_get("members")?;
+    Ok(())
+}
+
+/// Each programme: its verified cooperatives in the area, and their sales in the period.
+async fn programmes(db: &Db, binds: &Binds) -> Result<Vec<ProgrammeRow>, AppError> {
+    let programmes = sqlx::query(
+        "SELECT g.code, g.name_fr, g.name_ar, g.name_en,
+                CAST(COUNT(c.id) AS BIGINT) AS cooperatives
+         FROM programmes g
+         LEFT JOIN cooperative_programmes cp ON cp.programme_id = g.id
+         LEFT JOIN cooperatives c ON c.id = cp.cooperative_id AND c.status = 'verified'
+              AND ($2 = 0 OR c.id = $2)
+              AND c.province_id IN (SELECT p.id FROM provinces p JOIN regions r ON r.id = p.region_id
+                  WHERE ($1 = '' OR (',' || $1 || ',') LIKE ('%,' || r.code || ',%'))
+                    AND ($3 = '' OR p.code = $3))
+         WHERE ($4 = '' OR g.code = $4)
+         GROUP BY g.code, g.name_fr, g.name_ar, g.name_en ORDER BY g.code",
+    )
+    .bind(binds.regions.as_str())
+    .bind(binds.cooperative)
+    .bind(binds.province.as_str())
+    .bind(binds.programme.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    let sales = binds
+        .rows(
+            db,
+            &format!(
+                "SELECT g.code, CAST(SUM(l.quantity * l.unit_price) AS BIGINT) AS amount
+                 {FROM_LINES}
+                 JOIN cooperative_programmes gp ON gp.cooperative_id = c.id
+                 JOIN programmes g ON g.id = gp.programme_id
+                 {WHERE_LINES} AND pt.status IN ('handed_over', 'shipped', 'delivered')
+                 GROUP BY g.code"
+            ),
+        )
+        .await?;
+    let sales: BTreeMap<String, i64> = sales
+        .iter()
+        .map(|r| Ok((r.try_get("code")?, r.try_get("amount")?)))
+        .collect::<Result<_, sqlx::Error>>()?;
+    programmes
+        .iter()
+        .map(|r| {
+            let code: String = r.try_get("code")?;
+            Ok(ProgrammeRow {
+                sales: sales.get(&code).copied().unwrap_or_default(),
+                code,
+                name_fr: r.try_get("name_fr")?,
+                name_ar: r.try_get("name_ar")?,
+                name_en: r.try_get("name_en")?,
+                cooperatives: r.try_get("cooperatives")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}
+
+/// The events (newest first, at most 200), categories, programmes and the cooperatives
+/// of `province` (at most 500) a filter offers.
+pub async fn choices(
+    db: &Db,
+    reach: &Reach,
+    province: &str,
+) -> Result<super::api::FilterChoices, AppError> {
+    let quad = |r: &AnyRow, value: &str| -> Result<(String, String, String, String), sqlx::Error> {
+        Ok((
+            r.try_get(value)?,
+            r.try_get("name_fr")?,
+            r.try_get("name_ar")?,
+            r.try_get("name_en")?,
+        ))
+    };
+    let events = sqlx::query(
+        "SELECT CAST(e.id AS TEXT) AS id, e.name_fr || ' (' || e.starts_on || ')' AS name_fr,
+                e.name_ar || ' (' || e.starts_on || ')' AS name_ar,
+                e.name_fr || ' (' || e.starts_on || ')' AS name_en
+         FROM events e
+         WHERE e.status <> 'draft' AND ($1 = '' OR EXISTS (
+             SELECT 1 FROM sites s JOIN provinces p ON p.id = s.province_id
+             JOIN regions r ON r.id = p.region_id
+             WHERE (s.id = e.site_id OR s.id IN (SELECT site_id FROM event_stops WHERE event_id = e.id))
+               AND (',' || $1 || ',') LIKE ('%,' || r.code || ',%')))
+         ORDER BY e.starts_on DESC, e.id DESC LIMIT 200",
+    )
+    .bind(reach.limited_to().map(|r| r.join(",")).unwrap_or_default())
+    .fetch_all(db.pool())
+    .await?;
+    let categories =
+        sqlx::query("SELECT code, name_fr, name_ar, name_en FROM categories ORDER BY position")
+            .fetch_all(db.pool())
+            .await?;
+    let programmes =
+        sqlx::query("SELECT code, name_fr, name_ar, name_en FROM programmes ORDER BY code")
+            .fetch_all(db.pool())
+            .await?;
+    let cooperatives = sqlx::query(
+        "SELECT CAST(c.id AS TEXT) AS id, c.name_fr, c.name_ar, c.name_fr AS name_en
+         FROM cooperatives c JOIN provinces p ON p.id = c.province_id
+         WHERE p.code = $1 AND c.status = 'verified' ORDER BY c.name_fr LIMIT 500",
+    )
+    .bind(province)
+    .fetch_all(db.pool())
+    .await?;
+    let all = |rows: &[AnyRow], value: &str| {
+        rows.iter()
+            .map(|r| quad(r, value))
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+    };
+    Ok(super::api::FilterChoices {
+        events: all(&events, "id")?,
+        categories: all(&categories, "code")?,
+        programmes: all(&programmes, "code")?,
+        cooperatives: all(&cooperatives, "id")?,
+    })
+}

@@ -1,0 +1,73 @@
+//! `/api/v1/council/...`: the indicators as JSON and each of their tables as CSV, for
+//! organisers and admins (a regional organiser, of its regions).
+use super::{ApiError, RequestLocale, SignedIn};
+use app::council::Indicators;
+use app::domain::council::IndicatorQuery;
+use app::domain::ErrorCode;
+use app::error::AppError;
+use app::state::AppState;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+async fn read(
+    state: &AppState,
+    user: &app::accounts::CurrentUser,
+    query: &IndicatorQuery,
+) -> Result<Indicators, AppError> {
+    app::markets::service::require_organiser(user)?;
+    let filter = query
+        .parse(state.clock().today())
+        .map_err(AppError::Invalid)?;
+    let reach = app::markets::reach::reach(&state.db, user).await?;
+    app::council::service::indicators(&state.db, &filter, &reach).await
+}
+
+pub async fn indicators(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    SignedIn(user): SignedIn,
+    query: Result<Query<IndicatorQuery>, QueryRejection>,
+) -> Result<Json<Indicators>, ApiError> {
+    let Query(query) =
+        query.map_err(|_| ApiError::new(AppError::Refused(ErrorCode::Invalid), locale))?;
+    read(&state, &user, &query)
+        .await
+        .map(Json)
+        .map_err(|e| ApiError::new(e, locale))
+}
+
+/// `/council/{table}.csv`: one of `app::council::TABLES`; any other name is a 404.
+pub async fn table_csv(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    SignedIn(user): SignedIn,
+    Path(file): Path<String>,
+    query: Result<Query<IndicatorQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let error = |e| ApiError::new(e, locale);
+    let table = file
+        .strip_suffix(".csv")
+        .filter(|t| app::council::TABLES.contains(t))
+        .ok_or_else(|| error(AppError::not_found()))?;
+    let Query(query) = query.map_err(|_| error(AppError::Refused(ErrorCode::Invalid)))?;
+    let indicators = read(&state, &user, &query).await.map_err(error)?;
+    let body =
+        app::council::csv::table(&indicators, table).ok_or_else(|| error(AppError::not_found()))?;
+    Ok((
+        [
+            (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"souk-{table}-{}-{}.csv\"",
+                    indicators.from, indicators.to
+                ),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
