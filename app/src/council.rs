@@ -1,15 +1,21 @@
 //! The council's own tools: the indicators organisers and admins read (`/council`), each
-//! chart with its table and its CSV. It reads the orders, markets and cooperatives
-//! rooms' rows in aggregate and writes none of them.
+//! chart with its table and its CSV, and the follow-up of its programmes (enrolments and
+//! accompaniment sessions, `/council/programmes`; a cooperative sees its own). It reads
+//! the orders, markets and cooperatives rooms' rows in aggregate and writes only its
+//! own tables.
 pub mod api;
 mod charts;
 #[cfg(feature = "ssr")]
 pub mod csv;
+#[cfg(feature = "ssr")]
+pub mod follow_up;
+mod follow_up_views;
 mod report;
 #[cfg(feature = "ssr")]
 pub mod service;
 mod views;
 
+pub use follow_up_views::{FollowUpPage, MyAccompanimentPage};
 pub use views::CouncilPage;
 
 use crate::domain::council::{Collection, SalesRow};
@@ -99,3 +105,44 @@ pub const TABLES: [&str; 7] = [
     "stops",
     "programmes",
 ];
+
+/// A cooperative's enrolment in a programme, as the council recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enrolment {
+    pub id: i64,
+    pub cooperative_id: i64,
+    pub cooperative_fr: String,
+    pub cooperative_ar: String,
+    pub programme: String,
+    pub programme_fr: String,
+    pub programme_ar: String,
+    pub programme_en: String,
+    pub starts_on: String,
+    pub ends_on: Option<String>,
+    pub status: crate::domain::follow_up::EnrolmentStatus,
+    pub support: String,
+    /// Centimes of MAD.
+    pub amount: i64,
+}
+
+/// An accompaniment session and the cooperatives present (id, French, Arabic name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub id: i64,
+    pub kind: crate::domain::follow_up::SessionKind,
+    pub held_on: String,
+    pub place: String,
+    pub topic: String,
+    pub programme_fr: Option<String>,
+    pub programme_ar: Option<String>,
+    pub cooperatives: Vec<(i64, String, String)>,
+}
+
+/// What the follow-up page shows: the enrolments and sessions (newest first), and for
+/// an organiser the cooperatives it may follow (id, French, Arabic name) and programmes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUp {
+    pub enrolments: Vec<Enrolment>,
+    pub sessions: Vec<Session>,
+    pub cooperatives: Vec<(i64, String, String)>,
+}

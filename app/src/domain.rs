@@ -26,6 +26,7 @@ pub mod account;
 pub mod catalogue;
 pub mod council;
 pub mod error;
+pub mod follow_up;
 pub mod markets;
 pub mod orders;
 pub mod page;

@@ -27,6 +27,8 @@ mod catalogue_pages;
 mod cli;
 #[path = "integration/council.rs"]
 mod council;
+#[path = "integration/council_follow_up.rs"]
+mod council_follow_up;
 #[path = "integration/crash.rs"]
 mod crash;
 #[path = "integration/handover.rs"]

@@ -46,3 +46,73 @@ pub async fn council_choices(province: String) -> Result<FilterChoices, AppError
         .await,
     )
 }
+
+/// The enrolments and sessions of the organiser's regions, and whom it may enrol.
+#[server]
+pub async fn follow_up() -> Result<super::FollowUp, AppError> {
+    crate::error::respond(
+        async move {
+            let state = crate::state::app_state()?;
+            let user = crate::markets::api::organiser().await?;
+            let reach = crate::markets::reach::reach(&state.db, &user).await?;
+            super::follow_up::follow_up(&state.db, &reach, None).await
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn enrol_cooperative(
+    form: crate::domain::follow_up::EnrolmentForm,
+) -> Result<i64, AppError> {
+    crate::error::respond(
+        async move {
+            let state = crate::state::app_state()?;
+            let user = crate::markets::api::organiser().await?;
+            let draft = form.parse().map_err(AppError::Invalid)?;
+            let id = super::follow_up::enrol(&state.db, &user, &draft).await?;
+            tracing::info!(
+                enrolment_id = id,
+                cooperative_id = draft.cooperative_id,
+                "cooperative enrolled"
+            );
+            Ok(id)
+        }
+        .await,
+    )
+}
+
+#[server]
+pub async fn record_session(form: crate::domain::follow_up::SessionForm) -> Result<i64, AppError> {
+    crate::error::respond(
+        async move {
+            let state = crate::state::app_state()?;
+            let user = crate::markets::api::organiser().await?;
+            let draft = form.parse().map_err(AppError::Invalid)?;
+            let id = super::follow_up::record_session(&state.db, &user, &draft).await?;
+            tracing::info!(
+                session_id = id,
+                present = draft.cooperatives.len(),
+                "session recorded"
+            );
+            Ok(id)
+        }
+        .await,
+    )
+}
+
+/// A cooperative member's own enrolments and the sessions it attended.
+#[server]
+pub async fn my_accompaniment() -> Result<super::FollowUp, AppError> {
+    crate::error::respond(
+        async move {
+            use crate::domain::Role;
+            let state = crate::state::app_state()?;
+            let user = crate::accounts::session::require_role(&[Role::Cooperative]).await?;
+            let member = crate::cooperatives::service::membership(&state.db, &user).await?;
+            let reach = crate::markets::reach::Reach::Kingdom;
+            super::follow_up::follow_up(&state.db, &reach, Some(member.cooperative_id)).await
+        }
+        .await,
+    )
+}

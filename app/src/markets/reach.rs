@@ -133,8 +133,9 @@ pub async fn application_event(db: &Db, application_id: i64) -> Result<i64, AppE
     )
 }
 
-/// Whether a user may pay a cooperative out (it is based in a region they reach).
-pub async fn may_pay_cooperative(
+/// Whether a user may act for a cooperative, paying it out or following it in a programme
+/// (it is based in a region they reach; an unknown cooperative is left to its service).
+pub async fn may_act_for_cooperative(
     db: &Db,
     user: &CurrentUser,
     cooperative_id: i64,

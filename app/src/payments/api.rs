@@ -69,7 +69,7 @@ pub async fn settle_payout(
         async move {
             let state = crate::state::app_state()?;
             let organiser = crate::markets::api::organiser().await?;
-            crate::markets::reach::may_pay_cooperative(&state.db, &organiser, cooperative_id)
+            crate::markets::reach::may_act_for_cooperative(&state.db, &organiser, cooperative_id)
                 .await?;
             let to = crate::domain::markets::Day::parse(&to)
                 .map_err(|code| AppError::field("to", code))?;

@@ -75,6 +75,7 @@ fn SignedInLinks(user: CurrentUser) -> impl IntoView {
             <li><a href="/cooperative/markets" data-testid="nav-applications">{t!(i18n, nav_applications)}</a></li>
             <li><a href="/cooperative/orders" data-testid="nav-cooperative-orders">{t!(i18n, nav_cooperative_orders)}</a></li>
             <li><a href="/cooperative/payouts">{t!(i18n, nav_payouts)}</a></li>
+            <li><a href="/cooperative/accompaniment" data-testid="nav-accompaniment">{t!(i18n, nav_accompaniment)}</a></li>
         }
     });
     let organiser = matches!(user.role, Role::Organiser | Role::Admin).then(|| {
@@ -83,6 +84,7 @@ fn SignedInLinks(user: CurrentUser) -> impl IntoView {
             <li><a href="/organiser/sites">{t!(i18n, nav_sites)}</a></li>
             <li><a href="/organiser/payouts">{t!(i18n, nav_payouts)}</a></li>
             <li><a href="/council" data-testid="nav-council">{t!(i18n, nav_council)}</a></li>
+            <li><a href="/council/programmes" data-testid="nav-follow-up">{t!(i18n, nav_follow_up)}</a></li>
         }
     });
     view! {

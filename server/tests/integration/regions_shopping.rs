@@ -28,7 +28,7 @@ const ARGAN_PASSWORD: &str = "argan-souss-2026";
 /// An argan cooperative in Agadir, as one comes in: the admin makes its member's account,
 /// the member fills in the profile, the admin verifies it; then the member lists a
 /// product and receives 10 of it. Returns (cooperative id, product id).
-async fn argan_cooperative(app: &TestApp) -> (i64, i64) {
+pub async fn argan_cooperative(app: &TestApp) -> (i64, i64) {
     let ok = |response: reqwest::Response| async move {
         assert_eq!(response.status(), StatusCode::OK);
         json_of(response).await

@@ -358,6 +358,32 @@ pub(super) fn rows(f: &Fixture) -> Vec<Row_> {
             get("/council/{table}", "/council/provinces.csv".into()),
             organisers,
         ),
+        row(Fn("follow_up", vec![]), organisers),
+        row(
+            Fn(
+                "enrol_cooperative",
+                form(&[
+                    ("form[cooperative]", ""),
+                    ("form[programme]", ""),
+                    ("form[starts_on]", ""),
+                    ("form[status]", ""),
+                ]),
+            ),
+            organisers,
+        ),
+        row(
+            Fn(
+                "record_session",
+                form(&[
+                    ("form[kind]", ""),
+                    ("form[held_on]", ""),
+                    ("form[place]", ""),
+                    ("form[topic]", ""),
+                ]),
+            ),
+            organisers,
+        ),
+        row(Fn("my_accompaniment", vec![]), members),
         // Markets: what organisers plan and decide (arguments that change nothing).
         row(
             Fn("organiser_events", form(&[("page", "1"), ("status", "")])),
