@@ -3,6 +3,8 @@
 //! accompaniment sessions, `/council/programmes`; a cooperative sees its own). It reads
 //! the orders, markets and cooperatives rooms' rows in aggregate and writes only its
 //! own tables.
+#[cfg(feature = "ssr")]
+mod activity;
 pub mod api;
 mod charts;
 #[cfg(feature = "ssr")]
@@ -56,6 +58,9 @@ pub struct Totals {
     pub women_led: i64,
     pub youth_led: i64,
     pub members: i64,
+    /// Accompaniment sessions held, and the cooperatives present at one at least.
+    pub sessions: i64,
+    pub accompanied: i64,
 }
 
 /// One salon or tour over the period: its applications, stands and cooperatives.
@@ -93,6 +98,12 @@ pub struct ProgrammeRow {
     pub name_en: String,
     pub cooperatives: i64,
     pub sales: i64,
+    /// Enrolled by the council during the period, and the support recorded (centimes).
+    pub enrolled: i64,
+    pub support: i64,
+    /// What enrolled cooperatives sold in the period before and after joining.
+    pub sales_before: i64,
+    pub sales_after: i64,
 }
 
 /// The tables `/council` offers as CSV (`/api/v1/council/{table}.csv`).

@@ -81,15 +81,21 @@ pub fn table(indicators: &Indicators, name: &str) -> Option<String> {
             out
         }
         "programmes" => {
-            let mut out = String::from("programme,name_fr,name_ar,cooperatives,sales_mad\n");
+            let mut out = String::from(
+                "programme,name_fr,name_ar,cooperatives,sales_mad,enrolled,support_mad,sales_before_mad,sales_after_mad\n",
+            );
             for p in &indicators.programmes {
                 out.push_str(&format!(
-                    "{},{},{},{},{}\n",
+                    "{},{},{},{},{},{},{},{},{}\n",
                     field(&p.code),
                     field(&p.name_fr),
                     field(&p.name_ar),
                     p.cooperatives,
-                    mad(p.sales)
+                    mad(p.sales),
+                    p.enrolled,
+                    mad(p.support),
+                    mad(p.sales_before),
+                    mad(p.sales_after)
                 ));
             }
             out

@@ -63,6 +63,8 @@ pub fn Report(indicators: Indicators, csv: String) -> impl IntoView {
             <div><dt>{t!(i18n, council_cooperatives)}</dt><dd data-testid="kpi-cooperatives">{t.cooperatives}</dd>
                 <dd class="muted">{t!(i18n, council_led, women = share(t.women_led, t.cooperatives), youth = share(t.youth_led, t.cooperatives))}</dd></div>
             <div><dt>{t!(i18n, council_members)}</dt><dd>{t.members}</dd></div>
+            <div><dt>{t!(i18n, sessions_title)}</dt><dd data-testid="kpi-sessions">{t.sessions}</dd>
+                <dd class="muted">{t!(i18n, council_accompanied, n = t.accompanied)}</dd></div>
         </dl>
 
         <section class="council-section" data-testid="council-months">
@@ -118,9 +120,10 @@ pub fn Report(indicators: Indicators, csv: String) -> impl IntoView {
         <section class="council-section" data-testid="council-programmes">
             <h2>{t!(i18n, council_programmes)}</h2>
             <div class="table-scroll"><table class="table">
-                <thead><tr><th>{t!(i18n, council_programme)}</th><th>{t!(i18n, council_cooperatives)}</th><th>{t!(i18n, council_sales)}</th></tr></thead>
+                <thead><tr><th>{t!(i18n, council_programme)}</th><th>{t!(i18n, council_cooperatives)}</th><th>{t!(i18n, council_sales)}</th><th>{t!(i18n, council_enrolled)}</th><th>{t!(i18n, enrolment_amount)}</th><th>{t!(i18n, council_sales_before)}</th><th>{t!(i18n, council_sales_after)}</th></tr></thead>
                 <tbody>{indicators.programmes.iter().map(|p| view! {
-                    <tr><td>{localized(locale, &p.name_fr, &p.name_ar, &p.name_en).to_owned()}</td><td>{p.cooperatives}</td><td dir="ltr">{price_text(locale, p.sales)}</td></tr>
+                    <tr><td>{localized(locale, &p.name_fr, &p.name_ar, &p.name_en).to_owned()}</td><td>{p.cooperatives}</td><td dir="ltr">{price_text(locale, p.sales)}</td>
+                        <td>{p.enrolled}</td><td dir="ltr">{price_text(locale, p.support)}</td><td dir="ltr">{price_text(locale, p.sales_before)}</td><td dir="ltr">{price_text(locale, p.sales_after)}</td></tr>
                 }).collect_view()}</tbody>
             </table></div>
             <p><a href=link("programmes") download>{t!(i18n, council_csv)}</a></p>

@@ -114,6 +114,57 @@ async fn a_handed_over_order_is_a_sale_of_its_province_category_event_and_stop(e
         "Zitoun Sefrou is in Mouaazara"
     );
 
+    // Enrolled by the council in Tamkine since January and in Mouaazara from tomorrow:
+    // today's sale is after joining the one, before joining the other.
+    let sefrou: i64 = crate::orders::scalar(
+        &app,
+        "SELECT cooperative_id FROM products WHERE id = $1",
+        product,
+    )
+    .await;
+    let tomorrow = app::domain::markets::Day::of_timestamp(app.db.now())
+        .plus(1)
+        .to_string();
+    for (programme, starts) in [("tamkine", "2026-01-01"), ("mouaazara", tomorrow.as_str())] {
+        let enrolled = app
+            .call_server_fn(
+                app::council::api::EnrolCooperative::PATH,
+                &[
+                    ("form[cooperative]", sefrou.to_string().as_str()),
+                    ("form[programme]", programme),
+                    ("form[starts_on]", starts),
+                    ("form[status]", "active"),
+                    ("form[amount]", "1000"),
+                ],
+            )
+            .await;
+        assert_eq!(enrolled.status(), StatusCode::OK, "{programme}");
+    }
+    let split = read(format!("from={day}&to={day}")).await;
+    let programme = |code: &str| {
+        split["programmes"]
+            .as_array()
+            .and_then(|rows| rows.iter().find(|p| p["code"] == code))
+            .cloned()
+            .expect("programme row")
+    };
+    assert_eq!(programme("tamkine")["sales_after"], subtotal);
+    assert_eq!(programme("tamkine")["sales_before"], 0);
+    assert_eq!(programme("tamkine")["enrolled"], 1);
+    assert_eq!(programme("tamkine")["support"], 100_000);
+    // Joining tomorrow: today's sale is before, and the enrolment is not yet running.
+    assert_eq!(programme("mouaazara")["sales_before"], subtotal);
+    assert_eq!(programme("mouaazara")["sales_after"], 0);
+    assert_eq!(programme("mouaazara")["enrolled"], 0);
+    let later = read(format!("from={day}&to={tomorrow}")).await;
+    assert_eq!(
+        later["programmes"]
+            .as_array()
+            .and_then(|rows| rows.iter().find(|p| p["code"] == "mouaazara"))
+            .map(|p| p["enrolled"].clone()),
+        Some(serde_json::json!(1))
+    );
+
     // The CSV holds the same numbers; an unknown table is a 404.
     let csv = app
         .get(&format!(

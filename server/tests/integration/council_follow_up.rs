@@ -134,6 +134,21 @@ async fn an_organiser_follows_its_cooperatives_and_each_sees_its_own(engine: Eng
         "only its region's cooperatives are offered"
     );
 
+    // The indicators count the session and the two cooperatives present.
+    let indicators = json_of(
+        app.get("/api/v1/council/indicators?from=2026-11-01&to=2026-11-30")
+            .await,
+    )
+    .await;
+    assert_eq!(indicators["totals"]["sessions"], 1);
+    assert_eq!(indicators["totals"]["accompanied"], 2);
+    let elsewhere = json_of(
+        app.get("/api/v1/council/indicators?from=2026-11-01&to=2026-11-30&province=meknes")
+            .await,
+    )
+    .await;
+    assert_eq!(elsewhere["totals"]["sessions"], 0);
+
     // Zitoun Sefrou's member sees its enrolment and the session, on its page too.
     app.sign_in("cooperative@souk.ma", DEMO_PASSWORD).await;
     let own = json_of(app.call_server_fn(MyAccompaniment::PATH, &[]).await).await;
