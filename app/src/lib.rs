@@ -143,7 +143,7 @@ fn Page() -> impl IntoView {
                     <Route path=path!("/cooperative/delivery") view=orders::CooperativeDeliveryPage />
                     <Route path=path!("/cooperative/payouts") view=payments::PayoutsPage />
                     <Route path=path!("/organiser/payouts") view=payments::OrganiserPayoutsPage />
-                    <Route path=path!("/council") view=council::CouncilPage />
+                    <Route path=path!("/council") view=council::CouncilPage ssr=SsrMode::Async />
                     <Route path=path!("/council/programmes") view=council::FollowUpPage />
                     <Route path=path!("/cooperative/accompaniment") view=council::MyAccompanimentPage />
                 </Routes>

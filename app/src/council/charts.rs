@@ -46,7 +46,7 @@ fn shorten(label: &str) -> String {
 #[component]
 pub fn LineChart(title: String, points: Vec<(String, i64)>, max_text: String) -> impl IntoView {
     let height = 200.0;
-    let (left, right, top, bottom) = (16.0, 16.0, 24.0, 28.0);
+    let (left, right, top, bottom) = (36.0, 36.0, 24.0, 28.0);
     let max = points.iter().map(|p| p.1).max().unwrap_or(0).max(1) as f64;
     let step = if points.len() > 1 {
         (WIDTH - left - right) / (points.len() - 1) as f64

@@ -246,9 +246,9 @@ async fn bad_filters_are_refused_by_field_and_only_organisers_read_the_indicator
     refused("cooperative=999999", "cooperative", "cooperative_unknown").await;
     refused("programme=nope", "programme", "programme_unknown").await;
     refused("category=nope", "category", "category_unknown").await;
-    // The page says so beside the form instead of failing.
+    // The page answers 422 too, with the message beside the form.
     let page = app.get("/council?region=atlantide").await;
-    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(page.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page
         .text()
         .await
