@@ -38,3 +38,6 @@ CREATE TABLE session_attendance (
     PRIMARY KEY (session_id, cooperative_id)
 );
 CREATE INDEX session_attendance_coop_idx ON session_attendance (cooperative_id);
+
+-- The indicators read orders by period.
+CREATE INDEX orders_created_idx ON orders (created_at);

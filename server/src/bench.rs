@@ -1,5 +1,6 @@
 //! `souk bench search`: the catalogue query's latency on the current database, measured
 //! through the same service the pages and the API call (no HTTP in between).
+pub mod council;
 pub mod orders;
 pub mod serve;
 pub mod soak;

@@ -127,6 +127,14 @@ enum Command {
         /// Also generate this many products (for benchmarks)
         #[arg(long)]
         products: Option<u64>,
+        /// Also generate this many cooperatives over the 75 provinces, two products each
+        /// (for the council's benchmark)
+        #[arg(long)]
+        cooperatives: Option<u64>,
+        /// Also generate this many past orders over the last year (for the council's
+        /// benchmark; history only: they move no stock)
+        #[arg(long)]
+        orders: Option<u64>,
         /// Also load a territory file: the whole Kingdom (the shape of
         /// migrations/seed/kingdom.json; without FILE, the shipped one) or one region (the
         /// shape of migrations/seed/fes-meknes.json). One transaction: all or nothing.
@@ -188,6 +196,13 @@ enum BenchCommand {
         points: usize,
         /// How many times they are all placed (the median is printed)
         #[arg(long, default_value_t = 5)]
+        rounds: usize,
+    },
+    /// The council's indicators on the current database (seed it with --cooperatives M
+    /// --orders N): median and 95th percentile per filter
+    Council {
+        /// How many times each filter is read
+        #[arg(long, default_value_t = 20)]
         rounds: usize,
     },
     /// The catalogue search and filters on the current database (seed it with --products N)
@@ -325,6 +340,8 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Seed {
             demo,
             products,
+            cooperatives,
+            orders,
             territory,
         } => {
             let data_dir = std::path::PathBuf::from(&config.data_dir);
@@ -356,12 +373,41 @@ async fn run(cli: Cli) -> Result<(), String> {
                     started.elapsed().as_secs_f64()
                 );
             }
+            if let Some(m) = cooperatives {
+                let started = std::time::Instant::now();
+                seed::council::cooperatives(&db, &data_dir, m)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                println!(
+                    "{m} cooperatives generated in {:.1} s",
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            if let Some(n) = orders {
+                let started = std::time::Instant::now();
+                seed::council::orders(&db, n)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                println!(
+                    "{n} orders generated in {:.1} s",
+                    started.elapsed().as_secs_f64()
+                );
+            }
             println!("database seeded");
             Ok(())
         }
         Command::Bench {
             what: BenchCommand::Territory { points, rounds },
         } => souk::bench::territory::run(points, rounds),
+        Command::Bench {
+            what: BenchCommand::Council { rounds },
+        } => {
+            let db = app::db::Db::connect(&config.database_url)
+                .await
+                .map_err(|e| e.to_string())?;
+            db.migrate().await.map_err(|e| e.to_string())?;
+            souk::bench::council::run(&db, rounds).await
+        }
         Command::Bench {
             what: BenchCommand::Search { rounds },
         } => {

@@ -14,6 +14,7 @@ use sqlx::Row;
 use std::path::Path;
 
 /// The password of every demo account (written in the README).
+pub mod council;
 mod markets;
 pub use markets::demo_markets;
 
