@@ -1,7 +1,7 @@
 //! The indicators beyond sales: markets (applications, stands), buyers per stop, the
 //! cooperatives of the area, accompaniment sessions and programmes (with their sales
 //! before and after each cooperative joined), and the filter's choices.
-use super::service::{Binds, FROM_LINES, LINES, WHERE_LINES};
+use super::service::{Binds, FROM_LINES, WHERE_LINES};
 use super::{MarketRow, ProgrammeRow, StopRow, Totals};
 use crate::db::Db;
 use crate::domain::council::IndicatorFilter;
@@ -17,33 +17,30 @@ pub(super) async fn stops(db: &Db, binds: &Binds) -> Result<Vec<StopRow>, AppErr
         .rows(
             db,
             &format!(
-                "SELECT o.stop_id, CAST(COUNT(DISTINCT o.buyer_id) AS BIGINT) AS buyers,
+                "SELECT o.stop_id, s.day, t.name_fr, t.name_ar,
+                        CAST(COUNT(DISTINCT o.buyer_id) AS BIGINT) AS buyers,
                         CAST(COUNT(DISTINCT o.id) AS BIGINT) AS orders
-                 {LINES} AND o.stop_id IS NOT NULL
-                   AND pt.status NOT IN ('awaiting_payment', 'expired')
-                 GROUP BY o.stop_id"
+                 {FROM_LINES}
+                 JOIN event_stops s ON s.id = o.stop_id
+                 JOIN sites t ON t.id = s.site_id
+                 {WHERE_LINES} AND pt.status NOT IN ('awaiting_payment', 'expired')
+                 GROUP BY o.stop_id, s.day, t.name_fr, t.name_ar"
             ),
         )
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let stop_id: i64 = row.try_get("stop_id")?;
-        let place = sqlx::query(
-            "SELECT s.day, t.name_fr, t.name_ar FROM event_stops s JOIN sites t ON t.id = s.site_id
-             WHERE s.id = $1",
-        )
-        .bind(stop_id)
-        .fetch_one(db.pool())
-        .await?;
-        out.push(StopRow {
-            stop_id,
-            day: place.try_get("day")?,
-            site_fr: place.try_get("name_fr")?,
-            site_ar: place.try_get("name_ar")?,
-            buyers: row.try_get("buyers")?,
-            orders: row.try_get("orders")?,
-        });
-    }
+    let mut out = rows
+        .iter()
+        .map(|row| {
+            Ok(StopRow {
+                stop_id: row.try_get("stop_id")?,
+                day: row.try_get("day")?,
+                site_fr: row.try_get("name_fr")?,
+                site_ar: row.try_get("name_ar")?,
+                buyers: row.try_get("buyers")?,
+                orders: row.try_get("orders")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
     out.sort_by(|a, b| b.buyers.cmp(&a.buyers).then_with(|| a.day.cmp(&b.day)));
     Ok(out)
 }

@@ -101,6 +101,19 @@ pub async fn record_session(
     Ok(id)
 }
 
+/// Rows of `id, name_fr, name_ar` as (id, French, Arabic).
+fn named(rows: &[sqlx::any::AnyRow]) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    rows.iter()
+        .map(|c| {
+            Ok((
+                c.try_get("id")?,
+                c.try_get("name_fr")?,
+                c.try_get("name_ar")?,
+            ))
+        })
+        .collect()
+}
+
 /// Cooperatives in `$1`'s regions (codes between commas; empty: all) or the one `$2`.
 const IN_REACH: &str =
     "c.province_id IN (SELECT p.id FROM provinces p JOIN regions r ON r.id = p.region_id
@@ -169,16 +182,8 @@ pub async fn follow_up(
         .bind(one)
         .bind(id)
         .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|c| {
-            Ok((
-                c.try_get("id")?,
-                c.try_get("name_fr")?,
-                c.try_get("name_ar")?,
-            ))
-        })
-        .collect::<Result<_, sqlx::Error>>()?;
+        .await?;
+        let present = named(&present)?;
         sessions.push(Session {
             id,
             kind: SessionKind::from_code(&kind).ok_or(AppError::Internal)?,
@@ -193,23 +198,15 @@ pub async fn follow_up(
     let cooperatives = if cooperative.is_some() {
         Vec::new()
     } else {
-        sqlx::query(&format!(
+        let rows = sqlx::query(&format!(
             "SELECT c.id, c.name_fr, c.name_ar FROM cooperatives c
              WHERE c.status = 'verified' AND {IN_REACH} ORDER BY c.name_fr LIMIT 2000"
         ))
         .bind(regions.as_str())
         .bind(0_i64)
         .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|c| {
-            Ok((
-                c.try_get("id")?,
-                c.try_get("name_fr")?,
-                c.try_get("name_ar")?,
-            ))
-        })
-        .collect::<Result<_, sqlx::Error>>()?
+        .await?;
+        named(&rows)?
     };
     Ok(FollowUp {
         enrolments,
