@@ -10,13 +10,19 @@ mod charts;
 #[cfg(feature = "ssr")]
 pub mod csv;
 #[cfg(feature = "ssr")]
+pub mod dashboard;
+mod dashboard_views;
+#[cfg(feature = "ssr")]
 pub mod follow_up;
 mod follow_up_views;
+#[cfg(feature = "ssr")]
+pub mod open_data;
 mod report;
 #[cfg(feature = "ssr")]
 pub mod service;
 mod views;
 
+pub use dashboard_views::MySalesPage;
 pub use follow_up_views::{FollowUpPage, MyAccompanimentPage};
 pub use views::CouncilPage;
 
@@ -156,4 +162,39 @@ pub struct FollowUp {
     pub enrolments: Vec<Enrolment>,
     pub sessions: Vec<Session>,
     pub cooperatives: Vec<(i64, String, String)>,
+}
+
+/// A cooperative's own dashboard (`/cooperative/sales`) over a period: its sales by month,
+/// product and market, its best stops, its payouts and its low stock.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CooperativeSales {
+    pub from: String,
+    pub to: String,
+    /// Orders, buyers, units and sales in cash and by card (the cooperative's parts).
+    pub totals: Totals,
+    pub collection: Collection,
+    pub months: Vec<SalesRow>,
+    /// By product (`key`: its id) and by market (`key`: the event id, `0` delivery).
+    pub products: Vec<SalesRow>,
+    pub events: Vec<SalesRow>,
+    /// Stops by what was handed over there, best first (ten at most).
+    pub stops: Vec<StopSales>,
+    /// Owed and not yet paid out, whatever the period, and the period's payouts.
+    pub unsettled: i64,
+    pub payouts: Vec<crate::payments::Payout>,
+    pub low_stock: Vec<crate::inventory::LowStock>,
+}
+
+/// What a cooperative handed over at one market stop.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StopSales {
+    pub stop_id: i64,
+    pub event_id: i64,
+    pub day: String,
+    pub site_fr: String,
+    pub site_ar: String,
+    pub orders: i64,
+    pub units: i64,
+    /// Centimes.
+    pub amount: i64,
 }

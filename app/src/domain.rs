@@ -28,6 +28,7 @@ pub mod council;
 pub mod error;
 pub mod follow_up;
 pub mod markets;
+pub mod open_data;
 pub mod orders;
 pub mod page;
 pub mod search;

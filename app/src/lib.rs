@@ -146,6 +146,7 @@ fn Page() -> impl IntoView {
                     <Route path=path!("/council") view=council::CouncilPage ssr=SsrMode::Async />
                     <Route path=path!("/council/programmes") view=council::FollowUpPage />
                     <Route path=path!("/cooperative/accompaniment") view=council::MyAccompanimentPage />
+                    <Route path=path!("/cooperative/sales") view=council::MySalesPage ssr=SsrMode::Async />
                 </Routes>
             </ErrorBoundary>
         </main>

@@ -68,6 +68,8 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ),
         ("GET", "/council/indicators", get(council::indicators)),
         ("GET", "/council/{table}", get(council::table_csv)),
+        ("GET", "/open/sales", get(council::open_sales)),
+        ("GET", "/open/sales.csv", get(council::open_sales_csv)),
         ("GET", "/products", get(catalogue::list_products)),
         ("GET", "/products/{id}", get(catalogue::get_product)),
         (

@@ -27,8 +27,12 @@ mod catalogue_pages;
 mod cli;
 #[path = "integration/council.rs"]
 mod council;
+#[path = "integration/council_dashboard.rs"]
+mod council_dashboard;
 #[path = "integration/council_follow_up.rs"]
 mod council_follow_up;
+#[path = "integration/council_open_data.rs"]
+mod council_open_data;
 #[path = "integration/crash.rs"]
 mod crash;
 #[path = "integration/handover.rs"]

@@ -116,3 +116,26 @@ pub async fn my_accompaniment() -> Result<super::FollowUp, AppError> {
         .await,
     )
 }
+
+/// A cooperative member's own sales dashboard over a period (`YYYY-MM-DD`; empty `to` is
+/// today, empty `from` the first of the month a year before).
+#[server]
+pub async fn my_sales(from: String, to: String) -> Result<super::CooperativeSales, AppError> {
+    crate::error::respond(
+        async move {
+            use crate::domain::Role;
+            let state = crate::state::app_state()?;
+            let user = crate::accounts::session::require_role(&[Role::Cooperative]).await?;
+            let member = crate::cooperatives::service::membership(&state.db, &user).await?;
+            let filter = IndicatorQuery {
+                from,
+                to,
+                ..IndicatorQuery::default()
+            }
+            .parse(state.clock().today())
+            .map_err(AppError::Invalid)?;
+            super::dashboard::cooperative_sales(&state.db, member.cooperative_id, &filter).await
+        }
+        .await,
+    )
+}

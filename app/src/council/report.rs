@@ -17,6 +17,21 @@ fn share(part: i64, whole: i64) -> String {
     }
 }
 
+/// Event rows with the delivery orders' row (`0`) named.
+pub(super) fn delivery_named(locale: Locale, rows: Vec<SalesRow>) -> Vec<SalesRow> {
+    let delivery = td_string!(locale, council_delivery);
+    rows.into_iter()
+        .map(|mut r| {
+            if r.key == "0" {
+                delivery.clone_into(&mut r.label_fr);
+                delivery.clone_into(&mut r.label_ar);
+                delivery.clone_into(&mut r.label_en);
+            }
+            r
+        })
+        .collect()
+}
+
 #[component]
 pub fn Report(indicators: Indicators, csv: String) -> impl IntoView {
     let i18n = use_i18n();
@@ -33,19 +48,6 @@ pub fn Report(indicators: Indicators, csv: String) -> impl IntoView {
             "/api/v1/council/{table}.csv{}{query}",
             if query.is_empty() { "" } else { "?" }
         )
-    };
-    let delivery = td_string!(locale, council_delivery).to_owned();
-    let named = move |rows: Vec<SalesRow>| -> Vec<SalesRow> {
-        rows.into_iter()
-            .map(|mut r| {
-                if r.key == "0" {
-                    r.label_fr.clone_from(&delivery);
-                    r.label_ar.clone_from(&delivery);
-                    r.label_en.clone_from(&delivery);
-                }
-                r
-            })
-            .collect()
     };
     let months = indicators.months.clone();
     let max_month = months.iter().map(SalesRow::total).max().unwrap_or(0);
@@ -77,7 +79,7 @@ pub fn Report(indicators: Indicators, csv: String) -> impl IntoView {
         </section>
         <SalesSection id="provinces" title=td_string!(locale, council_by_province).to_owned() key_label=td_string!(locale, province).to_owned() rows=indicators.provinces.clone() csv=link("provinces") />
         <SalesSection id="categories" title=td_string!(locale, council_by_category).to_owned() key_label=td_string!(locale, category).to_owned() rows=indicators.categories.clone() csv=link("categories") />
-        <SalesSection id="events" title=td_string!(locale, council_by_event).to_owned() key_label=td_string!(locale, council_event).to_owned() rows=named(indicators.events.clone()) csv=link("events") />
+        <SalesSection id="events" title=td_string!(locale, council_by_event).to_owned() key_label=td_string!(locale, council_event).to_owned() rows=delivery_named(locale, indicators.events.clone()) csv=link("events") />
 
         <section class="council-section" data-testid="council-markets">
             <h2>{t!(i18n, council_markets)}</h2>
@@ -131,14 +133,14 @@ pub fn Report(indicators: Indicators, csv: String) -> impl IntoView {
     }
 }
 
-/// Sales by one dimension: bars, the table, the CSV.
+/// Sales by one dimension: bars, the table, the CSV (when there is one).
 #[component]
-fn SalesSection(
+pub(super) fn SalesSection(
     id: &'static str,
     title: String,
     key_label: String,
     rows: Vec<SalesRow>,
-    csv: String,
+    #[prop(optional, into)] csv: Option<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
@@ -163,13 +165,13 @@ fn SalesSection(
                     <SalesTable rows key_label />
                 }.into_any()
             }}
-            <p><a href=csv download data-testid=format!("csv-{id}")>{t!(i18n, council_csv)}</a></p>
+            {csv.map(|csv| view! { <p><a href=csv download data-testid=format!("csv-{id}")>{t!(i18n, council_csv)}</a></p> })}
         </section>
     }
 }
 
 #[component]
-fn SalesTable(rows: Vec<SalesRow>, key_label: String) -> impl IntoView {
+pub(super) fn SalesTable(rows: Vec<SalesRow>, key_label: String) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     view! {

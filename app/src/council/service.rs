@@ -62,7 +62,7 @@ pub(super) struct Binds {
 }
 
 impl Binds {
-    fn new(filter: &IndicatorFilter, regions: String) -> Self {
+    pub(super) fn new(filter: &IndicatorFilter, regions: String) -> Self {
         Self {
             from: filter.from.at(0),
             until: filter.to.plus(1).at(0),
@@ -196,7 +196,7 @@ fn add(row: &mut SalesRow, payment: &str, amount: i64, units: i64) {
 }
 
 /// Sales by month, province, event and category, and the reserved and sold units.
-async fn sales(
+pub(super) async fn sales(
     db: &Db,
     binds: &Binds,
     filter: &IndicatorFilter,
@@ -350,7 +350,7 @@ async fn months(
 }
 
 /// Orders placed and their buyers.
-async fn orders(db: &Db, binds: &Binds, totals: &mut Totals) -> Result<(), AppError> {
+pub(super) async fn orders(db: &Db, binds: &Binds, totals: &mut Totals) -> Result<(), AppError> {
     let row = binds
         .rows(
             db,
@@ -369,7 +369,7 @@ async fn orders(db: &Db, binds: &Binds, totals: &mut Totals) -> Result<(), AppEr
 }
 
 /// Pickup parts handed over, against those whose buyer never came.
-async fn collection(db: &Db, binds: &Binds) -> Result<Collection, AppError> {
+pub(super) async fn collection(db: &Db, binds: &Binds) -> Result<Collection, AppError> {
     let rows = binds
         .rows(
             db,

@@ -74,6 +74,7 @@ fn SignedInLinks(user: CurrentUser) -> impl IntoView {
             <li><a href="/cooperative" data-testid="nav-my-cooperative">{t!(i18n, nav_my_cooperative)}</a></li>
             <li><a href="/cooperative/markets" data-testid="nav-applications">{t!(i18n, nav_applications)}</a></li>
             <li><a href="/cooperative/orders" data-testid="nav-cooperative-orders">{t!(i18n, nav_cooperative_orders)}</a></li>
+            <li><a href="/cooperative/sales" data-testid="nav-my-sales">{t!(i18n, nav_my_sales)}</a></li>
             <li><a href="/cooperative/payouts">{t!(i18n, nav_payouts)}</a></li>
             <li><a href="/cooperative/accompaniment" data-testid="nav-accompaniment">{t!(i18n, nav_accompaniment)}</a></li>
         }

@@ -1,8 +1,10 @@
 //! `/api/v1/council/...`: the indicators as JSON and each of their tables as CSV, for
-//! organisers and admins (a regional organiser, of its regions).
+//! organisers and admins (a regional organiser, of its regions); and `/api/v1/open/...`,
+//! the open data, for anyone.
 use super::{ApiError, RequestLocale, SignedIn};
 use app::council::Indicators;
 use app::domain::council::IndicatorQuery;
+use app::domain::open_data::OpenQuery;
 use app::domain::ErrorCode;
 use app::error::AppError;
 use app::state::AppState;
@@ -68,6 +70,63 @@ pub async fn table_csv(
             ),
         ],
         body,
+    )
+        .into_response())
+}
+
+/// Where the open data's licence is, as a `Link` header on every open-data answer.
+fn licence_link() -> (axum::http::HeaderName, String) {
+    (
+        axum::http::header::LINK,
+        format!("<{}>; rel=\"license\"", app::domain::open_data::LICENCE_URL),
+    )
+}
+
+async fn open_read(
+    state: &AppState,
+    query: Result<Query<OpenQuery>, QueryRejection>,
+) -> Result<app::council::open_data::OpenSales, AppError> {
+    let Query(query) = query.map_err(|_| AppError::Refused(ErrorCode::Invalid))?;
+    let filter = query
+        .parse(state.clock().today())
+        .map_err(AppError::Invalid)?;
+    app::council::open_data::sales(&state.db, &filter).await
+}
+
+/// `/open/sales`: sales per month and region or province, for anyone, small cells withheld.
+pub async fn open_sales(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    query: Result<Query<OpenQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let answer = open_read(&state, query)
+        .await
+        .map_err(|e| ApiError::new(e, locale))?;
+    Ok(([licence_link()], Json(answer)).into_response())
+}
+
+/// `/open/sales.csv`: the same cells as CSV.
+pub async fn open_sales_csv(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    query: Result<Query<OpenQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let answer = open_read(&state, query)
+        .await
+        .map_err(|e| ApiError::new(e, locale))?;
+    Ok((
+        [
+            (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"souk-open-sales-{}-{}.csv\"",
+                    answer.from, answer.to
+                ),
+            ),
+            licence_link(),
+        ],
+        app::council::open_data::csv(&answer),
     )
         .into_response())
 }

@@ -14,19 +14,12 @@ on_both_engines!(
     bad_filters_are_refused_by_field_and_only_organisers_read_the_indicators,
 );
 
-fn today(app: &TestApp) -> String {
-    app::domain::markets::Day::of_timestamp(app.db.now()).to_string()
-}
-
-async fn a_handed_over_order_is_a_sale_of_its_province_category_event_and_stop(engine: Engine) {
-    let app = TestApp::spawn(engine).await;
-    // A buyer reserves 3 jars at the Sefrou stop; the cooperative hands them over.
-    let (_stop, product, _token, order) = one_pickup_order(&app, 10, 3, "council-0001").await;
+/// The cooperative makes its part of `order` ready and hands it over with the code.
+pub async fn hand_over(app: &TestApp, order: &Value) {
     let id = order["id"].as_i64().expect("id");
-    let subtotal = order["subtotal"].as_i64().expect("subtotal");
     let code = order["pickup_code"].as_str().expect("code").to_owned();
-    as_cooperative(&app).await;
-    let part = part_of(&app, id).await.to_string();
+    as_cooperative(app).await;
+    let part = part_of(app, id).await.to_string();
     for (path, form) in [
         (
             AdvanceOrderPart::PATH,
@@ -42,6 +35,18 @@ async fn a_handed_over_order_is_a_sale_of_its_province_category_event_and_stop(e
             StatusCode::OK
         );
     }
+}
+
+pub fn today(app: &TestApp) -> String {
+    app::domain::markets::Day::of_timestamp(app.db.now()).to_string()
+}
+
+async fn a_handed_over_order_is_a_sale_of_its_province_category_event_and_stop(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    // A buyer reserves 3 jars at the Sefrou stop; the cooperative hands them over.
+    let (_stop, product, _token, order) = one_pickup_order(&app, 10, 3, "council-0001").await;
+    let subtotal = order["subtotal"].as_i64().expect("subtotal");
+    hand_over(&app, &order).await;
     let category: String = sqlx::query_as::<_, (String,)>(
         "SELECT k.code FROM products p JOIN categories k ON k.id = p.category_id WHERE p.id = $1",
     )

@@ -358,6 +358,9 @@ pub(super) fn rows(f: &Fixture) -> Vec<Row_> {
             get("/council/{table}", "/council/provinces.csv".into()),
             organisers,
         ),
+        // Open data: anyone.
+        row(get("/open/sales", "/open/sales".into()), public),
+        row(get("/open/sales.csv", "/open/sales.csv".into()), public),
         row(Fn("follow_up", vec![]), organisers),
         row(
             Fn(
@@ -384,6 +387,7 @@ pub(super) fn rows(f: &Fixture) -> Vec<Row_> {
             organisers,
         ),
         row(Fn("my_accompaniment", vec![]), members),
+        row(Fn("my_sales", form(&[("from", ""), ("to", "")])), members),
         // Markets: what organisers plan and decide (arguments that change nothing).
         row(
             Fn("organiser_events", form(&[("page", "1"), ("status", "")])),
