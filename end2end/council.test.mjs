@@ -1,7 +1,8 @@
 // The council's tools in a real browser: after a cash sale at the Sefrou stop, the
 // Fès-Meknès organiser opens the indicators in Arabic, filters them by Sefrou and the
 // Mouaazara programme, reads the chart and its table, downloads the table as CSV, then
-// records an accompaniment session that the cooperative sees in its own space.
+// records an accompaniment session that the cooperative sees in its own space. Then the
+// cooperative reads its own sales on its dashboard, narrowed to today by the period form.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
@@ -86,5 +87,32 @@ describe('The council in Chromium', () => {
     await coop.waitForURL(/\/cooperative\/accompaniment$/);
     assert.match(await coop.getByTestId('sessions').innerText(), /Emballage et étiquetage/);
     assert.match(await coop.getByTestId('sessions').innerText(), /Maison de l'ESS, Fès/);
+  });
+  test("the cooperative's own dashboard: today's sale by product and stop, at 360 px", async () => {
+    const coop = await souk.page();
+    await signIn(coop, souk.base, 'cooperative@souk.ma', '/cooperative');
+    await coop.getByTestId('nav-my-sales').click();
+    await coop.waitForURL(/\/cooperative\/sales$/);
+    assert.equal(await coop.locator('h1').innerText(), 'Mes ventes');
+    // Today only, through the plain GET form.
+    const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Africa/Casablanca' });
+    const period = coop.getByTestId('my-sales-period');
+    await period.locator('#sales-from').fill(today);
+    await period.locator('#sales-to').fill(today);
+    await period.getByRole('button').click();
+    await coop.waitForURL(new RegExp(`from=${today}&to=${today}`));
+    assert.match(await coop.getByTestId('my-sales-total').innerText(), /[1-9].*MAD/);
+    // The two handed over in the first journey, on one product row and one stop row.
+    const products = coop.getByTestId('council-products');
+    assert.equal(await products.getByTestId('bar-chart').count(), 1);
+    const row = await products.locator('table tbody tr').first().locator('td').allInnerTexts();
+    assert.equal(row.at(-1), '2');
+    const stops = await coop.getByTestId('my-sales-stops').locator('table tbody tr').count();
+    assert.equal(stops, 1);
+    // A phone: nothing scrolls sideways but the tables' own boxes.
+    await coop.setViewportSize({ width: 360, height: 800 });
+    const wide = await coop.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide <= 360, `the page is ${wide} px wide`);
+    await coop.screenshot({ path: 'end2end/test-results/my-sales-360.png', fullPage: true });
   });
 });

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 /// The signed-in user, as every page and handler sees them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CurrentUser {
     pub id: i64,
     pub email: String,
@@ -23,12 +24,14 @@ pub struct CurrentUser {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LoginForm {
     pub email: String,
     pub password: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RegisterForm {
     pub email: String,
     pub password: String,

@@ -51,6 +51,7 @@ pub struct Category {
 
 /// A product in a list: enough for a card.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProductCard {
     pub id: i64,
     pub sku: String,
@@ -76,6 +77,7 @@ pub struct ProductCard {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Photo {
     pub id: i64,
     pub file: String,
@@ -85,6 +87,7 @@ pub struct Photo {
 
 /// A product's whole page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProductDetail {
     #[serde(flatten)]
     pub card: ProductCard,
@@ -176,6 +179,7 @@ impl Sort {
 /// The buyer's search: every field as it comes from the query string.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct ProductQuery {
     pub q: String,
     pub province: String,
@@ -260,6 +264,7 @@ impl ProductQuery {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProductPage {
     pub items: Vec<ProductCard>,
     pub page: u32,
@@ -273,6 +278,7 @@ pub struct ProductPage {
 
 /// One problem of an imported file: where, and what.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImportProblem {
     /// The line of the file, counting the header as line 1.
     pub line: u64,
@@ -282,6 +288,7 @@ pub struct ImportProblem {
 
 /// What an import would do, or did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImportReport {
     pub rows: u64,
     pub created: u64,

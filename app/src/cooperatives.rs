@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 /// A support programme (Mouaazara, Tamkine, ...).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Programme {
     pub code: String,
     pub name_fr: String,
@@ -22,6 +23,7 @@ pub struct Programme {
 
 /// A cooperative in a list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CooperativeSummary {
     pub id: i64,
     pub name_fr: String,
@@ -41,6 +43,7 @@ pub struct CooperativeSummary {
 
 /// A cooperative's whole profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CooperativeDetail {
     #[serde(flatten)]
     pub summary: CooperativeSummary,
@@ -58,6 +61,7 @@ pub struct CooperativeDetail {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CooperativePage {
     pub items: Vec<CooperativeSummary>,
     pub page: u32,

@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 
 /// Everything `/council` shows for one filter.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Indicators {
     /// The period read (`YYYY-MM-DD`, both days included).
     pub from: String,
@@ -50,6 +51,7 @@ pub struct Indicators {
 
 /// The period's totals, and the cooperatives the filter covers.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Totals {
     /// Orders placed (paid or cash), their buyers and the units reserved in them.
     pub orders: i64,
@@ -71,6 +73,7 @@ pub struct Totals {
 
 /// One salon or tour over the period: its applications, stands and cooperatives.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MarketRow {
     pub event_id: i64,
     pub name_fr: String,
@@ -86,6 +89,7 @@ pub struct MarketRow {
 
 /// A market stop and the buyers who ordered to collect there.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StopRow {
     pub stop_id: i64,
     pub day: String,
@@ -97,6 +101,7 @@ pub struct StopRow {
 
 /// A support programme: its cooperatives (of the filter's area) and what they sold.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProgrammeRow {
     pub code: String,
     pub name_fr: String,

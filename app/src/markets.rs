@@ -43,6 +43,7 @@ pub fn calendar_changed(db: &crate::db::Db) {
 
 /// A market square or salon venue with its province.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Site {
     pub id: i64,
     pub code: String,
@@ -60,6 +61,7 @@ pub struct Site {
 
 /// An event in a list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EventSummary {
     pub id: i64,
     pub kind: EventKind,
@@ -81,6 +83,7 @@ pub struct EventSummary {
 
 /// A tour's stop.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Stop {
     pub id: i64,
     pub site: Site,
@@ -91,6 +94,7 @@ pub struct Stop {
 
 /// A salon's stand and who holds it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Stand {
     pub id: i64,
     pub number: i64,
@@ -103,6 +107,7 @@ pub struct Stand {
 
 /// A cooperative taking part (an accepted application), with what it brings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Participant {
     pub cooperative_id: i64,
     pub name_fr: String,
@@ -119,6 +124,7 @@ pub struct Participant {
 
 /// An event's whole page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EventDetail {
     #[serde(flatten)]
     pub summary: EventSummary,
@@ -169,6 +175,7 @@ pub struct Application {
 
 /// One line of the public calendar: a salon over its dates, or one stop of a tour.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CalendarEntry {
     pub event_id: i64,
     pub stop_id: Option<i64>,
@@ -185,6 +192,7 @@ pub struct CalendarEntry {
 
 /// A page of the calendar.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CalendarPage {
     pub items: Vec<CalendarEntry>,
     pub page: u32,
@@ -194,6 +202,7 @@ pub struct CalendarPage {
 
 /// A calendar entry with its distance from the buyer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NearbyEntry {
     #[serde(flatten)]
     pub entry: CalendarEntry,
@@ -203,6 +212,7 @@ pub struct NearbyEntry {
 /// What the calendar, the map and "near me" ask for.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct CalendarQuery {
     pub province: String,
     /// A region's code (`fes-meknes`): its entries only.
@@ -220,6 +230,7 @@ pub struct CalendarQuery {
 /// Where "near me" measures from, and how far it looks.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct NearbyQuery {
     pub lat: String,
     pub lon: String,

@@ -58,6 +58,7 @@ pub fn pickup_value(event_id: i64, stop_id: Option<i64>) -> String {
 
 /// A line of an order as it was bought.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrderLine {
     pub product_id: i64,
     pub name_fr: String,
@@ -71,6 +72,7 @@ pub struct OrderLine {
 
 /// One cooperative's part of an order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrderPart {
     pub id: i64,
     pub cooperative_id: i64,
@@ -85,6 +87,7 @@ pub struct OrderPart {
 
 /// A step of the status timeline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrderStep {
     pub part_id: Option<i64>,
     pub status: String,
@@ -94,6 +97,7 @@ pub struct OrderStep {
 
 /// Where a pickup order is collected, as shown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PickupPlace {
     pub event_id: i64,
     pub stop_id: Option<i64>,
@@ -111,6 +115,7 @@ pub struct PickupPlace {
 
 /// An order as its buyer (or a cooperative concerned, seeing only its own parts) sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Order {
     pub id: i64,
     /// Whether the viewer is the buyer (else a cooperative seeing its own part).

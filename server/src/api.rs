@@ -4,6 +4,8 @@ mod auth;
 mod catalogue;
 mod council;
 mod markets;
+pub mod openapi;
+mod openapi_page;
 mod orders;
 mod payments;
 mod territory;
@@ -35,6 +37,8 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/auth/login", post(auth::login)),
         ("POST", "/auth/logout", post(auth::logout)),
         ("GET", "/me", get(auth::me)),
+        ("GET", "/openapi.json", get(openapi::openapi_json)),
+        ("GET", "/docs", get(openapi::docs)),
         ("GET", "/provinces", get(territory::list_provinces)),
         ("GET", "/regions", get(territory::list_regions)),
         (

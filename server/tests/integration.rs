@@ -53,6 +53,8 @@ mod market_changes;
 mod markets;
 #[path = "integration/markets_pages.rs"]
 mod markets_pages;
+#[path = "integration/openapi.rs"]
+mod openapi;
 #[path = "integration/order_notices.rs"]
 mod order_notices;
 #[path = "integration/orders.rs"]

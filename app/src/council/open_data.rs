@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// An open-data answer: the licence, the rule, the cells.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OpenSales {
     pub licence: String,
     pub licence_url: String,

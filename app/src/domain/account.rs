@@ -136,6 +136,7 @@ impl DisplayName {
 /// What a user may do. Only buyers can register themselves; an admin creates the others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Role {
     Buyer,
     Cooperative,

@@ -10,6 +10,7 @@ pub const MAX_PERIOD_DAYS: i64 = 3653;
 
 /// What the indicators form and the CSV links send: every field text, empty = any.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct IndicatorQuery {
     #[serde(default)]
     pub from: String,
@@ -113,6 +114,7 @@ impl IndicatorQuery {
 
 /// Sales, orders and units over one group (a month, a province, an event, a category).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SalesRow {
     /// The group's code (`2026-11`, `sefrou`, an event id, `honey`).
     pub key: String,
@@ -134,6 +136,7 @@ impl SalesRow {
 
 /// Pickup parts collected against those never collected.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Collection {
     pub collected: i64,
     pub no_shows: i64,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// turn it into a message in the user's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum ErrorCode {
     Required,
     EmailMalformed,

@@ -20,6 +20,7 @@ pub const ATTRIBUTION: &str = "Souk — hub de l'économie sociale et solidaire"
 
 /// What the request asks, as typed: months `YYYY-MM`, the level, a region code.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct OpenQuery {
     #[serde(default)]
     pub from: String,
@@ -83,6 +84,7 @@ impl std::fmt::Display for Month {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Level {
     Region,
     Province,
@@ -175,6 +177,7 @@ pub struct Counted {
 
 /// One published cell: the numbers, or none of them when withheld.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OpenCell {
     pub month: String,
     pub region: String,

@@ -100,6 +100,7 @@ pub const MAX_LINE_QUANTITY: i64 = 1000;
 
 /// One line of a checkout as sent: a product and how many.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LineForm {
     pub product_id: i64,
     pub quantity: i64,
@@ -109,6 +110,7 @@ pub struct LineForm {
 /// A pickup names the salon (`event_id`) or the tour stop (`stop_id`); a delivery names
 /// a province code and an address.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrderForm {
     pub lines: Vec<LineForm>,
     #[serde(default)]

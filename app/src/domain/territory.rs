@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum ProvinceKind {
     Prefecture,
     Province,
@@ -27,6 +28,7 @@ impl ProvinceKind {
 
 /// A prefecture or province with its seat, as lists and the API show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProvinceSummary {
     pub code: String,
     pub region_code: String,
@@ -46,6 +48,7 @@ pub struct ProvinceSummary {
 
 /// A region with how many prefectures and provinces it holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RegionSummary {
     pub code: String,
     /// ISO 3166-2 (`MA-03`), absent for a region loaded from an older file.

@@ -27,6 +27,21 @@ pub fn zone() -> &'static TimeZone {
 #[serde(into = "String", try_from = "String")]
 pub struct Day(Date);
 
+/// In the API's contract: a `YYYY-MM-DD` string.
+#[cfg(feature = "ssr")]
+impl utoipa::PartialSchema for Day {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+            .into()
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl utoipa::ToSchema for Day {}
+
 impl Day {
     pub fn from_ymd(year: i64, month: i64, day: i64) -> Option<Self> {
         let (year, month, day) = (

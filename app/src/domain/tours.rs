@@ -27,6 +27,7 @@ pub const MAX_SECONDS: u32 = 60;
 /// "HH:MM", the start "YYYY-MM-DD"; what is left out takes the planner's defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TourRequest {
     /// A site code, or a province code for its seat (default: Fès).
     pub depot: String,
@@ -98,6 +99,7 @@ impl Default for TourRequest {
 /// One candidate site, by its code.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SiteRequest {
     pub site: String,
     pub must_visit: bool,

@@ -82,6 +82,7 @@ pub async fn kingdom_map(db: &Db, width: f64) -> Result<super::KingdomMap, AppEr
 /// A province as the open API gives it: how its seat is known, and on request its outline
 /// as a GeoJSON geometry.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProvinceRecord {
     #[serde(flatten)]
     pub province: ProvinceSummary,

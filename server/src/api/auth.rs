@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use std::net::SocketAddr;
 
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts", request_body = RegisterForm, responses((status = 201, description = "registered as a buyer, signed in (the session cookie)", body = CurrentUser), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 #[tracing::instrument(skip_all)]
 pub async fn register(
     State(state): State<AppState>,
@@ -27,6 +28,7 @@ pub async fn register(
     Ok((StatusCode::CREATED, [(SET_COOKIE, cookie)], Json(user)).into_response())
 }
 
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LoginForm, responses((status = 200, description = "signed in (a new session cookie)", body = CurrentUser), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 #[tracing::instrument(skip_all)]
 pub async fn login(
     State(state): State<AppState>,
@@ -50,6 +52,7 @@ pub async fn login(
     Ok(([(SET_COOKIE, cookie)], Json(user)).into_response())
 }
 
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "accounts", responses((status = 204, description = "signed out"), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 #[tracing::instrument(skip_all)]
 pub async fn logout(
     State(state): State<AppState>,
@@ -62,6 +65,7 @@ pub async fn logout(
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie)]).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses((status = 200, description = "the signed-in user", body = CurrentUser), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn me(SignedIn(user): SignedIn) -> Json<CurrentUser> {
     Json(user)
 }

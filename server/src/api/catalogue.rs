@@ -15,7 +15,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use serde::Deserialize;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct CooperativeQuery {
     province: String,
@@ -24,6 +25,7 @@ pub struct CooperativeQuery {
     per_page: Option<u32>,
 }
 
+#[utoipa::path(get, path = "/api/v1/cooperatives", tag = "catalogue", params(CooperativeQuery), responses((status = 200, description = "verified cooperatives, a page", body = CooperativePage), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn list_cooperatives(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -47,6 +49,7 @@ pub async fn list_cooperatives(
     .map_err(|e| ApiError::new(e, locale))
 }
 
+#[utoipa::path(get, path = "/api/v1/cooperatives/{id}", tag = "catalogue", params(("id" = i64, Path, description = "the id")), responses((status = 200, description = "a verified cooperative", body = CooperativeDetail), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn get_cooperative(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -59,6 +62,7 @@ pub async fn get_cooperative(
         .map_err(|e| ApiError::new(e, locale))
 }
 
+#[utoipa::path(get, path = "/api/v1/products", tag = "catalogue", params(ProductQuery), responses((status = 200, description = "the catalogue, a page", body = ProductPage), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn list_products(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -75,6 +79,7 @@ pub async fn list_products(
         .map_err(|e| ApiError::new(e, locale))
 }
 
+#[utoipa::path(get, path = "/api/v1/products/{id}", tag = "catalogue", params(("id" = i64, Path, description = "the id")), responses((status = 200, description = "a product", body = ProductDetail), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn get_product(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -88,6 +93,7 @@ pub async fn get_product(
 }
 
 /// The cooperative's products and stock as a CSV file, for its members.
+#[utoipa::path(get, path = "/api/v1/cooperatives/{id}/products.csv", tag = "catalogue", params(("id" = i64, Path, description = "the id")), responses((status = 200, description = "the cooperative's products and stock", body = String, content_type = "text/csv"), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn export_csv(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -111,13 +117,15 @@ pub async fn export_csv(
         .into_response())
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ImportQuery {
     apply: Option<String>,
 }
 
 /// A CSV body checked (and with `?apply=1` imported, all or nothing) for a cooperative.
+#[utoipa::path(post, path = "/api/v1/cooperatives/{id}/products.csv", tag = "catalogue", params(("id" = i64, Path, description = "the id"), ImportQuery), request_body(content = String, content_type = "text/csv"), responses((status = 200, description = "the report (and with apply=1 the import)", body = ImportReport), (status = 422, description = "a row is wrong: the report naming each problem, nothing imported", body = crate::api::openapi::ImportRefusal), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn import_csv(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -197,6 +205,7 @@ fn upload_answer<T: serde::Serialize>(
 }
 
 /// A photo for a product, by a member of its cooperative.
+#[utoipa::path(post, path = "/api/v1/products/{id}/photos", tag = "catalogue", params(("id" = i64, Path, description = "the id")), request_body(content = crate::api::openapi::Upload, content_type = "multipart/form-data"), responses((status = 201, description = "the photo added", body = Photo), (status = 303, description = "a browser's plain form sent back to its page"), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn upload_photo(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -226,12 +235,13 @@ pub async fn upload_photo(
     )
 }
 
-#[derive(serde::Serialize)]
-struct Logo {
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Logo {
     logo: String,
 }
 
 /// A cooperative's logo, by one of its members.
+#[utoipa::path(post, path = "/api/v1/cooperatives/{id}/logo", tag = "catalogue", params(("id" = i64, Path, description = "the id")), request_body(content = crate::api::openapi::Upload, content_type = "multipart/form-data"), responses((status = 201, description = "the logo set", body = Logo), (status = 303, description = "a browser's plain form sent back to its page"), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn upload_logo(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,

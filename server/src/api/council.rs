@@ -27,6 +27,7 @@ async fn read(
     app::council::service::indicators(&state.db, &filter, &reach).await
 }
 
+#[utoipa::path(get, path = "/api/v1/council/indicators", tag = "council", params(IndicatorQuery), responses((status = 200, description = "the indicators", body = Indicators), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn indicators(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -42,6 +43,7 @@ pub async fn indicators(
 }
 
 /// `/council/{table}.csv`: one of `app::council::TABLES`; any other name is a 404.
+#[utoipa::path(get, path = "/api/v1/council/{table}", tag = "council", params(("table" = String, Path, description = "months.csv, provinces.csv, events.csv, categories.csv, markets.csv, stops.csv or programmes.csv"), IndicatorQuery), responses((status = 200, description = "one table", body = String, content_type = "text/csv"), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn table_csv(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -94,6 +96,7 @@ async fn open_read(
 }
 
 /// `/open/sales`: sales per month and region or province, for anyone, small cells withheld.
+#[utoipa::path(get, path = "/api/v1/open/sales", tag = "open data", params(OpenQuery), responses((status = 200, description = "the cells, small ones withheld", body = app::council::open_data::OpenSales), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn open_sales(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -106,6 +109,7 @@ pub async fn open_sales(
 }
 
 /// `/open/sales.csv`: the same cells as CSV.
+#[utoipa::path(get, path = "/api/v1/open/sales.csv", tag = "open data", params(OpenQuery), responses((status = 200, description = "the cells as CSV", body = String, content_type = "text/csv"), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn open_sales_csv(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,

@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Items<T> {
     items: Vec<T>,
 }
@@ -26,12 +26,14 @@ fn bad_query(locale: app::i18n::Locale) -> impl Fn(QueryRejection) -> ApiError {
     move |_| ApiError::new(AppError::Refused(ErrorCode::Invalid), locale)
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct SiteQuery {
     province: String,
 }
 
+#[utoipa::path(get, path = "/api/v1/sites", tag = "markets", params(SiteQuery), responses((status = 200, description = "market sites and venues", body = Items<Site>), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn list_sites(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -47,6 +49,7 @@ pub async fn list_sites(
 
 /// One item per salon (over its dates) or tour stop in the window, in date order, a page
 /// at a time (`page`, `per_page` up to 500, `total`).
+#[utoipa::path(get, path = "/api/v1/events", tag = "markets", params(CalendarQuery), responses((status = 200, description = "published events in the window", body = CalendarPage), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn list_events(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -62,6 +65,7 @@ pub async fn list_events(
         .map_err(|e| ApiError::new(e, locale))
 }
 
+#[utoipa::path(get, path = "/api/v1/events/nearby", tag = "markets", params(NearbyQuery), responses((status = 200, description = "coming stops and salons by distance", body = Items<NearbyEntry>), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn nearby_events(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -74,6 +78,7 @@ pub async fn nearby_events(
         .map_err(|e| ApiError::new(e, locale))
 }
 
+#[utoipa::path(get, path = "/api/v1/events/{id}", tag = "markets", params(("id" = i64, Path, description = "the id")), responses((status = 200, description = "an event", body = EventDetail), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn get_event(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -102,13 +107,15 @@ fn calendar_response(body: String, file: &str, draft: bool) -> Response {
         .into_response()
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct FeedQuery {
     province: String,
 }
 
 /// The public calendar (optionally of one province) for calendar apps to subscribe to.
+#[utoipa::path(get, path = "/api/v1/events.ics", tag = "markets", params(FeedQuery), responses((status = 200, description = "the public calendar (RFC 5545)", body = String, content_type = "text/calendar"), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn calendar_feed(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -143,6 +150,7 @@ pub async fn calendar_feed(
 }
 
 /// One event's `.ics`; a draft exists only for organisers (404 for the others).
+#[utoipa::path(get, path = "/api/v1/events/{id}/calendar.ics", tag = "markets", params(("id" = i64, Path, description = "the id")), responses((status = 200, description = "one event", body = String, content_type = "text/calendar"), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn event_calendar(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,

@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 /// Places an order: 201 with the order; the same key and body again: 200 with the same
 /// order; stock short: 409 naming the lines; bad input: 422 naming the fields.
+#[utoipa::path(post, path = "/api/v1/orders", tag = "orders", params(("Idempotency-Key" = String, Header, description = "8 to 100 characters, one per order")), request_body = OrderForm, responses((status = 201, description = "placed", body = Order), (status = 200, description = "the same key and body again: the same order", body = Order), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -54,6 +55,7 @@ pub async fn create(
 
 /// An order, for its buyer or a cooperative with a part in it (its part only); 404 for
 /// anyone else.
+#[utoipa::path(get, path = "/api/v1/orders/{id}", tag = "orders", params(("id" = i64, Path, description = "the id")), responses((status = 200, description = "the order as the caller may see it", body = Order), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -75,6 +77,7 @@ pub struct CancelBody {
 
 /// Cancels: the buyer cancels the whole order before it is prepared; a cooperative
 /// cancels its own part with a `reason`. Both give the stock back.
+#[utoipa::path(post, path = "/api/v1/orders/{id}/cancel", tag = "orders", params(("id" = i64, Path, description = "the id")), responses((status = 200, description = "cancelled", body = Order), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn cancel(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -121,7 +124,7 @@ pub async fn cancel(
 }
 
 /// Where a buyer moves a pickup order: a tour stop or a salon.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct PickupBody {
     #[serde(default)]
     stop_id: Option<i64>,
@@ -131,6 +134,7 @@ pub struct PickupBody {
 
 /// The buyer moves a pickup order to another stop (`stop_id`) or salon (`event_id`) where
 /// every cooperative with a part still to collect takes part; answers the order as now.
+#[utoipa::path(post, path = "/api/v1/orders/{id}/pickup", tag = "orders", params(("id" = i64, Path, description = "the id")), request_body = PickupBody, responses((status = 200, description = "moved", body = Order), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn move_pickup(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,

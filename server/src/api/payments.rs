@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 /// Verifies the `Stripe-Signature` (HMAC-SHA256, any `v1`, 300 s tolerance), then
 /// applies the event once. A bad or old signature is 400 and changes nothing; an event
 /// seen before or of a type Souk ignores is acknowledged (200) so Stripe stops sending it.
+#[utoipa::path(post, path = "/api/v1/stripe/webhook", tag = "payments", params(("Stripe-Signature" = String, Header, description = "t=…,v1=… (HMAC-SHA256)")), request_body = serde_json::Value, responses((status = 200, description = "applied, or seen before", body = serde_json::Value), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn stripe_webhook(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -56,7 +57,8 @@ pub async fn stripe_webhook(
     ))
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct PeriodQuery {
     from: String,
@@ -64,6 +66,7 @@ pub struct PeriodQuery {
 }
 
 /// A cooperative's payout statement as CSV, for its members and for organisers.
+#[utoipa::path(get, path = "/api/v1/cooperatives/{id}/statement.csv", tag = "payments", params(("id" = i64, Path, description = "the id"), PeriodQuery), responses((status = 200, description = "the payout statement", body = String, content_type = "text/csv"), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn statement_csv(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,

@@ -9,6 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::Json;
 use serde::Deserialize;
 
+#[utoipa::path(get, path = "/api/v1/provinces", tag = "territory", responses((status = 200, description = "the 75 prefectures and provinces", body = Vec<ProvinceSummary>), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn list_provinces(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -20,6 +21,7 @@ pub async fn list_provinces(
 }
 
 /// The twelve regions (or those loaded), each with its number of prefectures and provinces.
+#[utoipa::path(get, path = "/api/v1/regions", tag = "territory", responses((status = 200, description = "the 12 regions", body = Vec<RegionSummary>), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn list_regions(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -30,7 +32,8 @@ pub async fn list_regions(
         .map_err(|e| ApiError::new(e, locale))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct GeometryQuery {
     /// `1` (or `true`): each province carries its outline as a GeoJSON MultiPolygon.
@@ -38,6 +41,7 @@ pub struct GeometryQuery {
 }
 
 /// A region's prefectures and provinces, with `?geometry=1` their outlines.
+#[utoipa::path(get, path = "/api/v1/regions/{code}/provinces", tag = "territory", params(("code" = String, Path, description = "the region code"), GeometryQuery), responses((status = 200, description = "the region's prefectures and provinces", body = Vec<ProvinceRecord>), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn region_provinces(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,

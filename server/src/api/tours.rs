@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 /// Solves a tour problem within its `seconds` (organisers only) and answers the plan;
 /// a problem that cannot be met is 422 naming the fields and sites at fault.
+#[utoipa::path(post, path = "/api/v1/tours/solve", tag = "tours", request_body = TourRequest, responses((status = 200, description = "the plan", body = TourPlan), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn solve(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -37,6 +38,7 @@ pub async fn solve(
 }
 
 /// The tour's route as GPX; salons have none, and a draft's only organisers see (404).
+#[utoipa::path(get, path = "/api/v1/events/{id}/route.gpx", tag = "tours", params(("id" = i64, Path, description = "the id")), responses((status = 200, description = "the tour's route as GPX 1.1", body = String, content_type = "application/gpx+xml"), (status = "4XX", description = "refused: the error, in the caller's language", body = crate::api::openapi::ErrorBody)))]
 pub async fn route_gpx(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,

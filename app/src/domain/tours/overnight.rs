@@ -14,6 +14,7 @@ pub const MAX_LODGING: usize = 20;
 /// only) a place of its own with a name and coordinates.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LodgingRequest {
     pub place: String,
     pub name: Option<String>,

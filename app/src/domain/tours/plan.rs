@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// A plan: one route per vehicle and day used, what was left out, and the totals.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TourPlan {
     pub depot: PlanPlace,
     pub routes: Vec<PlanRoute>,
@@ -18,6 +19,7 @@ pub struct TourPlan {
 
 /// A place on the plan: a site (or the depot) with where it is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PlanPlace {
     pub code: String,
     pub site_id: Option<i64>,
@@ -31,6 +33,7 @@ pub struct PlanPlace {
 /// One vehicle's day: leave the depot (or where it slept), the stops, back at the depot
 /// (or where it sleeps).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PlanRoute {
     pub day: Day,
     pub vehicle: u32,
@@ -54,6 +57,7 @@ pub struct PlanRoute {
 
 /// A stop of the itinerary; times in minutes after midnight of its day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PlanStop {
     pub place: PlanPlace,
     pub arrives_at: i64,
@@ -68,12 +72,14 @@ pub struct PlanStop {
 
 /// A candidate the plan does not visit, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Unvisited {
     pub place: PlanPlace,
     pub reason: ErrorCode,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = TourTotals))]
 pub struct Totals {
     pub km: f64,
     pub driving_minutes: i64,

@@ -358,6 +358,9 @@ pub(super) fn rows(f: &Fixture) -> Vec<Row_> {
             get("/council/{table}", "/council/provinces.csv".into()),
             organisers,
         ),
+        // The contract: anyone.
+        row(get("/openapi.json", "/openapi.json".into()), public),
+        row(get("/docs", "/docs".into()), public),
         // Open data: anyone.
         row(get("/open/sales", "/open/sales".into()), public),
         row(get("/open/sales.csv", "/open/sales.csv".into()), public),
