@@ -1,7 +1,7 @@
 //! A cooperative's own dashboard: the indicators' sales queries narrowed to it, with its
 //! products, its best stops, its payouts (the payments room's statement) and its low stock
 //! (the inventory room's).
-use super::service::{collection, orders, sales, Binds, FROM_LINES, LINES, SOLD, WHERE_LINES};
+use super::service::{add, collection, orders, sales, Binds, FROM_LINES, LINES, SOLD, WHERE_LINES};
 use super::{CooperativeSales, Indicators, StopSales};
 use crate::db::Db;
 use crate::domain::council::{IndicatorFilter, SalesRow};
@@ -79,13 +79,12 @@ async fn products(db: &Db, binds: &Binds) -> Result<Vec<SalesRow>, AppError> {
             ..SalesRow::default()
         });
         let payment: String = row.try_get("payment")?;
-        let amount: i64 = row.try_get("amount")?;
-        if payment == "card" {
-            entry.card += amount;
-        } else {
-            entry.cash += amount;
-        }
-        entry.units += row.try_get::<i64, _>("units")?;
+        add(
+            entry,
+            &payment,
+            row.try_get("amount")?,
+            row.try_get("units")?,
+        );
     }
     let mut out: Vec<SalesRow> = products.into_values().collect();
     out.sort_by(|a, b| b.total().cmp(&a.total()).then_with(|| a.key.cmp(&b.key)));

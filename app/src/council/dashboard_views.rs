@@ -13,19 +13,11 @@ use crate::ui::forms::Field;
 use crate::ui::localized;
 use crate::ui::money::price_text;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn MySalesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let period = move || {
-        let q = query.read();
-        (
-            q.get("from").unwrap_or_default(),
-            q.get("to").unwrap_or_default(),
-        )
-    };
+    let period = crate::ui::forms::period_from_url();
     let sales = Resource::new(period, |(from, to)| my_sales(from, to));
     view! {
         <section class="card council" data-testid="my-sales">

@@ -186,7 +186,7 @@ fn sold(status: &str) -> bool {
 }
 
 /// Adds a line group's money to a row: cash or card.
-fn add(row: &mut SalesRow, payment: &str, amount: i64, units: i64) {
+pub(super) fn add(row: &mut SalesRow, payment: &str, amount: i64, units: i64) {
     if payment == "card" {
         row.card += amount;
     } else {

@@ -9,7 +9,6 @@ use crate::ui::forms::{action_field_error, action_form_error};
 use crate::ui::localized;
 use crate::ui::money::price_text;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 fn entry_text(locale: Locale, kind: &str) -> &'static str {
     match kind {
@@ -23,14 +22,7 @@ fn entry_text(locale: Locale, kind: &str) -> &'static str {
 #[component]
 pub fn PayoutsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let period = move || {
-        let q = query.read();
-        (
-            q.get("from").unwrap_or_default(),
-            q.get("to").unwrap_or_default(),
-        )
-    };
+    let period = crate::ui::forms::period_from_url();
     let statement = Resource::new(period, |(from, to)| my_statement(from, to));
     view! {
         <h1>{t!(i18n, payouts_title)}</h1>

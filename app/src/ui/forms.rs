@@ -253,6 +253,18 @@ where
     });
 }
 
+/// The `from` and `to` of the address (a period form's GET fields), empty when absent.
+pub fn period_from_url() -> impl Fn() -> (String, String) + Copy + Send + Sync + 'static {
+    let query = leptos_router::hooks::use_query_map();
+    move || {
+        let q = query.read();
+        (
+            q.get("from").unwrap_or_default(),
+            q.get("to").unwrap_or_default(),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::percent_decode;

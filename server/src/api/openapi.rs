@@ -2,7 +2,7 @@
 //! attributes and their types' `ToSchema`, served at `/api/v1/openapi.json`, and a
 //! readable page made from the same document at `/api/v1/docs`.
 use super::{auth, catalogue, council, markets, orders, payments, territory, tours};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -135,6 +135,11 @@ pub async fn docs() -> Response {
         [
             (CONTENT_TYPE, "text/html; charset=utf-8"),
             (CACHE_CONTROL, "public, max-age=300"),
+            // No script at all; its one inline style block may apply.
+            (
+                CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+            ),
         ],
         page.clone(),
     )

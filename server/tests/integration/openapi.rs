@@ -92,6 +92,14 @@ async fn every_route_is_described_and_the_page_reads_the_same_document(engine: E
     assert!(page.headers()["content-type"]
         .to_str()
         .is_ok_and(|t| t.starts_with("text/html")));
+    let policy = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        policy.starts_with("default-src 'none'") && !policy.contains("script"),
+        "{policy}"
+    );
     let html = page.text().await.expect("html");
     for (method, path) in &routes {
         let line = format!("{} /api/v1{}", method, path);
