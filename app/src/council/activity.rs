@@ -1,7 +1,7 @@
 //! The indicators beyond sales: markets (applications, stands), buyers per stop, the
 //! cooperatives of the area, accompaniment sessions and programmes (with their sales
 //! before and after each cooperative joined), and the filter's choices.
-use super::service::{Binds, FROM_LINES, WHERE_LINES};
+use super::service::{Binds, FROM_LINES};
 use super::{MarketRow, ProgrammeRow, StopRow, Totals};
 use crate::db::Db;
 use crate::domain::council::IndicatorFilter;
@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 /// The buyers reached at each tour stop (orders to collect there), most first.
 pub(super) async fn stops(db: &Db, binds: &Binds) -> Result<Vec<StopRow>, AppError> {
+    let where_lines = binds.where_lines();
     let rows = binds
         .rows(
             db,
@@ -23,7 +24,7 @@ pub(super) async fn stops(db: &Db, binds: &Binds) -> Result<Vec<StopRow>, AppErr
                  {FROM_LINES}
                  JOIN event_stops s ON s.id = o.stop_id
                  JOIN sites t ON t.id = s.site_id
-                 {WHERE_LINES} AND pt.status NOT IN ('awaiting_payment', 'expired')
+                 {where_lines} AND pt.status NOT IN ('awaiting_payment', 'expired')
                  GROUP BY o.stop_id, s.day, t.name_fr, t.name_ar"
             ),
         )
@@ -153,6 +154,7 @@ pub(super) async fn programmes(
     .bind(binds.programme.as_str())
     .fetch_all(db.pool())
     .await?;
+    let where_lines = binds.where_lines();
     let sales = binds
         .rows(
             db,
@@ -161,7 +163,7 @@ pub(super) async fn programmes(
                  {FROM_LINES}
                  JOIN cooperative_programmes gp ON gp.cooperative_id = c.id
                  JOIN programmes g ON g.id = gp.programme_id
-                 {WHERE_LINES} AND pt.status IN ('handed_over', 'shipped', 'delivered')
+                 {where_lines} AND pt.status IN ('handed_over', 'shipped', 'delivered')
                  GROUP BY g.code"
             ),
         )
@@ -197,6 +199,7 @@ pub(super) async fn programmes(
             (r.try_get("enrolled")?, r.try_get("support")?),
         );
     }
+    let where_lines = binds.where_lines();
     let split = binds
         .rows(
             db,
@@ -206,7 +209,7 @@ pub(super) async fn programmes(
                  {FROM_LINES}
                  JOIN programme_enrolments e ON e.cooperative_id = c.id
                  JOIN programmes g ON g.id = e.programme_id
-                 {WHERE_LINES} AND pt.status IN ('handed_over', 'shipped', 'delivered')
+                 {where_lines} AND pt.status IN ('handed_over', 'shipped', 'delivered')
                  GROUP BY g.code, CASE WHEN o.created_at < e.starts_at THEN 0 ELSE 1 END"
             ),
         )

@@ -1,7 +1,7 @@
 //! A cooperative's own dashboard: the indicators' sales queries narrowed to it, with its
 //! products, its best stops, its payouts (the payments room's statement) and its low stock
 //! (the inventory room's).
-use super::service::{add, collection, orders, sales, Binds, FROM_LINES, LINES, SOLD, WHERE_LINES};
+use super::service::{add, collection, orders, sales, Binds, FROM_LINES, SOLD};
 use super::{CooperativeSales, Indicators, StopSales};
 use crate::db::Db;
 use crate::domain::council::{IndicatorFilter, SalesRow};
@@ -55,6 +55,7 @@ fn sold_list() -> String {
 
 /// Sales by product, largest first.
 async fn products(db: &Db, binds: &Binds) -> Result<Vec<SalesRow>, AppError> {
+    let lines = binds.lines();
     let rows = binds
         .rows(
             db,
@@ -62,7 +63,7 @@ async fn products(db: &Db, binds: &Binds) -> Result<Vec<SalesRow>, AppError> {
                 "SELECT pr.id, pr.name_fr, pr.name_ar, pr.name_en, o.payment,
                         CAST(SUM(l.quantity * l.unit_price) AS BIGINT) AS amount,
                         CAST(SUM(l.quantity) AS BIGINT) AS units
-                 {LINES} AND pt.status IN ({})
+                 {lines} AND pt.status IN ({})
                  GROUP BY pr.id, pr.name_fr, pr.name_ar, pr.name_en, o.payment",
                 sold_list()
             ),
@@ -93,6 +94,7 @@ async fn products(db: &Db, binds: &Binds) -> Result<Vec<SalesRow>, AppError> {
 
 /// The stops where the most was handed over, best first.
 async fn best_stops(db: &Db, binds: &Binds) -> Result<Vec<StopSales>, AppError> {
+    let where_lines = binds.where_lines();
     let rows = binds
         .rows(
             db,
@@ -104,7 +106,7 @@ async fn best_stops(db: &Db, binds: &Binds) -> Result<Vec<StopSales>, AppError> 
                  {FROM_LINES}
                  JOIN event_stops s ON s.id = o.stop_id
                  JOIN sites t ON t.id = s.site_id
-                 {WHERE_LINES} AND pt.status IN ({})
+                 {where_lines} AND pt.status IN ({})
                  GROUP BY o.stop_id, s.event_id, s.day, t.name_fr, t.name_ar",
                 sold_list()
             ),

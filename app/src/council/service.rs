@@ -20,7 +20,7 @@ const NOT_PLACED: [&str; 2] = ["awaiting_payment", "expired"];
 /// The lines in the filter: `$1`..`$2` the period (Unix seconds, `$2` excluded), `$3`
 /// region codes between commas (empty: all), `$4` province, `$5` event (0: any), `$6`
 /// category, `$7` programme, `$8` cooperative (0: any). A query may join more tables
-/// between the two halves (`FROM_LINES`, `WHERE_LINES`).
+/// between the two halves (`FROM_LINES`, `Binds::where_lines`).
 macro_rules! from_lines {
     () => {
         "FROM order_lines l
@@ -33,9 +33,9 @@ macro_rules! from_lines {
          JOIN categories k ON k.id = pr.category_id"
     };
 }
-macro_rules! where_lines {
+macro_rules! where_tail {
     () => {
-        "WHERE o.created_at >= $1 AND o.created_at < $2
+        "o.created_at >= $1 AND o.created_at < $2
            AND ($3 = '' OR (',' || $3 || ',') LIKE ('%,' || r.code || ',%'))
            AND ($4 = '' OR p.code = $4)
            AND ($5 = 0 OR o.event_id = $5)
@@ -46,11 +46,21 @@ macro_rules! where_lines {
     };
 }
 pub(super) const FROM_LINES: &str = from_lines!();
-pub(super) const WHERE_LINES: &str = where_lines!();
-pub(super) const LINES: &str = concat!(from_lines!(), "\n", where_lines!());
+const WHERE_LINES: &str = concat!("WHERE ", where_tail!());
+const LINES: &str = concat!(from_lines!(), "\nWHERE ", where_tail!());
+/// With one cooperative chosen, the same lines reached through its parts (an equality on
+/// `order_parts (cooperative_id, ...)`, which the `$8 = 0 OR` form hides from the planner).
+const WHERE_OWN_LINES: &str = concat!("WHERE pt.cooperative_id = $8 AND ", where_tail!());
+const OWN_LINES: &str = concat!(
+    from_lines!(),
+    "\nWHERE pt.cooperative_id = $8 AND ",
+    where_tail!()
+);
 
 /// The filter's values in `LINES`' order.
 pub(super) struct Binds {
+    /// One cooperative is chosen (`$8`): its parts lead the query.
+    own: bool,
     pub(super) from: i64,
     pub(super) until: i64,
     pub(super) regions: String,
@@ -64,6 +74,7 @@ pub(super) struct Binds {
 impl Binds {
     pub(super) fn new(filter: &IndicatorFilter, regions: String) -> Self {
         Self {
+            own: filter.cooperative.is_some(),
             from: filter.from.at(0),
             until: filter.to.plus(1).at(0),
             regions,
@@ -72,6 +83,24 @@ impl Binds {
             category: filter.category.clone().unwrap_or_default(),
             programme: filter.programme.clone().unwrap_or_default(),
             cooperative: filter.cooperative.unwrap_or_default(),
+        }
+    }
+
+    /// `FROM ... WHERE ...` over the filter's lines (a query may add conditions after).
+    pub(super) fn lines(&self) -> &'static str {
+        if self.own {
+            OWN_LINES
+        } else {
+            LINES
+        }
+    }
+
+    /// The `WHERE` half alone, for a query that joins more tables after `FROM_LINES`.
+    pub(super) fn where_lines(&self) -> &'static str {
+        if self.own {
+            WHERE_OWN_LINES
+        } else {
+            WHERE_LINES
         }
     }
 
@@ -202,6 +231,7 @@ pub(super) async fn sales(
     filter: &IndicatorFilter,
     out: &mut Indicators,
 ) -> Result<(), AppError> {
+    let lines = binds.lines();
     let cube = binds
         .rows(
             db,
@@ -212,7 +242,7 @@ pub(super) async fn sales(
                         k.name_en AS category_en, o.payment, pt.status,
                         CAST(SUM(l.quantity * l.unit_price) AS BIGINT) AS amount,
                         CAST(SUM(l.quantity) AS BIGINT) AS units
-                 {LINES}
+                 {lines}
                  GROUP BY p.code, p.name_fr, p.name_ar, p.name_en, COALESCE(o.event_id, 0),
                           k.code, k.name_fr, k.name_ar, k.name_en, o.payment, pt.status"
             ),
@@ -300,6 +330,7 @@ async fn months(
     binds: &Binds,
     filter: &IndicatorFilter,
 ) -> Result<Vec<SalesRow>, AppError> {
+    let lines = binds.lines();
     let rows = binds
         .rows(
             db,
@@ -307,7 +338,7 @@ async fn months(
                 "SELECT (o.created_at + 3600) / 86400 AS day, o.payment, pt.status,
                         CAST(SUM(l.quantity * l.unit_price) AS BIGINT) AS amount,
                         CAST(SUM(l.quantity) AS BIGINT) AS units
-                 {LINES}
+                 {lines}
                  GROUP BY (o.created_at + 3600) / 86400, o.payment, pt.status"
             ),
         )
@@ -351,13 +382,14 @@ async fn months(
 
 /// Orders placed and their buyers.
 pub(super) async fn orders(db: &Db, binds: &Binds, totals: &mut Totals) -> Result<(), AppError> {
+    let lines = binds.lines();
     let row = binds
         .rows(
             db,
             &format!(
                 "SELECT CAST(COUNT(DISTINCT o.id) AS BIGINT) AS orders,
                         CAST(COUNT(DISTINCT o.buyer_id) AS BIGINT) AS buyers
-                 {LINES} AND pt.status NOT IN ('awaiting_payment', 'expired')"
+                 {lines} AND pt.status NOT IN ('awaiting_payment', 'expired')"
             ),
         )
         .await?;
@@ -370,12 +402,13 @@ pub(super) async fn orders(db: &Db, binds: &Binds, totals: &mut Totals) -> Resul
 
 /// Pickup parts handed over, against those whose buyer never came.
 pub(super) async fn collection(db: &Db, binds: &Binds) -> Result<Collection, AppError> {
+    let lines = binds.lines();
     let rows = binds
         .rows(
             db,
             &format!(
                 "SELECT pt.status, CAST(COUNT(DISTINCT pt.id) AS BIGINT) AS parts
-                 {LINES} AND o.fulfilment = 'pickup' AND pt.status IN ('handed_over', 'no_show')
+                 {lines} AND o.fulfilment = 'pickup' AND pt.status IN ('handed_over', 'no_show')
                  GROUP BY pt.status"
             ),
         )
