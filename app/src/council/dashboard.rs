@@ -1,7 +1,7 @@
 //! A cooperative's own dashboard: the indicators' sales queries narrowed to it, with its
 //! products, its best stops, its payouts (the payments room's statement) and its low stock
 //! (the inventory room's).
-use super::service::{add, collection, orders, sales, Binds, FROM_LINES, SOLD};
+use super::service::{add, by_total, collection, orders, sales, Binds, FROM_LINES, SOLD};
 use super::{CooperativeSales, Indicators, StopSales};
 use crate::db::Db;
 use crate::domain::council::{IndicatorFilter, SalesRow};
@@ -87,9 +87,7 @@ async fn products(db: &Db, binds: &Binds) -> Result<Vec<SalesRow>, AppError> {
             row.try_get("units")?,
         );
     }
-    let mut out: Vec<SalesRow> = products.into_values().collect();
-    out.sort_by(|a, b| b.total().cmp(&a.total()).then_with(|| a.key.cmp(&b.key)));
-    Ok(out)
+    Ok(by_total(products.into_values().collect()))
 }
 
 /// The stops where the most was handed over, best first.

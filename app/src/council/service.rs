@@ -301,7 +301,7 @@ pub(super) async fn sales(
 }
 
 /// Largest first, then by key.
-fn by_total(mut rows: Vec<SalesRow>) -> Vec<SalesRow> {
+pub(super) fn by_total(mut rows: Vec<SalesRow>) -> Vec<SalesRow> {
     rows.sort_by(|a, b| b.total().cmp(&a.total()).then_with(|| a.key.cmp(&b.key)));
     rows
 }

@@ -84,15 +84,20 @@ fn licence_link() -> (axum::http::HeaderName, String) {
     )
 }
 
+/// The open-data answer of a query, or its error in the caller's language.
 async fn open_read(
     state: &AppState,
+    locale: app::i18n::Locale,
     query: Result<Query<OpenQuery>, QueryRejection>,
-) -> Result<app::council::open_data::OpenSales, AppError> {
-    let Query(query) = query.map_err(|_| AppError::Refused(ErrorCode::Invalid))?;
-    let filter = query
-        .parse(state.clock().today())
-        .map_err(AppError::Invalid)?;
-    app::council::open_data::sales(&state.db, &filter).await
+) -> Result<app::council::open_data::OpenSales, ApiError> {
+    let answer = async {
+        let Query(query) = query.map_err(|_| AppError::Refused(ErrorCode::Invalid))?;
+        let filter = query
+            .parse(state.clock().today())
+            .map_err(AppError::Invalid)?;
+        app::council::open_data::sales(&state.db, &filter).await
+    };
+    answer.await.map_err(|e| ApiError::new(e, locale))
 }
 
 /// `/open/sales`: sales per month and region or province, for anyone, small cells withheld.
@@ -102,9 +107,7 @@ pub async fn open_sales(
     RequestLocale(locale): RequestLocale,
     query: Result<Query<OpenQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let answer = open_read(&state, query)
-        .await
-        .map_err(|e| ApiError::new(e, locale))?;
+    let answer = open_read(&state, locale, query).await?;
     Ok(([licence_link()], Json(answer)).into_response())
 }
 
@@ -115,9 +118,7 @@ pub async fn open_sales_csv(
     RequestLocale(locale): RequestLocale,
     query: Result<Query<OpenQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let answer = open_read(&state, query)
-        .await
-        .map_err(|e| ApiError::new(e, locale))?;
+    let answer = open_read(&state, locale, query).await?;
     Ok((
         [
             (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
