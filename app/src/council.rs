@@ -19,6 +19,8 @@ mod follow_up_views;
 pub mod open_data;
 mod report;
 #[cfg(feature = "ssr")]
+mod scope;
+#[cfg(feature = "ssr")]
 pub mod service;
 mod views;
 

@@ -11,6 +11,8 @@ pub mod delivery;
 #[cfg(feature = "ssr")]
 pub mod expiry;
 #[cfg(feature = "ssr")]
+pub mod facts;
+#[cfg(feature = "ssr")]
 pub mod fulfil;
 #[cfg(feature = "ssr")]
 pub(crate) mod history;

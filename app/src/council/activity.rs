@@ -1,7 +1,7 @@
 //! The indicators beyond sales: markets (applications, stands), buyers per stop, the
 //! cooperatives of the area, accompaniment sessions and programmes (with their sales
 //! before and after each cooperative joined), and the filter's choices.
-use super::service::{Binds, FROM_LINES};
+use super::service::{sold_list, Binds};
 use super::{MarketRow, ProgrammeRow, StopRow, Totals};
 use crate::db::Db;
 use crate::domain::council::IndicatorFilter;
@@ -13,19 +13,20 @@ use std::collections::BTreeMap;
 
 /// The buyers reached at each tour stop (orders to collect there), most first.
 pub(super) async fn stops(db: &Db, binds: &Binds) -> Result<Vec<StopRow>, AppError> {
-    let where_lines = binds.where_lines();
+    let facts = binds.facts();
     let rows = binds
-        .rows(
+        .fact_rows(
             db,
             &format!(
-                "SELECT o.stop_id, s.day, t.name_fr, t.name_ar,
-                        CAST(COUNT(DISTINCT o.buyer_id) AS BIGINT) AS buyers,
-                        CAST(COUNT(DISTINCT o.id) AS BIGINT) AS orders
-                 {FROM_LINES}
-                 JOIN event_stops s ON s.id = o.stop_id
-                 JOIN sites t ON t.id = s.site_id
-                 {where_lines} AND pt.status NOT IN ('awaiting_payment', 'expired')
-                 GROUP BY o.stop_id, s.day, t.name_fr, t.name_ar"
+                "SELECT x.stop_id, s.day, t.name_fr, t.name_ar, x.buyers, x.orders
+                 FROM (SELECT f.stop_id, CAST(COUNT(DISTINCT f.buyer_id) AS BIGINT) AS buyers,
+                              CAST(COUNT(DISTINCT f.order_id) AS BIGINT) AS orders
+                       FROM order_facts f
+                       WHERE {facts} AND f.stop_id <> 0
+                         AND f.status NOT IN ('awaiting_payment', 'expired')
+                       GROUP BY f.stop_id) x
+                 JOIN event_stops s ON s.id = x.stop_id
+                 JOIN sites t ON t.id = s.site_id"
             ),
         )
         .await?;
@@ -154,17 +155,19 @@ pub(super) async fn programmes(
     .bind(binds.programme.as_str())
     .fetch_all(db.pool())
     .await?;
-    let where_lines = binds.where_lines();
+    let facts = binds.facts();
     let sales = binds
-        .rows(
+        .fact_rows(
             db,
             &format!(
-                "SELECT g.code, CAST(SUM(l.quantity * l.unit_price) AS BIGINT) AS amount
-                 {FROM_LINES}
-                 JOIN cooperative_programmes gp ON gp.cooperative_id = c.id
+                "SELECT g.code, CAST(SUM(x.amount) AS BIGINT) AS amount
+                 FROM (SELECT f.cooperative_id, SUM(f.amount) AS amount FROM order_facts f
+                       WHERE {facts} AND f.status IN ({})
+                       GROUP BY f.cooperative_id) x
+                 JOIN cooperative_programmes gp ON gp.cooperative_id = x.cooperative_id
                  JOIN programmes g ON g.id = gp.programme_id
-                 {where_lines} AND pt.status IN ('handed_over', 'shipped', 'delivered')
-                 GROUP BY g.code"
+                 GROUP BY g.code",
+                sold_list()
             ),
         )
         .await?;
@@ -199,18 +202,18 @@ pub(super) async fn programmes(
             (r.try_get("enrolled")?, r.try_get("support")?),
         );
     }
-    let where_lines = binds.where_lines();
     let split = binds
-        .rows(
+        .fact_rows(
             db,
             &format!(
-                "SELECT g.code, CAST(CASE WHEN o.created_at < e.starts_at THEN 0 ELSE 1 END AS BIGINT) AS after,
-                        CAST(SUM(l.quantity * l.unit_price) AS BIGINT) AS amount
-                 {FROM_LINES}
-                 JOIN programme_enrolments e ON e.cooperative_id = c.id
+                "SELECT g.code, CAST(CASE WHEN f.created_at < e.starts_at THEN 0 ELSE 1 END AS BIGINT) AS after,
+                        CAST(SUM(f.amount) AS BIGINT) AS amount
+                 FROM order_facts f
+                 JOIN programme_enrolments e ON e.cooperative_id = f.cooperative_id
                  JOIN programmes g ON g.id = e.programme_id
-                 {where_lines} AND pt.status IN ('handed_over', 'shipped', 'delivered')
-                 GROUP BY g.code, CASE WHEN o.created_at < e.starts_at THEN 0 ELSE 1 END"
+                 WHERE {facts} AND f.status IN ({})
+                 GROUP BY g.code, CASE WHEN f.created_at < e.starts_at THEN 0 ELSE 1 END",
+                sold_list()
             ),
         )
         .await?;

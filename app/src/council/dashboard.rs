@@ -1,7 +1,7 @@
 //! A cooperative's own dashboard: the indicators' sales queries narrowed to it, with its
 //! products, its best stops, its payouts (the payments room's statement) and its low stock
 //! (the inventory room's).
-use super::service::{add, by_total, collection, orders, sales, Binds, FROM_LINES, SOLD};
+use super::service::{add, by_total, collection, orders, sales, sold_list, Binds};
 use super::{CooperativeSales, Indicators, StopSales};
 use crate::db::Db;
 use crate::domain::council::{IndicatorFilter, SalesRow};
@@ -28,7 +28,7 @@ pub async fn cooperative_sales(
         programme: None,
         cooperative: Some(cooperative_id),
     };
-    let binds = Binds::new(&filter, String::new());
+    let binds = Binds::resolve(db, &filter, &crate::markets::reach::Reach::Kingdom).await?;
     let mut read = Indicators::default();
     sales(db, &binds, &filter, &mut read).await?;
     orders(db, &binds, &mut read.totals).await?;
@@ -49,22 +49,19 @@ pub async fn cooperative_sales(
     })
 }
 
-fn sold_list() -> String {
-    SOLD.map(|s| format!("'{s}'")).join(", ")
-}
-
 /// Sales by product, largest first.
 async fn products(db: &Db, binds: &Binds) -> Result<Vec<SalesRow>, AppError> {
-    let lines = binds.lines();
+    let facts = binds.facts();
     let rows = binds
-        .rows(
+        .fact_rows(
             db,
             &format!(
-                "SELECT pr.id, pr.name_fr, pr.name_ar, pr.name_en, o.payment,
-                        CAST(SUM(l.quantity * l.unit_price) AS BIGINT) AS amount,
-                        CAST(SUM(l.quantity) AS BIGINT) AS units
-                 {lines} AND pt.status IN ({})
-                 GROUP BY pr.id, pr.name_fr, pr.name_ar, pr.name_en, o.payment",
+                "SELECT pr.id, pr.name_fr, pr.name_ar, pr.name_en, x.payment, x.amount, x.units
+                 FROM (SELECT f.product_id, f.payment, CAST(SUM(f.amount) AS BIGINT) AS amount,
+                              CAST(SUM(f.quantity) AS BIGINT) AS units
+                       FROM order_facts f WHERE {facts} AND f.status IN ({})
+                       GROUP BY f.product_id, f.payment) x
+                 JOIN products pr ON pr.id = x.product_id",
                 sold_list()
             ),
         )
@@ -92,20 +89,19 @@ async fn products(db: &Db, binds: &Binds) -> Result<Vec<SalesRow>, AppError> {
 
 /// The stops where the most was handed over, best first.
 async fn best_stops(db: &Db, binds: &Binds) -> Result<Vec<StopSales>, AppError> {
-    let where_lines = binds.where_lines();
+    let facts = binds.facts();
     let rows = binds
-        .rows(
+        .fact_rows(
             db,
             &format!(
-                "SELECT o.stop_id, s.event_id, s.day, t.name_fr, t.name_ar,
-                        CAST(COUNT(DISTINCT o.id) AS BIGINT) AS orders,
-                        CAST(SUM(l.quantity) AS BIGINT) AS units,
-                        CAST(SUM(l.quantity * l.unit_price) AS BIGINT) AS amount
-                 {FROM_LINES}
-                 JOIN event_stops s ON s.id = o.stop_id
-                 JOIN sites t ON t.id = s.site_id
-                 {where_lines} AND pt.status IN ({})
-                 GROUP BY o.stop_id, s.event_id, s.day, t.name_fr, t.name_ar",
+                "SELECT x.stop_id, s.event_id, s.day, t.name_fr, t.name_ar, x.orders, x.units, x.amount
+                 FROM (SELECT f.stop_id, CAST(COUNT(DISTINCT f.order_id) AS BIGINT) AS orders,
+                              CAST(SUM(f.quantity) AS BIGINT) AS units,
+                              CAST(SUM(f.amount) AS BIGINT) AS amount
+                       FROM order_facts f WHERE {facts} AND f.stop_id <> 0 AND f.status IN ({})
+                       GROUP BY f.stop_id) x
+                 JOIN event_stops s ON s.id = x.stop_id
+                 JOIN sites t ON t.id = s.site_id",
                 sold_list()
             ),
         )

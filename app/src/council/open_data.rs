@@ -1,7 +1,7 @@
 //! Open data: sales per month and region or province, counted in two grouped queries
-//! over the order lines (months told apart by their first instants in Morocco) and
+//! over `order_facts` (the order lines with their province and region) (months told apart by their first instants in Morocco) and
 //! published through `domain::open_data`'s suppression rules.
-use super::service::SOLD;
+use super::service::sold_list;
 use crate::db::Db;
 use crate::domain::open_data::{self, Counted, Level, OpenCell, OpenFilter};
 use crate::domain::ErrorCode;
@@ -75,7 +75,7 @@ async fn counted(
         .iter()
         .enumerate()
         .skip(1)
-        .map(|(i, start)| format!("WHEN o.created_at < {start} THEN {}", i - 1))
+        .map(|(i, start)| format!("WHEN f.created_at < {start} THEN {}", i - 1))
         .collect::<Vec<_>>()
         .join(" ");
     // One month: every row is month 0 (a bare number in GROUP BY would name a column).
@@ -85,31 +85,45 @@ async fn counted(
         let case = format!("CASE {month_of} ELSE {} END", months.len() - 1);
         (case.clone(), format!("{case}, "))
     };
-    let (area, area_group) = if by_province {
-        ("r.code AS region, p.code AS province", "r.code, p.code")
+    let (area, area_group, area_join) = if by_province {
+        (
+            "r.code AS region, p.code AS province",
+            "f.region_id, f.province_id",
+            "JOIN regions r ON r.id = x.region_id JOIN provinces p ON p.id = x.province_id",
+        )
     } else {
-        ("r.code AS region, '' AS province", "r.code")
+        (
+            "r.code AS region, '' AS province",
+            "f.region_id",
+            "JOIN regions r ON r.id = x.region_id",
+        )
     };
-    let sold = SOLD.map(|s| format!("'{s}'")).join(", ");
+    let region_id: i64 = if region.is_empty() {
+        0
+    } else {
+        sqlx::query("SELECT id FROM regions WHERE code = $1")
+            .bind(region)
+            .fetch_one(db.pool())
+            .await?
+            .try_get("id")?
+    };
     let rows = sqlx::query(&format!(
-        "SELECT {month_of} AS month, {area},
-                CAST(COUNT(DISTINCT o.id) AS BIGINT) AS orders,
-                CAST(COUNT(DISTINCT o.buyer_id) AS BIGINT) AS buyers,
-                CAST(SUM(l.quantity) AS BIGINT) AS units,
-                CAST(SUM(l.quantity * l.unit_price) AS BIGINT) AS amount
-         FROM order_lines l
-         JOIN order_parts pt ON pt.id = l.part_id
-         JOIN orders o ON o.id = pt.order_id
-         JOIN cooperatives c ON c.id = pt.cooperative_id
-         JOIN provinces p ON p.id = c.province_id
-         JOIN regions r ON r.id = p.region_id
-         WHERE o.created_at >= $1 AND o.created_at < $2 AND ($3 = '' OR r.code = $3)
-           AND pt.status IN ({sold})
-         GROUP BY {month_group}{area_group}"
+        "SELECT x.month, {area}, x.orders, x.buyers, x.units, x.amount
+         FROM (SELECT {month_of} AS month, {area_group},
+                      CAST(COUNT(DISTINCT f.order_id) AS BIGINT) AS orders,
+                      CAST(COUNT(DISTINCT f.buyer_id) AS BIGINT) AS buyers,
+                      CAST(SUM(f.quantity) AS BIGINT) AS units,
+                      CAST(SUM(f.amount) AS BIGINT) AS amount
+               FROM order_facts f
+               WHERE f.created_at >= $1 AND f.created_at < $2 AND ($3 = 0 OR f.region_id = $3)
+                 AND f.status IN ({})
+               GROUP BY {month_group}{area_group}) x
+         {area_join}",
+        sold_list()
     ))
     .bind(starts.first().copied().unwrap_or_default())
     .bind(until)
-    .bind(region)
+    .bind(region_id)
     .fetch_all(db.pool())
     .await?;
     let mut found: BTreeMap<(i64, String), Counted> = BTreeMap::new();

@@ -74,6 +74,7 @@ pub async fn move_part(
         return Ok(false);
     };
     let order_id: i64 = moved.try_get("order_id")?;
+    super::facts::restate_part(tx, part_id, to.as_str()).await?;
     sqlx::query(
         "INSERT INTO order_history (order_id, part_id, status, note, at) VALUES ($1, $2, $3, $4, $5)",
     )

@@ -253,6 +253,7 @@ pub async fn move_pickup(
     .bind(order_id)
     .execute(&mut *tx)
     .await?;
+    super::facts::restate_pickup(&mut tx, order_id, pickup.event_id, pickup.stop_id).await?;
     let place = format!("{} — {}", pickup.place.site_fr, pickup.place.event_fr);
     note(&mut tx, order_id, "moved", &place, now).await?;
     let params = NotificationParams {

@@ -343,6 +343,7 @@ async fn place_new(
         }
     }
     super::history::note(&mut tx, order_id, part_status.as_str(), "", now).await?;
+    super::facts::record(&mut tx, order_id).await?;
     super::cart::remove(&mut tx, buyer.id, &ids).await?;
     tx.commit().await?;
     tracing::info!(

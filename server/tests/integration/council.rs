@@ -2,7 +2,7 @@
 //! shows as a cash sale of its province, category, event and stop, the filters narrow
 //! it, the CSV holds the same numbers, bad filters are refused by field, and only
 //! organisers and admins (a regional organiser, of its regions) may read them.
-use crate::orders::{as_cooperative, one_pickup_order, part_of};
+use crate::orders::{as_cooperative, assert_ledger_holds, one_pickup_order, part_of};
 use crate::support::{arabic, json_of, on_both_engines, Engine, TestApp, DEMO_PASSWORD};
 use app::orders::api::{AdvanceOrderPart, HandOverPart};
 use leptos::server_fn::ServerFn;
@@ -47,6 +47,7 @@ async fn a_handed_over_order_is_a_sale_of_its_province_category_event_and_stop(e
     let (_stop, product, _token, order) = one_pickup_order(&app, 10, 3, "council-0001").await;
     let subtotal = order["subtotal"].as_i64().expect("subtotal");
     hand_over(&app, &order).await;
+    assert_ledger_holds(&app).await;
     let category: String = sqlx::query_as::<_, (String,)>(
         "SELECT k.code FROM products p JOIN categories k ON k.id = p.category_id WHERE p.id = $1",
     )

@@ -10,7 +10,8 @@ use serde_json::Value;
 on_both_engines!(open_data_withholds_small_cells_and_states_its_licence);
 
 /// `n` buyers each order one of `product` at `stop`; their parts are then handed over
-/// (set directly: handing over is the orders' tests' business). Returns the subtotal.
+/// (set directly, on the parts and on their facts as the orders room would: handing over
+/// is the orders' tests' business). Returns the subtotal.
 async fn sold_to(app: &TestApp, stop: i64, product: i64, n: usize, key: &str) -> i64 {
     let client = reqwest::Client::new();
     let mut total = 0;
@@ -25,11 +26,15 @@ async fn sold_to(app: &TestApp, stop: i64, product: i64, n: usize, key: &str) ->
         .await;
         assert_eq!(status, StatusCode::CREATED, "{order}");
         total += order["subtotal"].as_i64().expect("subtotal");
-        sqlx::query("UPDATE order_parts SET status = 'handed_over' WHERE order_id = $1")
+        for table in ["order_parts", "order_facts"] {
+            sqlx::query(&format!(
+                "UPDATE {table} SET status = 'handed_over' WHERE order_id = $1"
+            ))
             .bind(order["id"].as_i64().expect("id"))
             .execute(app.db.pool())
             .await
             .expect("handed over");
+        }
     }
     total
 }

@@ -154,7 +154,8 @@ pub fn pickup(stop: i64, lines: &[(i64, i64)]) -> Value {
 }
 
 /// Every product's level equals its ledger, and every order's stock movements equal
-/// what its parts still hold or sold: the orders' side of `souk check stock`.
+/// what its parts still hold or sold: the orders' side of `souk check stock`; the
+/// council's copy of each line (`order_facts`) equals the lines.
 pub async fn assert_ledger_holds(app: &TestApp) {
     let mismatches = app::inventory::service::check_stock(&app.db)
         .await
@@ -164,6 +165,13 @@ pub async fn assert_ledger_holds(app: &TestApp) {
         .await
         .expect("holds check");
     assert!(holds.is_empty(), "order holds: {holds:?}");
+    let facts = app::orders::facts::check(&app.db)
+        .await
+        .expect("facts check");
+    assert!(
+        facts.is_empty(),
+        "the council's order facts drifted: {facts:?}"
+    );
 }
 
 async fn five_hundred_buyers_racing_for_a_hundred_units_buy_exactly_a_hundred(engine: Engine) {
