@@ -1,7 +1,7 @@
 //! The indicators beyond sales: markets (applications, stands), buyers per stop, the
 //! cooperatives of the area, accompaniment sessions and programmes (with their sales
 //! before and after each cooperative joined), and the filter's choices.
-use super::service::{sold_list, Binds};
+use super::service::{not_placed_list, sold_list, Binds};
 use super::{MarketRow, ProgrammeRow, StopRow, Totals};
 use crate::db::Db;
 use crate::domain::council::IndicatorFilter;
@@ -23,10 +23,11 @@ pub(super) async fn stops(db: &Db, binds: &Binds) -> Result<Vec<StopRow>, AppErr
                               CAST(COUNT(DISTINCT f.order_id) AS BIGINT) AS orders
                        FROM order_facts f
                        WHERE {facts} AND f.stop_id <> 0
-                         AND f.status NOT IN ('awaiting_payment', 'expired')
+                         AND f.status NOT IN ({})
                        GROUP BY f.stop_id) x
                  JOIN event_stops s ON s.id = x.stop_id
-                 JOIN sites t ON t.id = s.site_id"
+                 JOIN sites t ON t.id = s.site_id",
+                not_placed_list()
             ),
         )
         .await?;

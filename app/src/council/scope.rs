@@ -17,9 +17,25 @@ use sqlx::Row;
 /// Part statuses that are a sale.
 pub(super) const SOLD: [&str; 3] = ["handed_over", "shipped", "delivered"];
 
+/// Part statuses that never became an order.
+pub(super) const NOT_PLACED: [&str; 2] = ["awaiting_payment", "expired"];
+
 /// `SOLD` as an SQL list.
 pub(super) fn sold_list() -> String {
-    SOLD.map(|s| format!("'{s}'")).join(", ")
+    listed(&SOLD)
+}
+
+/// `NOT_PLACED` as an SQL list.
+pub(super) fn not_placed_list() -> String {
+    listed(&NOT_PLACED)
+}
+
+fn listed(codes: &[&str]) -> String {
+    codes
+        .iter()
+        .map(|s| format!("'{s}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The filter's values: the codes for the queries that bind them, and the condition on

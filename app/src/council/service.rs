@@ -2,7 +2,7 @@
 //! category filter holds), orders and buyers, collection, markets, stops, programmes,
 //! cooperatives. A regional organiser reads its regions only.
 use super::activity::{cooperatives, markets, programmes, sessions, stops};
-pub(super) use super::scope::{sold_list, Binds, SOLD};
+pub(super) use super::scope::{not_placed_list, sold_list, Binds, NOT_PLACED, SOLD};
 use super::{Indicators, Totals};
 use crate::db::Db;
 use crate::domain::council::{Collection, IndicatorFilter, SalesRow};
@@ -11,9 +11,6 @@ use crate::error::AppError;
 use crate::markets::reach::Reach;
 use sqlx::Row;
 use std::collections::BTreeMap;
-
-/// Part statuses that never became an order.
-const NOT_PLACED: [&str; 2] = ["awaiting_payment", "expired"];
 
 /// The indicators of `filter` as `reach` may read them: a region outside it is refused
 /// (403); none chosen means the reach's regions.
@@ -30,14 +27,29 @@ pub async fn indicators(
         to: filter.to.to_string(),
         ..Indicators::default()
     };
-    sales(db, &binds, filter, &mut out).await?;
-    orders(db, &binds, &mut out.totals).await?;
-    out.collection = collection(db, &binds).await?;
-    out.stops = stops(db, &binds).await?;
-    out.markets = markets(db, filter, &binds).await?;
-    cooperatives(db, &binds, &mut out.totals).await?;
-    sessions(db, filter, &binds, &mut out.totals).await?;
-    out.programmes = programmes(db, filter, &binds).await?;
+    // The queries read apart (each from its own index), so they run side by side on the
+    // pool's connections.
+    let (mut counted, mut area, mut held) =
+        (Totals::default(), Totals::default(), Totals::default());
+    let ((), (), collection, stops, markets, (), (), programmes) = tokio::try_join!(
+        sales(db, &binds, filter, &mut out),
+        orders(db, &binds, &mut counted),
+        collection(db, &binds),
+        stops(db, &binds),
+        markets(db, filter, &binds),
+        cooperatives(db, &binds, &mut area),
+        sessions(db, filter, &binds, &mut held),
+        programmes(db, filter, &binds),
+    )?;
+    out.collection = collection;
+    out.stops = stops;
+    out.markets = markets;
+    out.programmes = programmes;
+    let totals = &mut out.totals;
+    (totals.orders, totals.buyers) = (counted.orders, counted.buyers);
+    (totals.cooperatives, totals.women_led) = (area.cooperatives, area.women_led);
+    (totals.youth_led, totals.members) = (area.youth_led, area.members);
+    (totals.sessions, totals.accompanied) = (held.sessions, held.accompanied);
     Ok(out)
 }
 
@@ -157,7 +169,7 @@ async fn name_events(db: &Db, mut rows: Vec<SalesRow>) -> Result<Vec<SalesRow>, 
 }
 
 /// Sales per month of the period, each month present. Orders fall into days by
-/// Morocco's usual UTC+1 (`created_at + 3600`), the days into months.
+/// Morocco's usual UTC+1 (the facts' `day`), the days into months.
 async fn months(
     db: &Db,
     binds: &Binds,
@@ -168,11 +180,11 @@ async fn months(
         .fact_rows(
             db,
             &format!(
-                "SELECT (f.created_at + 3600) / 86400 AS day, f.payment, f.status,
+                "SELECT f.day, f.payment, f.status,
                         CAST(SUM(f.amount) AS BIGINT) AS amount,
                         CAST(SUM(f.quantity) AS BIGINT) AS units
                  FROM order_facts f WHERE {facts} AND f.status IN ({})
-                 GROUP BY (f.created_at + 3600) / 86400, f.payment, f.status",
+                 GROUP BY f.day, f.payment, f.status",
                 sold_list()
             ),
         )
@@ -214,17 +226,23 @@ async fn months(
     Ok(months.into_values().collect())
 }
 
-/// Orders placed and their buyers.
+/// Orders placed and their buyers, each counted by grouping on the index that starts with
+/// it (no sort).
 pub(super) async fn orders(db: &Db, binds: &Binds, totals: &mut Totals) -> Result<(), AppError> {
     let facts = binds.facts();
+    let not_placed = not_placed_list();
     let row = binds
         .fact_rows(
             db,
             &format!(
-                "SELECT CAST(COUNT(DISTINCT f.order_id) AS BIGINT) AS orders,
-                        CAST(COUNT(DISTINCT f.buyer_id) AS BIGINT) AS buyers
-                 FROM order_facts f
-                 WHERE {facts} AND f.status NOT IN ('awaiting_payment', 'expired')"
+                "SELECT (SELECT CAST(COUNT(*) AS BIGINT) FROM
+                           (SELECT f.order_id FROM order_facts f
+                            WHERE {facts} AND f.status NOT IN ({not_placed})
+                            GROUP BY f.order_id) o) AS orders,
+                        (SELECT CAST(COUNT(*) AS BIGINT) FROM
+                           (SELECT f.buyer_id FROM order_facts f
+                            WHERE {facts} AND f.status NOT IN ({not_placed})
+                            GROUP BY f.buyer_id) b) AS buyers"
             ),
         )
         .await?;
@@ -235,29 +253,26 @@ pub(super) async fn orders(db: &Db, binds: &Binds, totals: &mut Totals) -> Resul
     Ok(())
 }
 
-/// Pickup parts handed over, against those whose buyer never came.
+/// Pickup parts handed over, against those whose buyer never came (a part's lines share
+/// its status; grouped on the index that starts with the part).
 pub(super) async fn collection(db: &Db, binds: &Binds) -> Result<Collection, AppError> {
     let facts = binds.facts();
     let rows = binds
         .fact_rows(
             db,
             &format!(
-                "SELECT f.status, CAST(COUNT(DISTINCT f.part_id) AS BIGINT) AS parts
-                 FROM order_facts f
-                 WHERE {facts} AND f.fulfilment = 'pickup' AND f.status IN ('handed_over', 'no_show')
-                 GROUP BY f.status"
+                "SELECT CAST(COALESCE(SUM(CASE WHEN x.status = 'handed_over' THEN 1 ELSE 0 END), 0) AS BIGINT) AS collected,
+                        CAST(COALESCE(SUM(CASE WHEN x.status = 'no_show' THEN 1 ELSE 0 END), 0) AS BIGINT) AS no_shows
+                 FROM (SELECT f.part_id, MIN(f.status) AS status FROM order_facts f
+                       WHERE {facts} AND f.fulfilment = 'pickup' AND f.status IN ('handed_over', 'no_show')
+                       GROUP BY f.part_id) x"
             ),
         )
         .await?;
     let mut out = Collection::default();
-    for row in &rows {
-        let status: String = row.try_get("status")?;
-        let parts: i64 = row.try_get("parts")?;
-        if status == "handed_over" {
-            out.collected = parts;
-        } else {
-            out.no_shows = parts;
-        }
+    if let Some(row) = rows.first() {
+        out.collected = row.try_get("collected")?;
+        out.no_shows = row.try_get("no_shows")?;
     }
     Ok(out)
 }

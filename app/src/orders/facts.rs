@@ -16,7 +16,8 @@ macro_rules! facts_of {
             "SELECT l.id AS line_id, o.id AS order_id, pt.id AS part_id, o.buyer_id,
                     c.id AS cooperative_id, c.province_id, p.region_id, pr.category_id,
                     pr.id AS product_id, COALESCE(o.event_id, 0) AS event_id,
-                    COALESCE(o.stop_id, 0) AS stop_id, o.created_at, o.payment, o.fulfilment,
+                    COALESCE(o.stop_id, 0) AS stop_id, o.created_at,
+                    (o.created_at + 3600) / 86400 AS day, o.payment, o.fulfilment,
                     pt.status, l.quantity, l.quantity * l.unit_price AS amount
              FROM order_lines l
              JOIN order_parts pt ON pt.id = l.part_id
@@ -31,8 +32,8 @@ macro_rules! facts_of {
 
 /// The columns of `order_facts`, in `facts_of!`'s order.
 pub const COLUMNS: &str = "line_id, order_id, part_id, buyer_id, cooperative_id, province_id, \
-     region_id, category_id, product_id, event_id, stop_id, created_at, payment, fulfilment, \
-     status, quantity, amount";
+     region_id, category_id, product_id, event_id, stop_id, created_at, day, payment, \
+     fulfilment, status, quantity, amount";
 
 /// The lines whose facts differ from what their orders' rows say now, either way (a
 /// line missing, one too many, a field that drifted): empty while every change went
@@ -55,23 +56,14 @@ pub async fn check(db: &Db) -> Result<Vec<i64>, AppError> {
         .collect::<Result<_, _>>()?)
 }
 
-/// Writes the facts of one order just placed (its parts and lines written).
+/// Writes the facts of one order just placed (its parts and lines written). Read from the
+/// order by its id, so each engine starts from that one row.
 pub async fn record(tx: &mut Transaction<'static, Any>, order_id: i64) -> Result<(), AppError> {
-    record_between(tx, order_id, order_id).await
-}
-
-/// Writes the facts of the orders `first..=last` (a seed writing orders in batches).
-pub async fn record_between(
-    tx: &mut Transaction<'static, Any>,
-    first: i64,
-    last: i64,
-) -> Result<(), AppError> {
     sqlx::query(&format!(
         "INSERT INTO order_facts ({COLUMNS}) {}",
-        facts_of!("WHERE o.id >= $1 AND o.id <= $2")
+        facts_of!("WHERE o.id = $1")
     ))
-    .bind(first)
-    .bind(last)
+    .bind(order_id)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -158,8 +158,6 @@ pub async fn orders(db: &Db, n: u64) -> Result<u64, SeedFailure> {
     while written < n {
         let batch = (n - written).min(250);
         let mut tx = db.begin_write().await.map_err(db_error)?;
-        let mut first_order = None;
-        let mut last_order = 0;
         for k in 0..batch {
             let at = now - dice.below(365 * 86_400) as i64;
             let lines = 1 + dice.below(3);
@@ -211,8 +209,6 @@ pub async fn orders(db: &Db, n: u64) -> Result<u64, SeedFailure> {
             .await
             .and_then(|r| r.try_get("id"))
             .map_err(db_error)?;
-            first_order.get_or_insert(order);
-            last_order = order;
             let mut parts: Vec<(i64, i64)> = Vec::new();
             for (product, coop, price, quantity) in &chosen {
                 let part = match parts.iter().find(|(c, _)| c == coop) {
@@ -253,12 +249,10 @@ pub async fn orders(db: &Db, n: u64) -> Result<u64, SeedFailure> {
                 .await
                 .map_err(db_error)?;
             }
-        }
-        // The council's copy of the batch's lines, as placing an order writes it.
-        if let Some(first) = first_order {
-            app::orders::facts::record_between(&mut tx, first, last_order)
+            // The council's copy of the order's lines, as placing an order writes it.
+            app::orders::facts::record(&mut tx, order)
                 .await
-                .map_err(|e| SeedFailure::Catalogue(format!("council load: {e:?}")))?;
+                .map_err(|e| SeedFailure::Catalogue(format!("council facts: {e:?}")))?;
         }
         tx.commit().await.map_err(db_error)?;
         written += batch;
