@@ -256,8 +256,23 @@ pub async fn orders(db: &Db, n: u64) -> Result<u64, SeedFailure> {
         }
         tx.commit().await.map_err(db_error)?;
         written += batch;
+        if written % 10_000 == 0 {
+            planner_statistics(db).await?;
+        }
     }
+    planner_statistics(db).await?;
     Ok(written)
+}
+
+/// PostgreSQL's statistics brought up to date as the orders grow: a server without
+/// autovacuum (as the one here) otherwise plans each insert on the empty tables and the
+/// seed slows from hundreds of orders a second to twenty. SQLite plans without them as
+/// a deployment does (nothing runs `ANALYZE` there).
+async fn planner_statistics(db: &Db) -> Result<(), SeedFailure> {
+    match db.engine() {
+        app::db::Engine::Postgres => super::analyze(db).await,
+        app::db::Engine::Sqlite => Ok(()),
+    }
 }
 
 /// `n` buyer accounts for the generated orders (made once, reused after).
