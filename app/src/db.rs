@@ -102,6 +102,11 @@ impl Db {
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
                         conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        // Reads through a memory map of the file and a larger page cache
+                        // instead of a system call and a copy per 4 KiB page: the council's
+                        // indicators read whole indexes of the order facts.
+                        conn.execute("PRAGMA mmap_size = 268435456").await?;
+                        conn.execute("PRAGMA cache_size = -16384").await?;
                     }
                     Ok(())
                 })

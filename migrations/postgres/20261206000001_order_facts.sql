@@ -32,8 +32,11 @@ CREATE TABLE order_facts (
 -- orders room's updates too (by part, by order).
 CREATE INDEX order_facts_cube_idx ON order_facts (province_id, event_id, category_id, payment,
     status, created_at, region_id, cooperative_id, amount, quantity);
+-- Also every column: a short period (see `council::scope`) reads its range of days here
+-- whatever the query groups by.
 CREATE INDEX order_facts_day_idx ON order_facts (day, payment, status, created_at, region_id,
-    province_id, event_id, category_id, cooperative_id, amount, quantity);
+    province_id, event_id, category_id, cooperative_id, amount, quantity, order_id, buyer_id,
+    part_id, stop_id, fulfilment);
 CREATE INDEX order_facts_order_idx ON order_facts (order_id, status, created_at, region_id,
     province_id, event_id, category_id, cooperative_id);
 CREATE INDEX order_facts_buyer_idx ON order_facts (buyer_id, status, created_at, region_id,
@@ -42,10 +45,15 @@ CREATE INDEX order_facts_part_idx ON order_facts (part_id, status, fulfilment, c
     region_id, province_id, event_id, category_id, cooperative_id);
 CREATE INDEX order_facts_stop_idx ON order_facts (stop_id, buyer_id, order_id, status,
     created_at, region_id, province_id, event_id, category_id, cooperative_id);
+-- One cooperative, or a programme's: every column, so a cooperative's lines are read
+-- from the index alone whatever the query groups by.
 CREATE INDEX order_facts_coop_idx ON order_facts (cooperative_id, created_at, status, amount,
-    region_id, province_id, event_id, category_id);
+    region_id, province_id, event_id, category_id, order_id, buyer_id, part_id, stop_id, day,
+    payment, fulfilment, quantity);
+-- A region's or a province's lines: every column, as for a cooperative's.
 CREATE INDEX order_facts_area_idx ON order_facts (region_id, province_id, status, created_at,
-    order_id, buyer_id, quantity, amount);
+    order_id, buyer_id, quantity, amount, event_id, category_id, cooperative_id, part_id,
+    stop_id, day, payment, fulfilment);
 
 INSERT INTO order_facts (line_id, order_id, part_id, buyer_id, cooperative_id, province_id,
     region_id, category_id, product_id, event_id, stop_id, created_at, day, payment,

@@ -379,7 +379,7 @@ pub async fn benchmark_products(db: &Db, data_dir: &Path, n: u64) -> Result<u64,
 
 /// Fresh statistics for the planners: a server without autovacuum (as PostgreSQL here)
 /// otherwise keeps planning on the empty tables' and scans what has grown.
-pub(crate) async fn analyze(db: &Db) -> Result<(), SeedFailure> {
+async fn analyze(db: &Db) -> Result<(), SeedFailure> {
     sqlx::query("ANALYZE")
         .execute(db.pool())
         .await

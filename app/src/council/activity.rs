@@ -11,7 +11,9 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::BTreeMap;
 
-/// The buyers reached at each tour stop (orders to collect there), most first.
+/// The buyers reached at each tour stop (orders to collect there), most first. Counted
+/// without DISTINCT: the stop's orders grouped in the order of `order_facts_stop_idx`
+/// (an order has one buyer), then per buyer, then per stop.
 pub(super) async fn stops(db: &Db, binds: &Binds) -> Result<Vec<StopRow>, AppError> {
     let facts = binds.facts();
     let rows = binds
@@ -19,12 +21,15 @@ pub(super) async fn stops(db: &Db, binds: &Binds) -> Result<Vec<StopRow>, AppErr
             db,
             &format!(
                 "SELECT x.stop_id, s.day, t.name_fr, t.name_ar, x.buyers, x.orders
-                 FROM (SELECT f.stop_id, CAST(COUNT(DISTINCT f.buyer_id) AS BIGINT) AS buyers,
-                              CAST(COUNT(DISTINCT f.order_id) AS BIGINT) AS orders
-                       FROM order_facts f
-                       WHERE {facts} AND f.stop_id <> 0
-                         AND f.status NOT IN ({})
-                       GROUP BY f.stop_id) x
+                 FROM (SELECT b.stop_id, CAST(COUNT(*) AS BIGINT) AS buyers,
+                              CAST(SUM(b.orders) AS BIGINT) AS orders
+                       FROM (SELECT o.stop_id, o.buyer_id, COUNT(*) AS orders
+                             FROM (SELECT f.stop_id, f.buyer_id, f.order_id FROM order_facts f
+                                   WHERE {facts} AND f.stop_id <> 0
+                                     AND f.status NOT IN ({})
+                                   GROUP BY f.stop_id, f.buyer_id, f.order_id) o
+                             GROUP BY o.stop_id, o.buyer_id) b
+                       GROUP BY b.stop_id) x
                  JOIN event_stops s ON s.id = x.stop_id
                  JOIN sites t ON t.id = s.site_id",
                 not_placed_list()

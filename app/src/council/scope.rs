@@ -17,6 +17,9 @@ use sqlx::Row;
 /// Part statuses that are a sale.
 pub(super) const SOLD: [&str; 3] = ["handed_over", "shipped", "delivered"];
 
+/// The longest period read as a range of days (a quarter).
+const SHORT_PERIOD_DAYS: i64 = 92;
+
 /// Part statuses that never became an order.
 pub(super) const NOT_PLACED: [&str; 2] = ["awaiting_payment", "expired"];
 
@@ -108,6 +111,17 @@ impl Binds {
         let from = filter.from.at(0);
         let until = filter.to.plus(1).at(0);
         let mut facts = format!("f.created_at >= {from} AND f.created_at < {until}");
+        // A short period is also bounded by the days it falls on (the facts' `day`, from
+        // outside), so both engines read it as a range of `order_facts_day_idx`. Not a
+        // long one: there SQLite, which plans without statistics, would take that range
+        // over the index each query is grouped in the order of (a year: 5 to 8 times
+        // slower).
+        if until - from <= SHORT_PERIOD_DAYS * 86_400 {
+            let (first_day, last_day) = ((from + 3600) / 86_400, (until + 3600) / 86_400);
+            facts.push_str(&format!(
+                " AND f.day >= {first_day} AND f.day <= {last_day}"
+            ));
+        }
         if !regions.is_empty() {
             let mut ids = Vec::new();
             for code in regions.split(',') {
