@@ -2,13 +2,14 @@
 //! category filter holds), orders and buyers, collection, markets, stops, programmes,
 //! cooperatives. A regional organiser reads its regions only.
 use super::activity::{cooperatives, markets, programmes, sessions, stops};
-pub(super) use super::scope::{not_placed_list, sold_list, Binds, NOT_PLACED, SOLD};
+pub(super) use super::scope::{not_placed_list, sold_list, Binds};
 use super::{Indicators, Totals};
 use crate::db::Db;
 use crate::domain::council::{Collection, IndicatorFilter, SalesRow};
 use crate::domain::markets::Day;
 use crate::error::AppError;
 use crate::markets::reach::Reach;
+use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::BTreeMap;
 
@@ -53,10 +54,6 @@ pub async fn indicators(
     Ok(out)
 }
 
-fn sold(status: &str) -> bool {
-    SOLD.contains(&status)
-}
-
 /// Adds a line group's money to a row: cash or card.
 pub(super) fn add(row: &mut SalesRow, payment: &str, amount: i64, units: i64) {
     if payment == "card" {
@@ -67,46 +64,32 @@ pub(super) fn add(row: &mut SalesRow, payment: &str, amount: i64, units: i64) {
     row.units += units;
 }
 
-/// Sales by month, province, event and category, and the reserved and sold units.
+/// Sales by month, province, event and category, and the reserved and sold units. The
+/// cube is summed by the engine per province, event and category (cash, card, units sold
+/// and reserved), in the order of `order_facts_cube_idx`; the months are read beside it.
 pub(super) async fn sales(
     db: &Db,
     binds: &Binds,
     filter: &IndicatorFilter,
     out: &mut Indicators,
 ) -> Result<(), AppError> {
-    let facts = binds.facts();
-    let cube = binds
-        .fact_rows(
-            db,
-            &format!(
-                "SELECT p.code AS province, p.name_fr AS province_fr, p.name_ar AS province_ar,
-                        p.name_en AS province_en, x.event_id AS event,
-                        k.code AS category, k.name_fr AS category_fr, k.name_ar AS category_ar,
-                        k.name_en AS category_en, x.payment, x.status, x.amount, x.units
-                 FROM (SELECT f.province_id, f.event_id, f.category_id, f.payment, f.status,
-                              CAST(SUM(f.amount) AS BIGINT) AS amount,
-                              CAST(SUM(f.quantity) AS BIGINT) AS units
-                       FROM order_facts f WHERE {facts}
-                       GROUP BY f.province_id, f.event_id, f.category_id, f.payment, f.status) x
-                 JOIN provinces p ON p.id = x.province_id
-                 JOIN categories k ON k.id = x.category_id"
-            ),
-        )
-        .await?;
+    let (cube, months) = tokio::try_join!(cube(db, binds), months(db, binds, filter))?;
+    out.months = months;
     let mut provinces: BTreeMap<String, SalesRow> = BTreeMap::new();
     let mut events: BTreeMap<i64, SalesRow> = BTreeMap::new();
     let mut categories: BTreeMap<String, SalesRow> = BTreeMap::new();
     for row in &cube {
-        let status: String = row.try_get("status")?;
-        let units: i64 = row.try_get("units")?;
-        if !NOT_PLACED.contains(&status.as_str()) {
-            out.totals.reserved_units += units;
-        }
-        if !sold(&status) {
+        let reserved: i64 = row.try_get("reserved_units")?;
+        out.totals.reserved_units += reserved;
+        let sold = SalesRow {
+            cash: row.try_get("cash")?,
+            card: row.try_get("card")?,
+            units: row.try_get("sold_units")?,
+            ..SalesRow::default()
+        };
+        if sold.units == 0 {
             continue;
         }
-        let payment: String = row.try_get("payment")?;
-        let amount: i64 = row.try_get("amount")?;
         let province: String = row.try_get("province")?;
         let entry = provinces.entry(province.clone()).or_insert(SalesRow {
             key: province,
@@ -115,13 +98,13 @@ pub(super) async fn sales(
             label_en: row.try_get("province_en")?,
             ..SalesRow::default()
         });
-        add(entry, &payment, amount, units);
+        add_row(entry, &sold);
         let event: i64 = row.try_get("event")?;
         let entry = events.entry(event).or_insert(SalesRow {
             key: event.to_string(),
             ..SalesRow::default()
         });
-        add(entry, &payment, amount, units);
+        add_row(entry, &sold);
         let category: String = row.try_get("category")?;
         let entry = categories.entry(category.clone()).or_insert(SalesRow {
             key: category,
@@ -130,19 +113,52 @@ pub(super) async fn sales(
             label_en: row.try_get("category_en")?,
             ..SalesRow::default()
         });
-        add(entry, &payment, amount, units);
-        if payment == "card" {
-            out.totals.sales_card += amount;
-        } else {
-            out.totals.sales_cash += amount;
-        }
-        out.totals.sold_units += units;
+        add_row(entry, &sold);
+        out.totals.sales_cash += sold.cash;
+        out.totals.sales_card += sold.card;
+        out.totals.sold_units += sold.units;
     }
     out.provinces = by_total(provinces.into_values().collect());
     out.categories = by_total(categories.into_values().collect());
     out.events = by_total(name_events(db, events.into_values().collect()).await?);
-    out.months = months(db, binds, filter).await?;
     Ok(())
+}
+
+/// Adds one group's sales to a row.
+fn add_row(row: &mut SalesRow, sold: &SalesRow) {
+    row.cash += sold.cash;
+    row.card += sold.card;
+    row.units += sold.units;
+}
+
+/// The period's lines summed per province, event and category.
+async fn cube(db: &Db, binds: &Binds) -> Result<Vec<AnyRow>, AppError> {
+    let facts = binds.facts();
+    let (sold, not_placed) = (sold_list(), not_placed_list());
+    binds
+        .fact_rows(
+            db,
+            &format!(
+                "SELECT p.code AS province, p.name_fr AS province_fr, p.name_ar AS province_ar,
+                        p.name_en AS province_en, x.event_id AS event,
+                        k.code AS category, k.name_fr AS category_fr, k.name_ar AS category_ar,
+                        k.name_en AS category_en, x.cash, x.card, x.sold_units, x.reserved_units
+                 FROM (SELECT f.province_id, f.event_id, f.category_id,
+                              CAST(SUM(CASE WHEN f.status IN ({sold}) AND f.payment <> 'card'
+                                       THEN f.amount ELSE 0 END) AS BIGINT) AS cash,
+                              CAST(SUM(CASE WHEN f.status IN ({sold}) AND f.payment = 'card'
+                                       THEN f.amount ELSE 0 END) AS BIGINT) AS card,
+                              CAST(SUM(CASE WHEN f.status IN ({sold})
+                                       THEN f.quantity ELSE 0 END) AS BIGINT) AS sold_units,
+                              CAST(SUM(CASE WHEN f.status NOT IN ({not_placed})
+                                       THEN f.quantity ELSE 0 END) AS BIGINT) AS reserved_units
+                       FROM order_facts f WHERE {facts}
+                       GROUP BY f.province_id, f.event_id, f.category_id) x
+                 JOIN provinces p ON p.id = x.province_id
+                 JOIN categories k ON k.id = x.category_id"
+            ),
+        )
+        .await
 }
 
 /// Largest first, then by key.
@@ -180,11 +196,12 @@ async fn months(
         .fact_rows(
             db,
             &format!(
-                "SELECT f.day, f.payment, f.status,
-                        CAST(SUM(f.amount) AS BIGINT) AS amount,
+                "SELECT f.day,
+                        CAST(SUM(CASE WHEN f.payment <> 'card' THEN f.amount ELSE 0 END) AS BIGINT) AS cash,
+                        CAST(SUM(CASE WHEN f.payment = 'card' THEN f.amount ELSE 0 END) AS BIGINT) AS card,
                         CAST(SUM(f.quantity) AS BIGINT) AS units
                  FROM order_facts f WHERE {facts} AND f.status IN ({})
-                 GROUP BY f.day, f.payment, f.status",
+                 GROUP BY f.day",
                 sold_list()
             ),
         )
@@ -207,20 +224,16 @@ async fn months(
         month = month.plus(crate::domain::markets::days_in_month(y, m));
     }
     for row in &rows {
-        let status: String = row.try_get("status")?;
-        if !sold(&status) {
-            continue;
-        }
         let day: i64 = row.try_get("day")?;
         let key = Day::of_timestamp(day * 86_400).to_string()[..7].to_owned();
         if let Some(entry) = months.get_mut(&key) {
-            let payment: String = row.try_get("payment")?;
-            add(
-                entry,
-                &payment,
-                row.try_get("amount")?,
-                row.try_get("units")?,
-            );
+            let sold = SalesRow {
+                cash: row.try_get("cash")?,
+                card: row.try_get("card")?,
+                units: row.try_get("units")?,
+                ..SalesRow::default()
+            };
+            add_row(entry, &sold);
         }
     }
     Ok(months.into_values().collect())
