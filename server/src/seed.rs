@@ -373,16 +373,9 @@ pub async fn benchmark_products(db: &Db, data_dir: &Path, n: u64) -> Result<u64,
         written += batch;
     }
     // Fresh statistics, so the planners pick the full-text indexes for the new rows.
-    analyze(db).await?;
-    Ok(written)
-}
-
-/// Fresh statistics for the planners: a server without autovacuum (as PostgreSQL here)
-/// otherwise keeps planning on the empty tables' and scans what has grown.
-async fn analyze(db: &Db) -> Result<(), SeedFailure> {
     sqlx::query("ANALYZE")
         .execute(db.pool())
         .await
-        .map_err(|e| SeedFailure::Catalogue(format!("statistics: {e}")))?;
-    Ok(())
+        .map_err(db_error)?;
+    Ok(written)
 }

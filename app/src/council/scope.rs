@@ -11,6 +11,7 @@ use crate::domain::council::IndicatorFilter;
 use crate::domain::{ErrorCode, FieldErrors};
 use crate::error::AppError;
 use crate::markets::reach::Reach;
+use crate::orders::facts::day_of;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -117,7 +118,7 @@ impl Binds {
         // over the index each query is grouped in the order of (a year: 5 to 8 times
         // slower).
         if until - from <= SHORT_PERIOD_DAYS * 86_400 {
-            let (first_day, last_day) = ((from + 3600) / 86_400, (until + 3600) / 86_400);
+            let (first_day, last_day) = (day_of(from), day_of(until));
             facts.push_str(&format!(
                 " AND f.day >= {first_day} AND f.day <= {last_day}"
             ));

@@ -30,6 +30,12 @@ macro_rules! facts_of {
     };
 }
 
+/// The `day` a fact at instant `at` falls on: Morocco's usual UTC+1, as `facts_of!`
+/// writes it (`(o.created_at + 3600) / 86400`).
+pub fn day_of(at: i64) -> i64 {
+    (at + 3600) / 86_400
+}
+
 /// The columns of `order_facts`, in `facts_of!`'s order.
 pub const COLUMNS: &str = "line_id, order_id, part_id, buyer_id, cooperative_id, province_id, \
      region_id, category_id, product_id, event_id, stop_id, created_at, day, payment, \
