@@ -18,6 +18,7 @@ mod follow_up_views;
 #[cfg(feature = "ssr")]
 pub mod open_data;
 mod report;
+mod sales;
 #[cfg(feature = "ssr")]
 mod scope;
 #[cfg(feature = "ssr")]

@@ -31,6 +31,8 @@ mod council;
 mod council_dashboard;
 #[path = "integration/council_follow_up.rs"]
 mod council_follow_up;
+#[path = "integration/council_months.rs"]
+mod council_months;
 #[path = "integration/council_open_data.rs"]
 mod council_open_data;
 #[path = "integration/crash.rs"]

@@ -31,14 +31,19 @@ pub async fn cooperative_sales(
     let binds = Binds::resolve(db, &filter, &crate::markets::reach::Reach::Kingdom).await?;
     let mut read = Indicators::default();
     sales(db, &binds, &filter, &mut read).await?;
-    orders(db, &binds, &mut read.totals).await?;
+    let (orders, buyers) = orders(db, &binds).await?;
+    read.totals.orders = orders.unwrap_or(read.totals.orders);
+    read.totals.buyers = buyers;
+    if let Some(collection) = collection(db, &binds).await? {
+        read.collection = collection;
+    }
     let statement =
         crate::payments::settlements::statement(db, cooperative_id, filter.from, filter.to).await?;
     Ok(CooperativeSales {
         from: filter.from.to_string(),
         to: filter.to.to_string(),
         totals: read.totals,
-        collection: collection(db, &binds).await?,
+        collection: read.collection,
         months: read.months,
         products: products(db, &binds).await?,
         events: read.events,

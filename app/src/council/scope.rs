@@ -4,43 +4,24 @@
 //! names: each code is looked up first (an unknown one is refused by field), so the
 //! condition holds integers this code read from the database and only the parts the
 //! filter sets, which each engine's planner can use (an index on the cooperative or the
-//! province, a scan for the Kingdom). The other indicators (markets, cooperatives,
-//! sessions, programmes) bind the filter's values as before.
+//! province, a scan for the Kingdom). What adds up (money, units, orders, collection) is
+//! read from `order_months` for the period's whole months when the filter names only what
+//! those are summed by, and from the lines for its other days (`Binds::sums`). The other
+//! indicators (markets, cooperatives, sessions, programmes) bind the filter's values as
+//! before.
 use crate::db::Db;
 use crate::domain::council::IndicatorFilter;
 use crate::domain::{ErrorCode, FieldErrors};
 use crate::error::AppError;
 use crate::markets::reach::Reach;
-use crate::orders::facts::day_of;
+use crate::orders::facts::{day_number, month_of, start_of, sums_of_line, SUMS};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-/// Part statuses that are a sale.
-pub(super) const SOLD: [&str; 3] = ["handed_over", "shipped", "delivered"];
+pub(super) use crate::orders::facts::{not_placed_list, sold_list};
 
 /// The longest period read as a range of days (a quarter).
 const SHORT_PERIOD_DAYS: i64 = 92;
-
-/// Part statuses that never became an order.
-pub(super) const NOT_PLACED: [&str; 2] = ["awaiting_payment", "expired"];
-
-/// `SOLD` as an SQL list.
-pub(super) fn sold_list() -> String {
-    listed(&SOLD)
-}
-
-/// `NOT_PLACED` as an SQL list.
-pub(super) fn not_placed_list() -> String {
-    listed(&NOT_PLACED)
-}
-
-fn listed(codes: &[&str]) -> String {
-    codes
-        .iter()
-        .map(|s| format!("'{s}'"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 /// The filter's values: the codes for the queries that bind them, and the condition on
 /// `order_facts f` for those that read sales.
@@ -54,6 +35,18 @@ pub(super) struct Binds {
     /// 0: any.
     pub(super) cooperative: i64,
     facts: String,
+    /// The period's first and last days (the facts' `day`).
+    first_day: i64,
+    last_day: i64,
+    /// The condition on `order_facts f` apart from the period.
+    area: String,
+    /// The same on `order_months m`, when the filter names only what the months are
+    /// summed by (not a programme nor a cooperative).
+    months_area: Option<String>,
+    /// Whether the filter may take some of an order's lines and leave others (an area, a
+    /// category, a programme, a cooperative), or of a part's (a category).
+    splits_orders: bool,
+    splits_parts: bool,
 }
 
 impl Binds {
@@ -109,20 +102,23 @@ impl Binds {
             (None, Some(regions)) => regions.join(","),
             (None, None) => String::new(),
         };
-        let from = filter.from.at(0);
-        let until = filter.to.plus(1).at(0);
+        // A period is read by the facts' days (Morocco's usual UTC+1), as the months are.
+        let (first_day, last_day) = (day_number(filter.from), day_number(filter.to));
+        let (from, until) = (start_of(first_day), start_of(last_day + 1));
         let mut facts = format!("f.created_at >= {from} AND f.created_at < {until}");
         // A short period is also bounded by the days it falls on (the facts' `day`, from
         // outside), so both engines read it as a range of `order_facts_day_idx`. Not a
         // long one: there SQLite, which plans without statistics, would take that range
         // over the index each query is grouped in the order of (a year: 5 to 8 times
         // slower).
-        if until - from <= SHORT_PERIOD_DAYS * 86_400 {
-            let (first_day, last_day) = (day_of(from), day_of(until));
+        if last_day - first_day < SHORT_PERIOD_DAYS {
             facts.push_str(&format!(
                 " AND f.day >= {first_day} AND f.day <= {last_day}"
             ));
         }
+        // Each part of the condition on the lines, with its twin on the months (`None`:
+        // the months are not summed by it).
+        let mut parts: Vec<(String, Option<String>)> = Vec::new();
         if !regions.is_empty() {
             let mut ids = Vec::new();
             for code in regions.split(',') {
@@ -136,26 +132,42 @@ impl Binds {
             } else {
                 ids.join(", ")
             };
-            facts.push_str(&format!(" AND f.region_id IN ({ids})"));
+            parts.push(column("region_id", &format!("IN ({ids})")));
         }
         if let Some(Some(id)) = province {
-            facts.push_str(&format!(" AND f.province_id = {id}"));
+            parts.push(column("province_id", &format!("= {id}")));
         }
         if let Some(id) = filter.event {
-            facts.push_str(&format!(" AND f.event_id = {id}"));
+            parts.push(column("event_id", &format!("= {id}")));
         }
         if let Some(Some(id)) = category {
-            facts.push_str(&format!(" AND f.category_id = {id}"));
+            parts.push(column("category_id", &format!("= {id}")));
         }
         if let Some(Some(id)) = programme {
-            facts.push_str(&format!(
-                " AND f.cooperative_id IN (SELECT cooperative_id FROM cooperative_programmes
-                                          WHERE programme_id = {id})"
+            parts.push((
+                format!(
+                    " AND f.cooperative_id IN (SELECT cooperative_id FROM cooperative_programmes
+                                              WHERE programme_id = {id})"
+                ),
+                None,
             ));
         }
         if let Some(id) = filter.cooperative {
-            facts.push_str(&format!(" AND f.cooperative_id = {id}"));
+            parts.push((format!(" AND f.cooperative_id = {id}"), None));
         }
+        let area: String = parts.iter().map(|(f, _)| f.as_str()).collect();
+        let months_area = parts
+            .iter()
+            .map(|(_, m)| m.clone())
+            .collect::<Option<Vec<String>>>()
+            .map(|m| m.concat());
+        facts.push_str(&area);
+        let splits_parts = category.is_some();
+        let splits_orders = !regions.is_empty()
+            || province.is_some()
+            || splits_parts
+            || programme.is_some()
+            || filter.cooperative.is_some();
         Ok(Self {
             regions,
             province: filter.province.clone().unwrap_or_default(),
@@ -163,6 +175,12 @@ impl Binds {
             programme: filter.programme.clone().unwrap_or_default(),
             cooperative: filter.cooperative.unwrap_or_default(),
             facts,
+            first_day,
+            last_day,
+            area,
+            months_area,
+            splits_orders,
+            splits_parts,
         })
     }
 
@@ -171,10 +189,76 @@ impl Binds {
         &self.facts
     }
 
+    /// Whether some of an order's lines may be left out (orders are then counted apart).
+    pub(super) fn splits_orders(&self) -> bool {
+        self.splits_orders
+    }
+
+    /// Whether some of a part's lines may be left out (parts are then counted apart).
+    pub(super) fn splits_parts(&self) -> bool {
+        self.splits_parts
+    }
+
+    /// A table of the period's sums (`orders::facts::SUMS`) by `day`, region, province,
+    /// event and category, to be summed again: its whole months from `order_months` (one
+    /// row per month and group, `day` the month's first) when the filter allows, its
+    /// other days from the lines (one row per line).
+    pub(super) fn sums(&self) -> String {
+        let lines = |condition: &str| {
+            let sums = sums_of_line()
+                .iter()
+                .zip(SUMS)
+                .map(|(line, name)| format!("{line} AS {name}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!(
+                "SELECT f.day, f.region_id, f.province_id, f.event_id, f.category_id, {sums}
+                 FROM order_facts f WHERE {condition}"
+            )
+        };
+        let (first, last) = (self.first_day, self.last_day);
+        // The whole months: from the first month starting on or after `first` to the
+        // last one ending on or before `last` (`until`: the day after).
+        let start = if month_of(first) == first {
+            first
+        } else {
+            next_month(first)
+        };
+        let until = month_of(last + 1);
+        let Some(months_area) = self.months_area.as_ref().filter(|_| start < until) else {
+            return lines(&self.facts);
+        };
+        let area = &self.area;
+        let mut parts = vec![format!(
+            "SELECT m.month AS day, m.region_id, m.province_id, m.event_id, m.category_id, {}
+             FROM order_months m WHERE m.month >= {start} AND m.month < {until}{months_area}",
+            SUMS.map(|name| format!("m.{name}")).join(", ")
+        )];
+        for (from, to) in [(first, start - 1), (until, last)] {
+            if from <= to {
+                parts.push(lines(&format!("f.day >= {from} AND f.day <= {to}{area}")));
+            }
+        }
+        parts.join(" UNION ALL ")
+    }
+
     /// The rows of a query over `order_facts` written with `facts()`.
     pub(super) async fn fact_rows(&self, db: &Db, sql: &str) -> Result<Vec<AnyRow>, AppError> {
         Ok(sqlx::query(sql).fetch_all(db.pool()).await?)
     }
+}
+
+/// A condition on `column` of the lines (`f`) and of the months (`m`).
+fn column(column: &str, test: &str) -> (String, Option<String>) {
+    (
+        format!(" AND f.{column} {test}"),
+        Some(format!(" AND m.{column} {test}")),
+    )
+}
+
+/// The first day of the month after `day`'s.
+fn next_month(day: i64) -> i64 {
+    month_of(month_of(day) + 31)
 }
 
 /// The id of `code` in `table` (`None`: no code asked; `Some(None)`: unknown).

@@ -1,15 +1,44 @@
 //! The order lines as the council reads them (`order_facts`): one row per line with the
 //! buyer, time, pickup, payment, status, the cooperative's province and region and the
 //! product's category copied in, so the indicators and open data scan one table instead
-//! of joining seven. Written here only, in the transaction of each change it mirrors:
-//! an order placed (`record`), a part moved (`restate_part`), a pickup moved
-//! (`restate_pickup`).
+//! of joining seven; and their sums per month, region, province, event and category
+//! (`order_months`), so a year is read in a few thousand rows. Written here only, in the
+//! transaction of each change they mirror: an order placed (`record`), a part moved
+//! (`restate_part`), a pickup moved (`restate_pickup`).
 use crate::db::Db;
+use crate::domain::markets::Day;
 use crate::error::AppError;
 use sqlx::{Any, Row, Transaction};
+use std::collections::BTreeMap;
+
+/// Part statuses that are a sale.
+pub const SOLD: [&str; 3] = ["handed_over", "shipped", "delivered"];
+
+/// Part statuses that never became an order (an unpaid card order, all its parts alike).
+pub const NOT_PLACED: [&str; 2] = ["awaiting_payment", "expired"];
+
+/// `SOLD` as an SQL list.
+pub fn sold_list() -> String {
+    listed(&SOLD)
+}
+
+/// `NOT_PLACED` as an SQL list.
+pub fn not_placed_list() -> String {
+    listed(&NOT_PLACED)
+}
+
+fn listed(codes: &[&str]) -> String {
+    codes
+        .iter()
+        .map(|s| format!("'{s}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// The facts of the orders `WHERE` selects, computed from the orders' own rows (the
-/// migration that made the table ran the same query over every order).
+/// migration that made the table ran the same query over every order). A line is its
+/// order's head (`order_head`) or its part's (`part_head`) when it is the first of them,
+/// so a sum of heads counts orders or parts where lines are summed.
 macro_rules! facts_of {
     ($where:literal) => {
         concat!(
@@ -18,7 +47,12 @@ macro_rules! facts_of {
                     pr.id AS product_id, COALESCE(o.event_id, 0) AS event_id,
                     COALESCE(o.stop_id, 0) AS stop_id, o.created_at,
                     (o.created_at + 3600) / 86400 AS day, o.payment, o.fulfilment,
-                    pt.status, l.quantity, l.quantity * l.unit_price AS amount
+                    pt.status, l.quantity, l.quantity * l.unit_price AS amount,
+                    CASE WHEN l.id = (SELECT MIN(hl.id) FROM order_lines hl
+                                      JOIN order_parts hp ON hp.id = hl.part_id
+                                      WHERE hp.order_id = o.id) THEN 1 ELSE 0 END AS order_head,
+                    CASE WHEN l.id = (SELECT MIN(hl.id) FROM order_lines hl
+                                      WHERE hl.part_id = pt.id) THEN 1 ELSE 0 END AS part_head
              FROM order_lines l
              JOIN order_parts pt ON pt.id = l.part_id
              JOIN orders o ON o.id = pt.order_id
@@ -36,10 +70,57 @@ pub fn day_of(at: i64) -> i64 {
     (at + 3600) / 86_400
 }
 
+/// The first instant of `day` (the facts' day: `day_of` of it is `day`).
+pub fn start_of(day: i64) -> i64 {
+    day * 86_400 - 3600
+}
+
+/// The `day` of a calendar day (`day_of` of its first instant in Morocco, whichever hour
+/// the clocks keep).
+pub fn day_number(day: Day) -> i64 {
+    day_of(day.at(0))
+}
+
+/// The `month` of `order_months` a facts' `day` falls in: the day its month starts on.
+pub fn month_of(day: i64) -> i64 {
+    day_number(Day::of_timestamp(day * 86_400).first_of_month())
+}
+
 /// The columns of `order_facts`, in `facts_of!`'s order.
 pub const COLUMNS: &str = "line_id, order_id, part_id, buyer_id, cooperative_id, province_id, \
      region_id, category_id, product_id, event_id, stop_id, created_at, day, payment, \
-     fulfilment, status, quantity, amount";
+     fulfilment, status, quantity, amount, order_head, part_head";
+
+/// The sums `order_months` keeps, in its columns' order.
+pub const SUMS: [&str; 7] = [
+    "cash",
+    "card",
+    "sold_units",
+    "reserved_units",
+    "orders",
+    "collected",
+    "no_shows",
+];
+
+/// What a line of `order_facts f` adds to each of `SUMS`: its money sold in cash or by
+/// card, its units sold and reserved, its order placed (on the order's head), its pickup
+/// part collected or not (on the part's head).
+pub fn sums_of_line() -> [String; 7] {
+    let (sold, not_placed) = (sold_list(), not_placed_list());
+    [
+        format!("CASE WHEN f.status IN ({sold}) AND f.payment <> 'card' THEN f.amount ELSE 0 END"),
+        format!("CASE WHEN f.status IN ({sold}) AND f.payment = 'card' THEN f.amount ELSE 0 END"),
+        format!("CASE WHEN f.status IN ({sold}) THEN f.quantity ELSE 0 END"),
+        format!("CASE WHEN f.status NOT IN ({not_placed}) THEN f.quantity ELSE 0 END"),
+        format!("CASE WHEN f.order_head = 1 AND f.status NOT IN ({not_placed}) THEN 1 ELSE 0 END"),
+        "CASE WHEN f.part_head = 1 AND f.fulfilment = 'pickup' AND f.status = 'handed_over' \
+         THEN 1 ELSE 0 END"
+            .to_owned(),
+        "CASE WHEN f.part_head = 1 AND f.fulfilment = 'pickup' AND f.status = 'no_show' \
+         THEN 1 ELSE 0 END"
+            .to_owned(),
+    ]
+}
 
 /// The lines whose facts differ from what their orders' rows say now, either way (a
 /// line missing, one too many, a field that drifted): empty while every change went
@@ -62,8 +143,113 @@ pub async fn check(db: &Db) -> Result<Vec<i64>, AppError> {
         .collect::<Result<_, _>>()?)
 }
 
-/// Writes the facts of one order just placed (its parts and lines written). Read from the
-/// order by its id, so each engine starts from that one row.
+/// A cell of `order_months`: month, region, province, event, category.
+type Cell = (i64, i64, i64, i64, i64);
+
+/// The cells of `order_months` that differ from the sums of the facts (zeros and missing
+/// cells alike), each with what it holds and what the facts sum to.
+pub async fn check_months(db: &Db) -> Result<Vec<String>, AppError> {
+    let sums = sums_of_line()
+        .iter()
+        .zip(SUMS)
+        .map(|(line, name)| format!("CAST(SUM({line}) AS BIGINT) AS {name}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut summed: BTreeMap<Cell, [i64; 7]> = BTreeMap::new();
+    let lines = sqlx::query(&format!(
+        "SELECT f.day AS month, f.region_id, f.province_id, f.event_id, f.category_id, {sums}
+         FROM order_facts f GROUP BY f.day, f.region_id, f.province_id, f.event_id, f.category_id"
+    ))
+    .fetch_all(db.pool())
+    .await?;
+    for row in &lines {
+        let (cell, values) = cell_of(row)?;
+        let kept = summed.entry((month_of(cell.0), cell.1, cell.2, cell.3, cell.4));
+        let kept = kept.or_default();
+        for (sum, value) in kept.iter_mut().zip(values) {
+            *sum += value;
+        }
+    }
+    let mut kept: BTreeMap<Cell, [i64; 7]> = BTreeMap::new();
+    for row in &sqlx::query("SELECT * FROM order_months")
+        .fetch_all(db.pool())
+        .await?
+    {
+        let (cell, values) = cell_of(row)?;
+        kept.insert(cell, values);
+    }
+    let cells: std::collections::BTreeSet<Cell> =
+        summed.keys().chain(kept.keys()).copied().collect();
+    Ok(cells
+        .into_iter()
+        .filter_map(|cell| {
+            let (has, should) = (kept.get(&cell).copied(), summed.get(&cell).copied());
+            (has.unwrap_or_default() != should.unwrap_or_default())
+                .then(|| format!("{cell:?}: kept {has:?}, lines {should:?}"))
+        })
+        .collect())
+}
+
+fn cell_of(row: &sqlx::any::AnyRow) -> Result<(Cell, [i64; 7]), AppError> {
+    let cell = (
+        row.try_get("month")?,
+        row.try_get("region_id")?,
+        row.try_get("province_id")?,
+        row.try_get("event_id")?,
+        row.try_get("category_id")?,
+    );
+    let mut values = [0; 7];
+    for (value, name) in values.iter_mut().zip(SUMS) {
+        *value = row.try_get(name)?;
+    }
+    Ok((cell, values))
+}
+
+/// Adds (`sign` 1) or takes away (-1) the sums of the facts of one order or part
+/// (`key` = `id`) to their cells of `order_months`. Its lines share one order, so one
+/// month.
+async fn fold(
+    tx: &mut Transaction<'static, Any>,
+    key: &str,
+    id: i64,
+    sign: i64,
+) -> Result<(), AppError> {
+    let day = sqlx::query(&format!(
+        "SELECT day FROM order_facts WHERE {key} = $1 LIMIT 1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(day) = day else { return Ok(()) };
+    let month = month_of(day.try_get("day")?);
+    let sums = sums_of_line()
+        .iter()
+        .map(|line| format!("{sign} * SUM({line})"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let names = SUMS.join(", ");
+    let added = SUMS
+        .iter()
+        .map(|name| format!("{name} = order_months.{name} + excluded.{name}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    sqlx::query(&format!(
+        "INSERT INTO order_months (month, region_id, province_id, event_id, category_id, {names})
+         SELECT $1, f.region_id, f.province_id, f.event_id, f.category_id, {sums}
+         FROM order_facts f WHERE f.{key} = $2
+         GROUP BY f.region_id, f.province_id, f.event_id, f.category_id
+         ON CONFLICT (month, region_id, province_id, event_id, category_id) DO UPDATE SET {added}"
+    ))
+    .bind(month)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Writes the facts of one order just placed (its parts and lines written), and adds them
+/// to their months. Read from the order by its id, so each engine starts from that one
+/// row.
 pub async fn record(tx: &mut Transaction<'static, Any>, order_id: i64) -> Result<(), AppError> {
     sqlx::query(&format!(
         "INSERT INTO order_facts ({COLUMNS}) {}",
@@ -72,35 +258,37 @@ pub async fn record(tx: &mut Transaction<'static, Any>, order_id: i64) -> Result
     .bind(order_id)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    fold(tx, "order_id", order_id, 1).await
 }
 
-/// A part's new status, on its lines' facts.
+/// A part's new status, on its lines' facts and their months.
 pub(super) async fn restate_part(
     tx: &mut Transaction<'static, Any>,
     part_id: i64,
     status: &str,
 ) -> Result<(), AppError> {
+    fold(tx, "part_id", part_id, -1).await?;
     sqlx::query("UPDATE order_facts SET status = $1 WHERE part_id = $2")
         .bind(status)
         .bind(part_id)
         .execute(&mut **tx)
         .await?;
-    Ok(())
+    fold(tx, "part_id", part_id, 1).await
 }
 
-/// An order's new pickup point, on its lines' facts.
+/// An order's new pickup point, on its lines' facts and their months.
 pub(super) async fn restate_pickup(
     tx: &mut Transaction<'static, Any>,
     order_id: i64,
     event_id: i64,
     stop_id: Option<i64>,
 ) -> Result<(), AppError> {
+    fold(tx, "order_id", order_id, -1).await?;
     sqlx::query("UPDATE order_facts SET event_id = $1, stop_id = $2 WHERE order_id = $3")
         .bind(event_id)
         .bind(stop_id.unwrap_or_default())
         .bind(order_id)
         .execute(&mut **tx)
         .await?;
-    Ok(())
+    fold(tx, "order_id", order_id, 1).await
 }

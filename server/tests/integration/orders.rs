@@ -172,6 +172,13 @@ pub async fn assert_ledger_holds(app: &TestApp) {
         facts.is_empty(),
         "the council's order facts drifted: {facts:?}"
     );
+    let months = app::orders::facts::check_months(&app.db)
+        .await
+        .expect("months check");
+    assert!(
+        months.is_empty(),
+        "the council's monthly sums drifted: {months:?}"
+    );
 }
 
 async fn five_hundred_buyers_racing_for_a_hundred_units_buy_exactly_a_hundred(engine: Engine) {
