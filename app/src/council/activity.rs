@@ -1,7 +1,7 @@
 //! The indicators beyond sales: markets (applications, stands), buyers per stop, the
 //! cooperatives of the area, accompaniment sessions and programmes (with their sales
 //! before and after each cooperative joined), and the filter's choices.
-use super::service::{not_placed_list, sold_list, Binds};
+use super::service::{sold_list, Binds};
 use super::{MarketRow, ProgrammeRow, StopRow, Totals};
 use crate::db::Db;
 use crate::domain::council::IndicatorFilter;
@@ -12,10 +12,10 @@ use sqlx::Row;
 use std::collections::BTreeMap;
 
 /// The buyers reached at each tour stop (orders to collect there), most first. Counted
-/// without DISTINCT: the stop's orders grouped in the order of `order_facts_stop_idx`
-/// (an order has one buyer), then per buyer, then per stop.
+/// without DISTINCT: the stop's orders (`Binds::orders_placed`) grouped per buyer, then
+/// per stop.
 pub(super) async fn stops(db: &Db, binds: &Binds) -> Result<Vec<StopRow>, AppError> {
-    let facts = binds.facts();
+    let orders = binds.orders_placed("f.stop_id, f.buyer_id", "f.stop_id <> 0");
     let rows = binds
         .fact_rows(
             db,
@@ -24,15 +24,11 @@ pub(super) async fn stops(db: &Db, binds: &Binds) -> Result<Vec<StopRow>, AppErr
                  FROM (SELECT b.stop_id, CAST(COUNT(*) AS BIGINT) AS buyers,
                               CAST(SUM(b.orders) AS BIGINT) AS orders
                        FROM (SELECT o.stop_id, o.buyer_id, COUNT(*) AS orders
-                             FROM (SELECT f.stop_id, f.buyer_id, f.order_id FROM order_facts f
-                                   WHERE {facts} AND f.stop_id <> 0
-                                     AND f.status NOT IN ({})
-                                   GROUP BY f.stop_id, f.buyer_id, f.order_id) o
+                             FROM ({orders}) o
                              GROUP BY o.stop_id, o.buyer_id) b
                        GROUP BY b.stop_id) x
                  JOIN event_stops s ON s.id = x.stop_id
-                 JOIN sites t ON t.id = s.site_id",
-                not_placed_list()
+                 JOIN sites t ON t.id = s.site_id"
             ),
         )
         .await?;
@@ -136,7 +132,8 @@ pub(super) async fn cooperatives(
     Ok(())
 }
 
-/// Each programme: its verified cooperatives in the area, and their sales in the period.
+/// Each programme: its verified cooperatives in the area, the support and its
+/// cooperatives' sales before and after joining (their sales in all are summed by `sales::sales`).
 pub(super) async fn programmes(
     db: &Db,
     filter: &IndicatorFilter,
@@ -161,26 +158,6 @@ pub(super) async fn programmes(
     .bind(binds.programme.as_str())
     .fetch_all(db.pool())
     .await?;
-    let facts = binds.facts();
-    let sales = binds
-        .fact_rows(
-            db,
-            &format!(
-                "SELECT g.code, CAST(SUM(x.amount) AS BIGINT) AS amount
-                 FROM (SELECT f.cooperative_id, SUM(f.amount) AS amount FROM order_facts f
-                       WHERE {facts} AND f.status IN ({})
-                       GROUP BY f.cooperative_id) x
-                 JOIN cooperative_programmes gp ON gp.cooperative_id = x.cooperative_id
-                 JOIN programmes g ON g.id = gp.programme_id
-                 GROUP BY g.code",
-                sold_list()
-            ),
-        )
-        .await?;
-    let sales: BTreeMap<String, i64> = sales
-        .iter()
-        .map(|r| Ok((r.try_get("code")?, r.try_get("amount")?)))
-        .collect::<Result<_, sqlx::Error>>()?;
     // The council's enrolments: the cooperatives following each programme during the
     // period, the support recorded for them, and their sales before and after joining.
     let enrolled = sqlx::query(
@@ -208,6 +185,7 @@ pub(super) async fn programmes(
             (r.try_get("enrolled")?, r.try_get("support")?),
         );
     }
+    let facts = binds.facts();
     let split = binds
         .fact_rows(
             db,
@@ -240,7 +218,8 @@ pub(super) async fn programmes(
             let (enrolled, support) = follow.get(&code).copied().unwrap_or_default();
             let (before, after) = before_after.get(&code).copied().unwrap_or_default();
             Ok(ProgrammeRow {
-                sales: sales.get(&code).copied().unwrap_or_default(),
+                // Summed with the other sales (`sales::sales`), filled in by the caller.
+                sales: 0,
                 enrolled,
                 support,
                 sales_before: before,

@@ -1,7 +1,8 @@
 //! What adds up over the period (money, units, orders placed, pickups collected or not),
 //! summed by the engine in one pass over the period's sums (`Binds::sums`: whole months
-//! from `order_months`, other days from the lines), grouped three ways side by side: by
-//! province, event and category (the cube), by day (the months), and in all.
+//! from `order_months`, other days from the lines), grouped four ways side by side: by
+//! province, event and category (the cube), by day (the months), by programme (its
+//! cooperatives' sales), and in all.
 use super::scope::Binds;
 use super::Indicators;
 use crate::db::Db;
@@ -16,16 +17,18 @@ use std::collections::BTreeMap;
 const CUBE: i64 = 0;
 const DAY: i64 = 1;
 const ALL: i64 = 2;
+const PROGRAMME: i64 = 3;
 
 /// Sales by month, province, event and category, the reserved and sold units, and (where
 /// the filter leaves orders and parts whole, see `Binds::splits_orders`) the orders placed
-/// and the pickups collected or missed.
+/// and the pickups collected or missed. Returns each programme's sales (by its code): what
+/// its cooperatives sold.
 pub(super) async fn sales(
     db: &Db,
     binds: &Binds,
     filter: &IndicatorFilter,
     out: &mut Indicators,
-) -> Result<(), AppError> {
+) -> Result<BTreeMap<String, i64>, AppError> {
     let sums = binds.sums();
     let summed = |column: &str| format!("CAST(COALESCE(SUM(s.{column}), 0) AS BIGINT)");
     let sql = format!(
@@ -36,7 +39,11 @@ pub(super) async fn sales(
          UNION ALL
          SELECT CAST({DAY} AS BIGINT), s.day, 0, 0, {0}, {1}, {2}, 0 FROM s GROUP BY s.day
          UNION ALL
-         SELECT CAST({ALL} AS BIGINT), 0, 0, 0, {}, {}, {}, 0 FROM s",
+         SELECT CAST({ALL} AS BIGINT), 0, 0, 0, {}, {}, {}, 0 FROM s
+         UNION ALL
+         SELECT CAST({PROGRAMME} AS BIGINT), gp.programme_id, 0, 0, {0}, {1}, 0, 0
+         FROM s JOIN cooperative_programmes gp ON gp.cooperative_id = s.cooperative_id
+         GROUP BY gp.programme_id",
         summed("cash"),
         summed("card"),
         summed("sold_units"),
@@ -45,11 +52,13 @@ pub(super) async fn sales(
         summed("collected"),
         summed("no_shows"),
     );
-    let (rows, provinces, categories) = tokio::try_join!(
+    let (rows, provinces, categories, programmes) = tokio::try_join!(
         binds.fact_rows(db, &sql),
         names(db, "provinces"),
         names(db, "categories"),
+        names(db, "programmes"),
     )?;
+    let mut by_programme = BTreeMap::new();
     let mut by_province: BTreeMap<String, SalesRow> = BTreeMap::new();
     let mut by_event: BTreeMap<i64, SalesRow> = BTreeMap::new();
     let mut by_category: BTreeMap<String, SalesRow> = BTreeMap::new();
@@ -64,6 +73,11 @@ pub(super) async fn sales(
                 collected: sold.card,
                 no_shows: sold.units,
             };
+        } else if kind == PROGRAMME {
+            let programme: i64 = row.try_get("a")?;
+            if let Some(named) = programmes.get(&programme) {
+                by_programme.insert(named.key.clone(), sold.cash + sold.card);
+            }
         } else if kind == DAY {
             let day: i64 = row.try_get("a")?;
             let key = Day::of_timestamp(day * 86_400).to_string()[..7].to_owned();
@@ -109,7 +123,7 @@ pub(super) async fn sales(
     out.provinces = by_total(by_province.into_values().collect());
     out.categories = by_total(by_category.into_values().collect());
     out.events = by_total(name_events(db, by_event.into_values().collect()).await?);
-    Ok(())
+    Ok(by_programme)
 }
 
 /// A row's three first sums (cash, card, units; orders, collected, no-shows in all).
@@ -144,7 +158,7 @@ fn months_of(filter: &IndicatorFilter) -> BTreeMap<String, SalesRow> {
     months
 }
 
-/// The provinces or categories by id: an empty row with their code and names.
+/// The provinces, categories or programmes by id: an empty row with their code and names.
 async fn names(db: &Db, table: &'static str) -> Result<BTreeMap<i64, SalesRow>, AppError> {
     let rows = sqlx::query(&format!(
         "SELECT id, code, name_fr, name_ar, name_en FROM {table}"

@@ -14,7 +14,7 @@ use crate::domain::council::IndicatorFilter;
 use crate::domain::{ErrorCode, FieldErrors};
 use crate::error::AppError;
 use crate::markets::reach::Reach;
-use crate::orders::facts::{day_number, month_of, start_of, sums_of_line, SUMS};
+use crate::orders::facts::{day_number, month_of, start_of, sums_of_line, CELL, SUMS};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -40,9 +40,8 @@ pub(super) struct Binds {
     last_day: i64,
     /// The condition on `order_facts f` apart from the period.
     area: String,
-    /// The same on `order_months m`, when the filter names only what the months are
-    /// summed by (not a programme nor a cooperative).
-    months_area: Option<String>,
+    /// The same on `order_months m`.
+    months_area: String,
     /// Whether the filter may take some of an order's lines and leave others (an area, a
     /// category, a programme, a cooperative), or of a part's (a category).
     splits_orders: bool,
@@ -116,9 +115,8 @@ impl Binds {
                 " AND f.day >= {first_day} AND f.day <= {last_day}"
             ));
         }
-        // Each part of the condition on the lines, with its twin on the months (`None`:
-        // the months are not summed by it).
-        let mut parts: Vec<(String, Option<String>)> = Vec::new();
+        // Each part of the condition on the lines, with its twin on the months.
+        let mut parts: Vec<(String, String)> = Vec::new();
         if !regions.is_empty() {
             let mut ids = Vec::new();
             for code in regions.split(',') {
@@ -144,23 +142,19 @@ impl Binds {
             parts.push(column("category_id", &format!("= {id}")));
         }
         if let Some(Some(id)) = programme {
-            parts.push((
-                format!(
-                    " AND f.cooperative_id IN (SELECT cooperative_id FROM cooperative_programmes
-                                              WHERE programme_id = {id})"
+            parts.push(column(
+                "cooperative_id",
+                &format!(
+                    "IN (SELECT cooperative_id FROM cooperative_programmes
+                         WHERE programme_id = {id})"
                 ),
-                None,
             ));
         }
         if let Some(id) = filter.cooperative {
-            parts.push((format!(" AND f.cooperative_id = {id}"), None));
+            parts.push(column("cooperative_id", &format!("= {id}")));
         }
         let area: String = parts.iter().map(|(f, _)| f.as_str()).collect();
-        let months_area = parts
-            .iter()
-            .map(|(_, m)| m.clone())
-            .collect::<Option<Vec<String>>>()
-            .map(|m| m.concat());
+        let months_area: String = parts.iter().map(|(_, m)| m.as_str()).collect();
         facts.push_str(&area);
         let splits_parts = category.is_some();
         let splits_orders = !regions.is_empty()
@@ -200,9 +194,9 @@ impl Binds {
     }
 
     /// A table of the period's sums (`orders::facts::SUMS`) by `day`, region, province,
-    /// event and category, to be summed again: its whole months from `order_months` (one
-    /// row per month and group, `day` the month's first) when the filter allows, its
-    /// other days from the lines (one row per line).
+    /// event, category and cooperative, to be summed again: its whole months from
+    /// `order_months` (one row per month and group, `day` the month's first), its other
+    /// days from the lines (one row per line).
     pub(super) fn sums(&self) -> String {
         let lines = |condition: &str| {
             let sums = sums_of_line()
@@ -211,10 +205,7 @@ impl Binds {
                 .map(|(line, name)| format!("{line} AS {name}"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            format!(
-                "SELECT f.day, f.region_id, f.province_id, f.event_id, f.category_id, {sums}
-                 FROM order_facts f WHERE {condition}"
-            )
+            format!("SELECT f.day, {CELL}, {sums} FROM order_facts f WHERE {condition}")
         };
         let (first, last) = (self.first_day, self.last_day);
         // The whole months: from the first month starting on or after `first` to the
@@ -225,13 +216,14 @@ impl Binds {
             next_month(first)
         };
         let until = month_of(last + 1);
-        let Some(months_area) = self.months_area.as_ref().filter(|_| start < until) else {
+        if start >= until {
             return lines(&self.facts);
-        };
-        let area = &self.area;
+        }
+        let (area, months_area) = (&self.area, &self.months_area);
         let mut parts = vec![format!(
-            "SELECT m.month AS day, m.region_id, m.province_id, m.event_id, m.category_id, {}
+            "SELECT m.month AS day, {}, {}
              FROM order_months m WHERE m.month >= {start} AND m.month < {until}{months_area}",
+            CELL.replace("f.", "m."),
             SUMS.map(|name| format!("m.{name}")).join(", ")
         )];
         for (from, to) in [(first, start - 1), (until, last)] {
@@ -242,6 +234,28 @@ impl Binds {
         parts.join(" UNION ALL ")
     }
 
+    /// The orders placed in the filter, one row each with `columns` (of `order_facts f`,
+    /// the same for all an order's lines) where `test` holds: the orders' first lines
+    /// (`order_head`, read from the indexes of those alone) where the filter leaves
+    /// orders whole, else their lines grouped by order.
+    pub(super) fn orders_placed(&self, columns: &str, test: &str) -> String {
+        let facts = &self.facts;
+        let not_placed = not_placed_list();
+        if self.splits_orders {
+            format!(
+                "SELECT {columns} FROM order_facts f
+                 WHERE {facts} AND {test} AND f.status NOT IN ({not_placed})
+                 GROUP BY {columns}, f.order_id"
+            )
+        } else {
+            format!(
+                "SELECT {columns} FROM order_facts f
+                 WHERE {facts} AND {test} AND f.order_head = 1
+                   AND f.status NOT IN ({not_placed})"
+            )
+        }
+    }
+
     /// The rows of a query over `order_facts` written with `facts()`.
     pub(super) async fn fact_rows(&self, db: &Db, sql: &str) -> Result<Vec<AnyRow>, AppError> {
         Ok(sqlx::query(sql).fetch_all(db.pool()).await?)
@@ -249,10 +263,10 @@ impl Binds {
 }
 
 /// A condition on `column` of the lines (`f`) and of the months (`m`).
-fn column(column: &str, test: &str) -> (String, Option<String>) {
+fn column(column: &str, test: &str) -> (String, String) {
     (
         format!(" AND f.{column} {test}"),
-        Some(format!(" AND m.{column} {test}")),
+        format!(" AND m.{column} {test}"),
     )
 }
 

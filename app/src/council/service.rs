@@ -29,7 +29,7 @@ pub async fn indicators(
     // The queries read apart (each from its own index), so they run side by side on the
     // pool's connections.
     let (mut area, mut held) = (Totals::default(), Totals::default());
-    let ((), (orders, buyers), collection, stops, markets, (), (), programmes) = tokio::try_join!(
+    let (sold, (orders, buyers), collection, stops, markets, (), (), mut programmes) = tokio::try_join!(
         sales(db, &binds, filter, &mut out),
         orders(db, &binds),
         collection(db, &binds),
@@ -44,6 +44,9 @@ pub async fn indicators(
     }
     out.stops = stops;
     out.markets = markets;
+    for programme in &mut programmes {
+        programme.sales = sold.get(&programme.code).copied().unwrap_or_default();
+    }
     out.programmes = programmes;
     let totals = &mut out.totals;
     totals.orders = orders.unwrap_or(totals.orders);
@@ -70,26 +73,32 @@ pub(super) fn add(row: &mut SalesRow, payment: &str, amount: i64, units: i64) {
 pub(super) async fn orders(db: &Db, binds: &Binds) -> Result<(Option<i64>, i64), AppError> {
     let facts = binds.facts();
     let not_placed = not_placed_list();
-    let grouped = |column: &str| {
+    let orders = if binds.splits_orders() {
         format!(
             "(SELECT CAST(COUNT(*) AS BIGINT) FROM
-                (SELECT f.{column} FROM order_facts f
+                (SELECT f.order_id FROM order_facts f
                  WHERE {facts} AND f.status NOT IN ({not_placed})
-                 GROUP BY f.{column}) c)"
+                 GROUP BY f.order_id) c)"
         )
-    };
-    let orders = if binds.splits_orders() {
-        grouped("order_id")
     } else {
         "CAST(0 AS BIGINT)".to_owned()
     };
+    // Each buyer's lines, or where orders are whole their orders' first lines.
+    let lines = if binds.splits_orders() {
+        format!(
+            "SELECT f.buyer_id FROM order_facts f WHERE {facts} AND f.status NOT IN ({not_placed})"
+        )
+    } else {
+        binds.orders_placed("f.buyer_id", "1 = 1")
+    };
+    let buyers = format!(
+        "(SELECT CAST(COUNT(*) AS BIGINT) FROM
+            (SELECT o.buyer_id FROM ({lines}) o GROUP BY o.buyer_id) c)"
+    );
     let rows = binds
         .fact_rows(
             db,
-            &format!(
-                "SELECT {orders} AS orders, {} AS buyers",
-                grouped("buyer_id")
-            ),
+            &format!("SELECT {orders} AS orders, {buyers} AS buyers"),
         )
         .await?;
     let Some(row) = rows.first() else {

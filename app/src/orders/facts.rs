@@ -1,8 +1,8 @@
 //! The order lines as the council reads them (`order_facts`): one row per line with the
 //! buyer, time, pickup, payment, status, the cooperative's province and region and the
 //! product's category copied in, so the indicators and open data scan one table instead
-//! of joining seven; and their sums per month, region, province, event and category
-//! (`order_months`), so a year is read in a few thousand rows. Written here only, in the
+//! of joining seven; and their sums per month, region, province, event, category and
+//! cooperative (`order_months`), so a year is read in a fourth of the rows. Written here only, in the
 //! transaction of each change they mirror: an order placed (`record`), a part moved
 //! (`restate_part`), a pickup moved (`restate_pickup`).
 use crate::db::Db;
@@ -91,6 +91,9 @@ pub const COLUMNS: &str = "line_id, order_id, part_id, buyer_id, cooperative_id,
      region_id, category_id, product_id, event_id, stop_id, created_at, day, payment, \
      fulfilment, status, quantity, amount, order_head, part_head";
 
+/// What `order_months` sums the lines by, besides the month (of `order_facts f`).
+pub const CELL: &str = "f.region_id, f.province_id, f.event_id, f.category_id, f.cooperative_id";
+
 /// The sums `order_months` keeps, in its columns' order.
 pub const SUMS: [&str; 7] = [
     "cash",
@@ -143,8 +146,8 @@ pub async fn check(db: &Db) -> Result<Vec<i64>, AppError> {
         .collect::<Result<_, _>>()?)
 }
 
-/// A cell of `order_months`: month, region, province, event, category.
-type Cell = (i64, i64, i64, i64, i64);
+/// A cell of `order_months`: month, region, province, event, category, cooperative.
+type Cell = (i64, i64, i64, i64, i64, i64);
 
 /// The cells of `order_months` that differ from the sums of the facts (zeros and missing
 /// cells alike), each with what it holds and what the facts sum to.
@@ -157,14 +160,13 @@ pub async fn check_months(db: &Db) -> Result<Vec<String>, AppError> {
         .join(", ");
     let mut summed: BTreeMap<Cell, [i64; 7]> = BTreeMap::new();
     let lines = sqlx::query(&format!(
-        "SELECT f.day AS month, f.region_id, f.province_id, f.event_id, f.category_id, {sums}
-         FROM order_facts f GROUP BY f.day, f.region_id, f.province_id, f.event_id, f.category_id"
+        "SELECT f.day AS month, {CELL}, {sums} FROM order_facts f GROUP BY f.day, {CELL}"
     ))
     .fetch_all(db.pool())
     .await?;
     for row in &lines {
         let (cell, values) = cell_of(row)?;
-        let kept = summed.entry((month_of(cell.0), cell.1, cell.2, cell.3, cell.4));
+        let kept = summed.entry((month_of(cell.0), cell.1, cell.2, cell.3, cell.4, cell.5));
         let kept = kept.or_default();
         for (sum, value) in kept.iter_mut().zip(values) {
             *sum += value;
@@ -197,6 +199,7 @@ fn cell_of(row: &sqlx::any::AnyRow) -> Result<(Cell, [i64; 7]), AppError> {
         row.try_get("province_id")?,
         row.try_get("event_id")?,
         row.try_get("category_id")?,
+        row.try_get("cooperative_id")?,
     );
     let mut values = [0; 7];
     for (value, name) in values.iter_mut().zip(SUMS) {
@@ -228,17 +231,16 @@ async fn fold(
         .collect::<Vec<_>>()
         .join(", ");
     let names = SUMS.join(", ");
+    let cells = CELL.replace("f.", "");
     let added = SUMS
         .iter()
         .map(|name| format!("{name} = order_months.{name} + excluded.{name}"))
         .collect::<Vec<_>>()
         .join(", ");
     sqlx::query(&format!(
-        "INSERT INTO order_months (month, region_id, province_id, event_id, category_id, {names})
-         SELECT $1, f.region_id, f.province_id, f.event_id, f.category_id, {sums}
-         FROM order_facts f WHERE f.{key} = $2
-         GROUP BY f.region_id, f.province_id, f.event_id, f.category_id
-         ON CONFLICT (month, region_id, province_id, event_id, category_id) DO UPDATE SET {added}"
+        "INSERT INTO order_months (month, {cells}, {names})
+         SELECT $1, {CELL}, {sums} FROM order_facts f WHERE f.{key} = $2 GROUP BY {CELL}
+         ON CONFLICT (month, {cells}) DO UPDATE SET {added}"
     ))
     .bind(month)
     .bind(id)
