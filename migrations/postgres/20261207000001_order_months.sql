@@ -1,8 +1,8 @@
 -- Each order's first line and each part's first line are marked, so summing lines can
--- count orders and parts; the lines are summed per month, region, province, event,
--- category and cooperative, so a year of the Kingdom is read in a fourth of the rows of
--- its lines, whatever the filter. Derived data, kept by the orders room (`orders::facts`) in the same transaction
--- as the facts.
+-- count orders and parts; the lines are summed per month, region, province, event and
+-- category (a year of the Kingdom in a few thousand rows), and per cooperative too (a
+-- programme's or a cooperative's months). Derived data, kept by the orders room
+-- (`orders::facts`) in the same transaction as the facts.
 ALTER TABLE order_facts ADD COLUMN order_head BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE order_facts ADD COLUMN part_head BIGINT NOT NULL DEFAULT 0;
 UPDATE order_facts SET
@@ -25,14 +25,14 @@ CREATE INDEX order_facts_area_idx ON order_facts (region_id, province_id, status
     order_id, buyer_id, quantity, amount, event_id, category_id, cooperative_id, part_id,
     stop_id, day, payment, fulfilment, order_head, part_head);
 
--- `month` is the facts' day its month starts on; the sums are `orders::facts::SUMS`.
+-- `month` is the facts' day its month starts on; the sums are `orders::facts::SUMS`;
+-- the cells `orders::facts::AREA_MONTHS` and `COOPERATIVE_MONTHS`.
 CREATE TABLE order_months (
     month          BIGINT NOT NULL,
     region_id      BIGINT NOT NULL,
     province_id    BIGINT NOT NULL,
     event_id       BIGINT NOT NULL,
     category_id    BIGINT NOT NULL,
-    cooperative_id BIGINT NOT NULL,
     cash           BIGINT NOT NULL,
     card           BIGINT NOT NULL,
     sold_units     BIGINT NOT NULL,
@@ -40,18 +40,33 @@ CREATE TABLE order_months (
     orders         BIGINT NOT NULL,
     collected      BIGINT NOT NULL,
     no_shows       BIGINT NOT NULL,
-    PRIMARY KEY (month, region_id, province_id, event_id, category_id, cooperative_id)
+    PRIMARY KEY (month, region_id, province_id, event_id, category_id)
 );
 
-INSERT INTO order_months (month, region_id, province_id, event_id, category_id, cooperative_id,
-    cash, card,
-    sold_units, reserved_units, orders, collected, no_shows)
-SELECT x.month, x.region_id, x.province_id, x.event_id, x.category_id, x.cooperative_id,
-       SUM(x.cash),
-       SUM(x.card), SUM(x.sold_units), SUM(x.reserved_units), SUM(x.orders),
-       SUM(x.collected), SUM(x.no_shows)
+-- By cooperative first: one cooperative's months, or a programme's cooperatives', are
+-- read from it directly.
+CREATE TABLE order_cooperative_months (
+    month          BIGINT NOT NULL,
+    cooperative_id BIGINT NOT NULL,
+    region_id      BIGINT NOT NULL,
+    province_id    BIGINT NOT NULL,
+    event_id       BIGINT NOT NULL,
+    category_id    BIGINT NOT NULL,
+    cash           BIGINT NOT NULL,
+    card           BIGINT NOT NULL,
+    sold_units     BIGINT NOT NULL,
+    reserved_units BIGINT NOT NULL,
+    orders         BIGINT NOT NULL,
+    collected      BIGINT NOT NULL,
+    no_shows       BIGINT NOT NULL,
+    PRIMARY KEY (cooperative_id, month, region_id, province_id, event_id, category_id)
+);
+
+INSERT INTO order_months (month, region_id, province_id, event_id, category_id, cash, card, sold_units, reserved_units, orders, collected, no_shows)
+SELECT x.month, x.region_id, x.province_id, x.event_id, x.category_id, SUM(x.cash), SUM(x.card), SUM(x.sold_units), SUM(x.reserved_units),
+       SUM(x.orders), SUM(x.collected), SUM(x.no_shows)
 FROM (SELECT CAST(EXTRACT(EPOCH FROM date_trunc('month', to_timestamp(f.day * 86400) AT TIME ZONE 'UTC')) AS BIGINT) / 86400 AS month,
-             f.region_id, f.province_id, f.event_id, f.category_id, f.cooperative_id,
+             f.region_id, f.province_id, f.event_id, f.category_id,
              CASE WHEN f.status IN ('handed_over', 'shipped', 'delivered') AND f.payment <> 'card'
                   THEN f.amount ELSE 0 END AS cash,
              CASE WHEN f.status IN ('handed_over', 'shipped', 'delivered') AND f.payment = 'card'
@@ -67,4 +82,26 @@ FROM (SELECT CAST(EXTRACT(EPOCH FROM date_trunc('month', to_timestamp(f.day * 86
              CASE WHEN f.part_head = 1 AND f.fulfilment = 'pickup' AND f.status = 'no_show'
                   THEN 1 ELSE 0 END AS no_shows
       FROM order_facts f) x
-GROUP BY x.month, x.region_id, x.province_id, x.event_id, x.category_id, x.cooperative_id;
+GROUP BY x.month, x.region_id, x.province_id, x.event_id, x.category_id;
+
+INSERT INTO order_cooperative_months (month, cooperative_id, region_id, province_id, event_id, category_id, cash, card, sold_units, reserved_units, orders, collected, no_shows)
+SELECT x.month, x.cooperative_id, x.region_id, x.province_id, x.event_id, x.category_id, SUM(x.cash), SUM(x.card), SUM(x.sold_units), SUM(x.reserved_units),
+       SUM(x.orders), SUM(x.collected), SUM(x.no_shows)
+FROM (SELECT CAST(EXTRACT(EPOCH FROM date_trunc('month', to_timestamp(f.day * 86400) AT TIME ZONE 'UTC')) AS BIGINT) / 86400 AS month,
+             f.cooperative_id, f.region_id, f.province_id, f.event_id, f.category_id,
+             CASE WHEN f.status IN ('handed_over', 'shipped', 'delivered') AND f.payment <> 'card'
+                  THEN f.amount ELSE 0 END AS cash,
+             CASE WHEN f.status IN ('handed_over', 'shipped', 'delivered') AND f.payment = 'card'
+                  THEN f.amount ELSE 0 END AS card,
+             CASE WHEN f.status IN ('handed_over', 'shipped', 'delivered')
+                  THEN f.quantity ELSE 0 END AS sold_units,
+             CASE WHEN f.status NOT IN ('awaiting_payment', 'expired')
+                  THEN f.quantity ELSE 0 END AS reserved_units,
+             CASE WHEN f.order_head = 1 AND f.status NOT IN ('awaiting_payment', 'expired')
+                  THEN 1 ELSE 0 END AS orders,
+             CASE WHEN f.part_head = 1 AND f.fulfilment = 'pickup' AND f.status = 'handed_over'
+                  THEN 1 ELSE 0 END AS collected,
+             CASE WHEN f.part_head = 1 AND f.fulfilment = 'pickup' AND f.status = 'no_show'
+                  THEN 1 ELSE 0 END AS no_shows
+      FROM order_facts f) x
+GROUP BY x.month, x.cooperative_id, x.region_id, x.province_id, x.event_id, x.category_id;

@@ -1,4 +1,5 @@
--- Narrow indexes of part of the lines, for the indicators that read only those:
+-- A category's lines, for what a category filter counts by order, part, stop or buyer;
+-- and narrow indexes of part of the lines, for the indicators that read only those:
 -- each order's first line (`order_head`), by stop and buyer and by buyer, where a filter
 -- leaves orders whole (the buyers reached per stop and in all, counted from an order's
 -- one line instead of all of them); the lines sold, by cooperative (the programmes' sales,
@@ -11,3 +12,6 @@ CREATE INDEX order_facts_buyer_head_idx ON order_facts (buyer_id, status, create
 CREATE INDEX order_facts_sold_idx ON order_facts (cooperative_id, created_at, amount, day,
     region_id, province_id, event_id, category_id)
     WHERE status IN ('handed_over', 'shipped', 'delivered');
+CREATE INDEX order_facts_category_idx ON order_facts (category_id, created_at, status, order_id,
+    buyer_id, part_id, stop_id, fulfilment, day, event_id, region_id, province_id,
+    cooperative_id);

@@ -1,14 +1,15 @@
 //! What adds up over the period (money, units, orders placed, pickups collected or not),
 //! summed by the engine in one pass over the period's sums (`Binds::sums`: whole months
-//! from `order_months`, other days from the lines), grouped four ways side by side: by
-//! province, event and category (the cube), by day (the months), by programme (its
-//! cooperatives' sales), and in all.
+//! from the monthly sums, other days from the lines), grouped three ways side by side: by
+//! province, event and category (the cube), by day (the months), and in all; and the
+//! programmes' sales, from the sums by cooperative.
 use super::scope::Binds;
 use super::Indicators;
 use crate::db::Db;
 use crate::domain::council::{Collection, IndicatorFilter, SalesRow};
 use crate::domain::markets::Day;
 use crate::error::AppError;
+use crate::orders::facts::COOPERATIVE_MONTHS;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -17,19 +18,17 @@ use std::collections::BTreeMap;
 const CUBE: i64 = 0;
 const DAY: i64 = 1;
 const ALL: i64 = 2;
-const PROGRAMME: i64 = 3;
 
 /// Sales by month, province, event and category, the reserved and sold units, and (where
 /// the filter leaves orders and parts whole, see `Binds::splits_orders`) the orders placed
-/// and the pickups collected or missed. Returns each programme's sales (by its code): what
-/// its cooperatives sold.
+/// and the pickups collected or missed.
 pub(super) async fn sales(
     db: &Db,
     binds: &Binds,
     filter: &IndicatorFilter,
     out: &mut Indicators,
-) -> Result<BTreeMap<String, i64>, AppError> {
-    let sums = binds.sums();
+) -> Result<(), AppError> {
+    let sums = binds.sums(binds.grain());
     let summed = |column: &str| format!("CAST(COALESCE(SUM(s.{column}), 0) AS BIGINT)");
     let sql = format!(
         "WITH s AS ({sums})
@@ -39,11 +38,7 @@ pub(super) async fn sales(
          UNION ALL
          SELECT CAST({DAY} AS BIGINT), s.day, 0, 0, {0}, {1}, {2}, 0 FROM s GROUP BY s.day
          UNION ALL
-         SELECT CAST({ALL} AS BIGINT), 0, 0, 0, {}, {}, {}, 0 FROM s
-         UNION ALL
-         SELECT CAST({PROGRAMME} AS BIGINT), gp.programme_id, 0, 0, {0}, {1}, 0, 0
-         FROM s JOIN cooperative_programmes gp ON gp.cooperative_id = s.cooperative_id
-         GROUP BY gp.programme_id",
+         SELECT CAST({ALL} AS BIGINT), 0, 0, 0, {}, {}, {}, 0 FROM s",
         summed("cash"),
         summed("card"),
         summed("sold_units"),
@@ -52,13 +47,11 @@ pub(super) async fn sales(
         summed("collected"),
         summed("no_shows"),
     );
-    let (rows, provinces, categories, programmes) = tokio::try_join!(
+    let (rows, provinces, categories) = tokio::try_join!(
         binds.fact_rows(db, &sql),
         names(db, "provinces"),
         names(db, "categories"),
-        names(db, "programmes"),
     )?;
-    let mut by_programme = BTreeMap::new();
     let mut by_province: BTreeMap<String, SalesRow> = BTreeMap::new();
     let mut by_event: BTreeMap<i64, SalesRow> = BTreeMap::new();
     let mut by_category: BTreeMap<String, SalesRow> = BTreeMap::new();
@@ -73,11 +66,6 @@ pub(super) async fn sales(
                 collected: sold.card,
                 no_shows: sold.units,
             };
-        } else if kind == PROGRAMME {
-            let programme: i64 = row.try_get("a")?;
-            if let Some(named) = programmes.get(&programme) {
-                by_programme.insert(named.key.clone(), sold.cash + sold.card);
-            }
         } else if kind == DAY {
             let day: i64 = row.try_get("a")?;
             let key = Day::of_timestamp(day * 86_400).to_string()[..7].to_owned();
@@ -123,7 +111,33 @@ pub(super) async fn sales(
     out.provinces = by_total(by_province.into_values().collect());
     out.categories = by_total(by_category.into_values().collect());
     out.events = by_total(name_events(db, by_event.into_values().collect()).await?);
-    Ok(by_programme)
+    Ok(())
+}
+
+/// Each programme's sales (by its code): what its cooperatives sold in the filter, from
+/// the sums by cooperative.
+pub(super) async fn programme_sales(
+    db: &Db,
+    binds: &Binds,
+) -> Result<BTreeMap<String, i64>, AppError> {
+    let sums = binds.sums(&COOPERATIVE_MONTHS);
+    let rows = binds
+        .fact_rows(
+            db,
+            &format!(
+                "SELECT g.code, CAST(SUM(x.amount) AS BIGINT) AS amount
+                 FROM (SELECT s.cooperative_id, SUM(s.cash + s.card) AS amount FROM ({sums}) s
+                       GROUP BY s.cooperative_id) x
+                 JOIN cooperative_programmes gp ON gp.cooperative_id = x.cooperative_id
+                 JOIN programmes g ON g.id = gp.programme_id
+                 GROUP BY g.code"
+            ),
+        )
+        .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("code")?, row.try_get("amount")?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
 }
 
 /// A row's three first sums (cash, card, units; orders, collected, no-shows in all).
@@ -158,7 +172,7 @@ fn months_of(filter: &IndicatorFilter) -> BTreeMap<String, SalesRow> {
     months
 }
 
-/// The provinces, categories or programmes by id: an empty row with their code and names.
+/// The provinces or categories by id: an empty row with their code and names.
 async fn names(db: &Db, table: &'static str) -> Result<BTreeMap<i64, SalesRow>, AppError> {
     let rows = sqlx::query(&format!(
         "SELECT id, code, name_fr, name_ar, name_en FROM {table}"

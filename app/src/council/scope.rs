@@ -5,8 +5,9 @@
 //! condition holds integers this code read from the database and only the parts the
 //! filter sets, which each engine's planner can use (an index on the cooperative or the
 //! province, a scan for the Kingdom). What adds up (money, units, orders, collection) is
-//! read from `order_months` for the period's whole months when the filter names only what
-//! those are summed by, and from the lines for its other days (`Binds::sums`). The other
+//! read from the monthly sums (`order_months`, or `order_cooperative_months` for a
+//! programme or a cooperative) for the period's whole months, and from the lines for its
+//! other days (`Binds::sums`). The other
 //! indicators (markets, cooperatives, sessions, programmes) bind the filter's values as
 //! before.
 use crate::db::Db;
@@ -14,7 +15,9 @@ use crate::domain::council::IndicatorFilter;
 use crate::domain::{ErrorCode, FieldErrors};
 use crate::error::AppError;
 use crate::markets::reach::Reach;
-use crate::orders::facts::{day_number, month_of, start_of, sums_of_line, CELL, SUMS};
+use crate::orders::facts::{
+    day_number, month_of, start_of, sums_of_line, Months, AREA_MONTHS, COOPERATIVE_MONTHS, SUMS,
+};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -40,8 +43,10 @@ pub(super) struct Binds {
     last_day: i64,
     /// The condition on `order_facts f` apart from the period.
     area: String,
-    /// The same on `order_months m`.
+    /// The same on a table of monthly sums `m`.
     months_area: String,
+    /// Whether the filter names a cooperative, or a programme's: read by cooperative.
+    by_cooperative: bool,
     /// Whether the filter may take some of an order's lines and leave others (an area, a
     /// category, a programme, a cooperative), or of a part's (a category).
     splits_orders: bool,
@@ -157,6 +162,7 @@ impl Binds {
         let months_area: String = parts.iter().map(|(_, m)| m.as_str()).collect();
         facts.push_str(&area);
         let splits_parts = category.is_some();
+        let by_cooperative = programme.is_some() || filter.cooperative.is_some();
         let splits_orders = !regions.is_empty()
             || province.is_some()
             || splits_parts
@@ -173,6 +179,7 @@ impl Binds {
             last_day,
             area,
             months_area,
+            by_cooperative,
             splits_orders,
             splits_parts,
         })
@@ -193,11 +200,22 @@ impl Binds {
         self.splits_parts
     }
 
-    /// A table of the period's sums (`orders::facts::SUMS`) by `day`, region, province,
-    /// event, category and cooperative, to be summed again: its whole months from
-    /// `order_months` (one row per month and group, `day` the month's first), its other
-    /// days from the lines (one row per line).
-    pub(super) fn sums(&self) -> String {
+    /// The table of monthly sums that holds what the filter names: by cooperative when it
+    /// names one or a programme, else by area.
+    pub(super) fn grain(&self) -> &'static Months {
+        if self.by_cooperative {
+            &COOPERATIVE_MONTHS
+        } else {
+            &AREA_MONTHS
+        }
+    }
+
+    /// A table of the period's sums (`orders::facts::SUMS`) by `day` and `months`' cell,
+    /// to be summed again: its whole months from `months` (one row per month and cell,
+    /// `day` the month's first), its other days from the lines (one row per line).
+    /// `months` holds what the filter names (`grain`, or by cooperative).
+    pub(super) fn sums(&self, months: &Months) -> String {
+        let cell = months.cell;
         let lines = |condition: &str| {
             let sums = sums_of_line()
                 .iter()
@@ -205,7 +223,7 @@ impl Binds {
                 .map(|(line, name)| format!("{line} AS {name}"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            format!("SELECT f.day, {CELL}, {sums} FROM order_facts f WHERE {condition}")
+            format!("SELECT f.day, {cell}, {sums} FROM order_facts f WHERE {condition}")
         };
         let (first, last) = (self.first_day, self.last_day);
         // The whole months: from the first month starting on or after `first` to the
@@ -222,9 +240,10 @@ impl Binds {
         let (area, months_area) = (&self.area, &self.months_area);
         let mut parts = vec![format!(
             "SELECT m.month AS day, {}, {}
-             FROM order_months m WHERE m.month >= {start} AND m.month < {until}{months_area}",
-            CELL.replace("f.", "m."),
-            SUMS.map(|name| format!("m.{name}")).join(", ")
+             FROM {} m WHERE m.month >= {start} AND m.month < {until}{months_area}",
+            cell.replace("f.", "m."),
+            SUMS.map(|name| format!("m.{name}")).join(", "),
+            months.table
         )];
         for (from, to) in [(first, start - 1), (until, last)] {
             if from <= to {

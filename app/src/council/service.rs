@@ -2,6 +2,7 @@
 //! category filter holds), orders and buyers, collection, markets, stops, programmes,
 //! cooperatives. A regional organiser reads its regions only.
 use super::activity::{cooperatives, markets, programmes, sessions, stops};
+use super::sales::programme_sales;
 pub(super) use super::sales::{by_total, sales};
 pub(super) use super::scope::{not_placed_list, sold_list, Binds};
 use super::{Indicators, Totals};
@@ -29,8 +30,9 @@ pub async fn indicators(
     // The queries read apart (each from its own index), so they run side by side on the
     // pool's connections.
     let (mut area, mut held) = (Totals::default(), Totals::default());
-    let (sold, (orders, buyers), collection, stops, markets, (), (), mut programmes) = tokio::try_join!(
+    let ((), sold, (orders, buyers), collection, stops, markets, (), (), mut programmes) = tokio::try_join!(
         sales(db, &binds, filter, &mut out),
+        programme_sales(db, &binds),
         orders(db, &binds),
         collection(db, &binds),
         stops(db, &binds),

@@ -91,8 +91,27 @@ pub const COLUMNS: &str = "line_id, order_id, part_id, buyer_id, cooperative_id,
      region_id, category_id, product_id, event_id, stop_id, created_at, day, payment, \
      fulfilment, status, quantity, amount, order_head, part_head";
 
-/// What `order_months` sums the lines by, besides the month (of `order_facts f`).
-pub const CELL: &str = "f.region_id, f.province_id, f.event_id, f.category_id, f.cooperative_id";
+/// A table of monthly sums of the lines (`SUMS`), and what it sums them by besides the
+/// month (columns of `order_facts f`, and its own of the same names).
+pub struct Months {
+    pub table: &'static str,
+    pub cell: &'static str,
+}
+
+/// Per region, province, event and category: the Kingdom's year in a few thousand rows.
+pub const AREA_MONTHS: Months = Months {
+    table: "order_months",
+    cell: "f.region_id, f.province_id, f.event_id, f.category_id",
+};
+
+/// The same per cooperative too: a programme's or a cooperative's months.
+pub const COOPERATIVE_MONTHS: Months = Months {
+    table: "order_cooperative_months",
+    cell: "f.cooperative_id, f.region_id, f.province_id, f.event_id, f.category_id",
+};
+
+/// Every table of monthly sums, kept together.
+const MONTHS: [Months; 2] = [AREA_MONTHS, COOPERATIVE_MONTHS];
 
 /// The sums `order_months` keeps, in its columns' order.
 pub const SUMS: [&str; 7] = [
@@ -146,11 +165,11 @@ pub async fn check(db: &Db) -> Result<Vec<i64>, AppError> {
         .collect::<Result<_, _>>()?)
 }
 
-/// A cell of `order_months`: month, region, province, event, category, cooperative.
-type Cell = (i64, i64, i64, i64, i64, i64);
+/// A cell of a table of monthly sums: the month, then its `cell` columns.
+type Cell = Vec<i64>;
 
-/// The cells of `order_months` that differ from the sums of the facts (zeros and missing
-/// cells alike), each with what it holds and what the facts sum to.
+/// The cells of each table of monthly sums that differ from the sums of the facts (zeros
+/// and missing cells alike), each with what it holds and what the facts sum to.
 pub async fn check_months(db: &Db) -> Result<Vec<String>, AppError> {
     let sums = sums_of_line()
         .iter()
@@ -158,59 +177,62 @@ pub async fn check_months(db: &Db) -> Result<Vec<String>, AppError> {
         .map(|(line, name)| format!("CAST(SUM({line}) AS BIGINT) AS {name}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let mut summed: BTreeMap<Cell, [i64; 7]> = BTreeMap::new();
-    let lines = sqlx::query(&format!(
-        "SELECT f.day AS month, {CELL}, {sums} FROM order_facts f GROUP BY f.day, {CELL}"
-    ))
-    .fetch_all(db.pool())
-    .await?;
-    for row in &lines {
-        let (cell, values) = cell_of(row)?;
-        let kept = summed.entry((month_of(cell.0), cell.1, cell.2, cell.3, cell.4, cell.5));
-        let kept = kept.or_default();
-        for (sum, value) in kept.iter_mut().zip(values) {
-            *sum += value;
+    let mut out = Vec::new();
+    for months in &MONTHS {
+        let (table, cell) = (months.table, months.cell);
+        let columns = cell.split(", ").count();
+        let mut summed: BTreeMap<Cell, [i64; 7]> = BTreeMap::new();
+        let lines = sqlx::query(&format!(
+            "SELECT f.day AS month, {cell}, {sums} FROM order_facts f GROUP BY f.day, {cell}"
+        ))
+        .fetch_all(db.pool())
+        .await?;
+        for row in &lines {
+            let (mut key, values) = cell_of(row, columns)?;
+            key[0] = month_of(key[0]);
+            let kept = summed.entry(key).or_default();
+            for (sum, value) in kept.iter_mut().zip(values) {
+                *sum += value;
+            }
+        }
+        let mut kept: BTreeMap<Cell, [i64; 7]> = BTreeMap::new();
+        let names = SUMS.join(", ");
+        let rows = sqlx::query(&format!(
+            "SELECT month, {}, {names} FROM {table}",
+            cell.replace("f.", "")
+        ))
+        .fetch_all(db.pool())
+        .await?;
+        for row in &rows {
+            let (key, values) = cell_of(row, columns)?;
+            kept.insert(key, values);
+        }
+        let cells: std::collections::BTreeSet<&Cell> = summed.keys().chain(kept.keys()).collect();
+        for key in cells {
+            let (has, should) = (kept.get(key).copied(), summed.get(key).copied());
+            if has.unwrap_or_default() != should.unwrap_or_default() {
+                out.push(format!("{table} {key:?}: kept {has:?}, lines {should:?}"));
+            }
         }
     }
-    let mut kept: BTreeMap<Cell, [i64; 7]> = BTreeMap::new();
-    for row in &sqlx::query("SELECT * FROM order_months")
-        .fetch_all(db.pool())
-        .await?
-    {
-        let (cell, values) = cell_of(row)?;
-        kept.insert(cell, values);
-    }
-    let cells: std::collections::BTreeSet<Cell> =
-        summed.keys().chain(kept.keys()).copied().collect();
-    Ok(cells
-        .into_iter()
-        .filter_map(|cell| {
-            let (has, should) = (kept.get(&cell).copied(), summed.get(&cell).copied());
-            (has.unwrap_or_default() != should.unwrap_or_default())
-                .then(|| format!("{cell:?}: kept {has:?}, lines {should:?}"))
-        })
-        .collect())
+    Ok(out)
 }
 
-fn cell_of(row: &sqlx::any::AnyRow) -> Result<(Cell, [i64; 7]), AppError> {
-    let cell = (
-        row.try_get("month")?,
-        row.try_get("region_id")?,
-        row.try_get("province_id")?,
-        row.try_get("event_id")?,
-        row.try_get("category_id")?,
-        row.try_get("cooperative_id")?,
-    );
+/// A row's month and `columns` cell columns, then its sums.
+fn cell_of(row: &sqlx::any::AnyRow, columns: usize) -> Result<(Cell, [i64; 7]), AppError> {
+    let key = (0..=columns)
+        .map(|i| row.try_get(i))
+        .collect::<Result<Cell, _>>()?;
     let mut values = [0; 7];
     for (value, name) in values.iter_mut().zip(SUMS) {
         *value = row.try_get(name)?;
     }
-    Ok((cell, values))
+    Ok((key, values))
 }
 
 /// Adds (`sign` 1) or takes away (-1) the sums of the facts of one order or part
-/// (`key` = `id`) to their cells of `order_months`. Its lines share one order, so one
-/// month.
+/// (`key` = `id`) to their cells of each table of monthly sums. Its lines share one
+/// order, so one month.
 async fn fold(
     tx: &mut Transaction<'static, Any>,
     key: &str,
@@ -231,21 +253,24 @@ async fn fold(
         .collect::<Vec<_>>()
         .join(", ");
     let names = SUMS.join(", ");
-    let cells = CELL.replace("f.", "");
-    let added = SUMS
-        .iter()
-        .map(|name| format!("{name} = order_months.{name} + excluded.{name}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    sqlx::query(&format!(
-        "INSERT INTO order_months (month, {cells}, {names})
-         SELECT $1, {CELL}, {sums} FROM order_facts f WHERE f.{key} = $2 GROUP BY {CELL}
-         ON CONFLICT (month, {cells}) DO UPDATE SET {added}"
-    ))
-    .bind(month)
-    .bind(id)
-    .execute(&mut **tx)
-    .await?;
+    for months in &MONTHS {
+        let (table, cell) = (months.table, months.cell);
+        let cells = cell.replace("f.", "");
+        let added = SUMS
+            .iter()
+            .map(|name| format!("{name} = {table}.{name} + excluded.{name}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        sqlx::query(&format!(
+            "INSERT INTO {table} (month, {cells}, {names})
+             SELECT $1, {cell}, {sums} FROM order_facts f WHERE f.{key} = $2 GROUP BY {cell}
+             ON CONFLICT (month, {cells}) DO UPDATE SET {added}"
+        ))
+        .bind(month)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
 }
 
