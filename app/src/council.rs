@@ -6,6 +6,7 @@
 #[cfg(feature = "ssr")]
 mod activity;
 pub mod api;
+mod buyers;
 mod charts;
 #[cfg(feature = "ssr")]
 pub mod csv;

@@ -1,8 +1,8 @@
-//! The indicators beyond sales: markets (applications, stands), buyers per stop, the
-//! cooperatives of the area, accompaniment sessions and programmes (with their sales
+//! The indicators beyond sales: markets (applications, stands), the cooperatives of the
+//! area, accompaniment sessions and programmes (with their sales
 //! before and after each cooperative joined), and the filter's choices.
 use super::service::{sold_list, Binds};
-use super::{MarketRow, ProgrammeRow, StopRow, Totals};
+use super::{MarketRow, ProgrammeRow, Totals};
 use crate::db::Db;
 use crate::domain::council::IndicatorFilter;
 use crate::error::AppError;
@@ -10,44 +10,6 @@ use crate::markets::reach::Reach;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::BTreeMap;
-
-/// The buyers reached at each tour stop (orders to collect there), most first. Counted
-/// without DISTINCT: the stop's orders (`Binds::orders_placed`) grouped per buyer, then
-/// per stop.
-pub(super) async fn stops(db: &Db, binds: &Binds) -> Result<Vec<StopRow>, AppError> {
-    let orders = binds.orders_placed("f.stop_id, f.buyer_id", "f.stop_id <> 0");
-    let rows = binds
-        .fact_rows(
-            db,
-            &format!(
-                "SELECT x.stop_id, s.day, t.name_fr, t.name_ar, x.buyers, x.orders
-                 FROM (SELECT b.stop_id, CAST(COUNT(*) AS BIGINT) AS buyers,
-                              CAST(SUM(b.orders) AS BIGINT) AS orders
-                       FROM (SELECT o.stop_id, o.buyer_id, COUNT(*) AS orders
-                             FROM ({orders}) o
-                             GROUP BY o.stop_id, o.buyer_id) b
-                       GROUP BY b.stop_id) x
-                 JOIN event_stops s ON s.id = x.stop_id
-                 JOIN sites t ON t.id = s.site_id"
-            ),
-        )
-        .await?;
-    let mut out = rows
-        .iter()
-        .map(|row| {
-            Ok(StopRow {
-                stop_id: row.try_get("stop_id")?,
-                day: row.try_get("day")?,
-                site_fr: row.try_get("name_fr")?,
-                site_ar: row.try_get("name_ar")?,
-                buyers: row.try_get("buyers")?,
-                orders: row.try_get("orders")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    out.sort_by(|a, b| b.buyers.cmp(&a.buyers).then_with(|| a.day.cmp(&b.day)));
-    Ok(out)
-}
 
 /// The salons and tours held in the period (in the filter's regions, or the one event):
 /// applications received, accepted and waitlisted, stands and those taken.

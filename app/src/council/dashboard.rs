@@ -1,7 +1,7 @@
 //! A cooperative's own dashboard: the indicators' sales queries narrowed to it, with its
 //! products, its best stops, its payouts (the payments room's statement) and its low stock
 //! (the inventory room's).
-use super::service::{add, by_total, collection, orders, sales, sold_list, Binds};
+use super::service::{add, by_total, collection, placed, sales, sold_list, Binds};
 use super::{CooperativeSales, Indicators, StopSales};
 use crate::db::Db;
 use crate::domain::council::{IndicatorFilter, SalesRow};
@@ -31,9 +31,9 @@ pub async fn cooperative_sales(
     let binds = Binds::resolve(db, &filter, &crate::markets::reach::Reach::Kingdom).await?;
     let mut read = Indicators::default();
     sales(db, &binds, &filter, &mut read).await?;
-    let (orders, buyers) = orders(db, &binds).await?;
-    read.totals.orders = orders.unwrap_or(read.totals.orders);
-    read.totals.buyers = buyers;
+    let placed = placed(db, &binds).await?;
+    read.totals.orders = placed.orders.unwrap_or(read.totals.orders);
+    read.totals.buyers = placed.buyers;
     if let Some(collection) = collection(db, &binds).await? {
         read.collection = collection;
     }

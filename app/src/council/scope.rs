@@ -21,7 +21,8 @@ use crate::orders::facts::{
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-pub(super) use crate::orders::facts::{not_placed_list, sold_list};
+use crate::orders::facts::not_placed_list;
+pub(super) use crate::orders::facts::sold_list;
 
 /// The longest period read as a range of days (a quarter).
 const SHORT_PERIOD_DAYS: i64 = 92;

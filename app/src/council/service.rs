@@ -1,10 +1,11 @@
 //! The indicators, read in a few aggregate queries over one filter: sales by line (so a
 //! category filter holds), orders and buyers, collection, markets, stops, programmes,
 //! cooperatives. A regional organiser reads its regions only.
-use super::activity::{cooperatives, markets, programmes, sessions, stops};
+use super::activity::{cooperatives, markets, programmes, sessions};
+pub(super) use super::buyers::placed;
 use super::sales::programme_sales;
 pub(super) use super::sales::{by_total, sales};
-pub(super) use super::scope::{not_placed_list, sold_list, Binds};
+pub(super) use super::scope::{sold_list, Binds};
 use super::{Indicators, Totals};
 use crate::db::Db;
 use crate::domain::council::{Collection, IndicatorFilter, SalesRow};
@@ -30,12 +31,11 @@ pub async fn indicators(
     // The queries read apart (each from its own index), so they run side by side on the
     // pool's connections.
     let (mut area, mut held) = (Totals::default(), Totals::default());
-    let ((), sold, (orders, buyers), collection, stops, markets, (), (), mut programmes) = tokio::try_join!(
+    let ((), sold, placed, collection, markets, (), (), mut programmes) = tokio::try_join!(
         sales(db, &binds, filter, &mut out),
         programme_sales(db, &binds),
-        orders(db, &binds),
+        placed(db, &binds),
         collection(db, &binds),
-        stops(db, &binds),
         markets(db, filter, &binds),
         cooperatives(db, &binds, &mut area),
         sessions(db, filter, &binds, &mut held),
@@ -44,15 +44,15 @@ pub async fn indicators(
     if let Some(collection) = collection {
         out.collection = collection;
     }
-    out.stops = stops;
+    out.stops = placed.stops;
     out.markets = markets;
     for programme in &mut programmes {
         programme.sales = sold.get(&programme.code).copied().unwrap_or_default();
     }
     out.programmes = programmes;
     let totals = &mut out.totals;
-    totals.orders = orders.unwrap_or(totals.orders);
-    totals.buyers = buyers;
+    totals.orders = placed.orders.unwrap_or(totals.orders);
+    totals.buyers = placed.buyers;
     (totals.cooperatives, totals.women_led) = (area.cooperatives, area.women_led);
     (totals.youth_led, totals.members) = (area.youth_led, area.members);
     (totals.sessions, totals.accompanied) = (held.sessions, held.accompanied);
@@ -67,50 +67,6 @@ pub(super) fn add(row: &mut SalesRow, payment: &str, amount: i64, units: i64) {
         row.cash += amount;
     }
     row.units += units;
-}
-
-/// Buyers reached, and orders placed where the filter may split orders (else `sales`
-/// sums them from their heads): each counted by grouping on the index that starts with
-/// it (no sort).
-pub(super) async fn orders(db: &Db, binds: &Binds) -> Result<(Option<i64>, i64), AppError> {
-    let facts = binds.facts();
-    let not_placed = not_placed_list();
-    let orders = if binds.splits_orders() {
-        format!(
-            "(SELECT CAST(COUNT(*) AS BIGINT) FROM
-                (SELECT f.order_id FROM order_facts f
-                 WHERE {facts} AND f.status NOT IN ({not_placed})
-                 GROUP BY f.order_id) c)"
-        )
-    } else {
-        "CAST(0 AS BIGINT)".to_owned()
-    };
-    // Each buyer's lines, or where orders are whole their orders' first lines.
-    let lines = if binds.splits_orders() {
-        format!(
-            "SELECT f.buyer_id FROM order_facts f WHERE {facts} AND f.status NOT IN ({not_placed})"
-        )
-    } else {
-        binds.orders_placed("f.buyer_id", "1 = 1")
-    };
-    let buyers = format!(
-        "(SELECT CAST(COUNT(*) AS BIGINT) FROM
-            (SELECT o.buyer_id FROM ({lines}) o GROUP BY o.buyer_id) c)"
-    );
-    let rows = binds
-        .fact_rows(
-            db,
-            &format!("SELECT {orders} AS orders, {buyers} AS buyers"),
-        )
-        .await?;
-    let Some(row) = rows.first() else {
-        return Ok((None, 0));
-    };
-    let orders = binds
-        .splits_orders()
-        .then(|| row.try_get("orders"))
-        .transpose()?;
-    Ok((orders, row.try_get("buyers")?))
 }
 
 /// Pickup parts handed over, against those whose buyer never came, where the filter may

@@ -1,0 +1,127 @@
+//! Orders placed and the buyers they reach, in all and at each tour stop. Where the filter
+//! leaves orders whole, each order is its first line (`order_head`), read from the narrow
+//! indexes of those by buyer and by stop, and the orders are summed with the sales; where
+//! it may split them, the filter's lines are grouped by order once, and the orders, the
+//! buyers and the stops are counted from that one pass.
+use super::scope::Binds;
+use super::StopRow;
+use crate::db::Db;
+use crate::error::AppError;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// What the orders of the filter reach.
+#[derive(Default)]
+pub(super) struct Placed {
+    /// `None`: summed with the sales (the filter leaves orders whole).
+    pub orders: Option<i64>,
+    pub buyers: i64,
+    /// Most buyers first.
+    pub stops: Vec<StopRow>,
+}
+
+/// The orders, buyers and stops of `binds`.
+pub(super) async fn placed(db: &Db, binds: &Binds) -> Result<Placed, AppError> {
+    let mut out = if binds.splits_orders() {
+        split(db, binds).await?
+    } else {
+        whole(db, binds).await?
+    };
+    out.stops
+        .sort_by(|a, b| b.buyers.cmp(&a.buyers).then_with(|| a.day.cmp(&b.day)));
+    Ok(out)
+}
+
+/// Buyers counted without DISTINCT: the orders grouped per buyer (and per stop, then
+/// per stop again), each read in the order of its index.
+async fn whole(db: &Db, binds: &Binds) -> Result<Placed, AppError> {
+    let buyers = binds.orders_placed("f.buyer_id", "1 = 1");
+    let by_stop = binds.orders_placed("f.stop_id, f.buyer_id", "f.stop_id <> 0");
+    let buyers = format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS buyers
+         FROM (SELECT o.buyer_id FROM ({buyers}) o GROUP BY o.buyer_id) c"
+    );
+    let by_stop = format!(
+        "SELECT b.stop_id, CAST(COUNT(*) AS BIGINT) AS buyers,
+                CAST(SUM(b.orders) AS BIGINT) AS orders
+         FROM (SELECT o.stop_id, o.buyer_id, COUNT(*) AS orders
+               FROM ({by_stop}) o GROUP BY o.stop_id, o.buyer_id) b
+         GROUP BY b.stop_id"
+    );
+    let (buyers, stops) =
+        tokio::try_join!(binds.fact_rows(db, &buyers), binds.fact_rows(db, &by_stop))?;
+    Ok(Placed {
+        orders: None,
+        buyers: buyers
+            .first()
+            .map(|r| r.try_get("buyers"))
+            .transpose()?
+            .unwrap_or_default(),
+        stops: named(db, &stops).await?,
+    })
+}
+
+/// One pass over the filter's lines grouped by order (an order has one buyer and one
+/// stop), then its orders, buyers and stops counted side by side, told apart by `kind`.
+async fn split(db: &Db, binds: &Binds) -> Result<Placed, AppError> {
+    let orders = binds.orders_placed("f.buyer_id, f.stop_id", "1 = 1");
+    let rows = binds
+        .fact_rows(
+            db,
+            &format!(
+                "WITH o AS ({orders})
+                 SELECT CAST(0 AS BIGINT) AS kind, CAST(0 AS BIGINT) AS stop_id,
+                        CAST(COUNT(*) AS BIGINT) AS buyers, CAST(COUNT(*) AS BIGINT) AS orders
+                 FROM o
+                 UNION ALL
+                 SELECT CAST(1 AS BIGINT), CAST(0 AS BIGINT), CAST(COUNT(*) AS BIGINT),
+                        CAST(0 AS BIGINT)
+                 FROM (SELECT o.buyer_id FROM o GROUP BY o.buyer_id) c
+                 UNION ALL
+                 SELECT CAST(2 AS BIGINT), b.stop_id, CAST(COUNT(*) AS BIGINT),
+                        CAST(SUM(b.orders) AS BIGINT)
+                 FROM (SELECT o.stop_id, o.buyer_id, COUNT(*) AS orders FROM o
+                       WHERE o.stop_id <> 0 GROUP BY o.stop_id, o.buyer_id) b
+                 GROUP BY b.stop_id"
+            ),
+        )
+        .await?;
+    let mut out = Placed::default();
+    let mut stops = Vec::new();
+    for row in rows {
+        match row.try_get::<i64, _>("kind")? {
+            0 => out.orders = Some(row.try_get("orders")?),
+            1 => out.buyers = row.try_get("buyers")?,
+            _ => stops.push(row),
+        }
+    }
+    out.stops = named(db, &stops).await?;
+    Ok(out)
+}
+
+/// Stop rows (`stop_id`, `buyers`, `orders`) with their day and site.
+async fn named(db: &Db, rows: &[AnyRow]) -> Result<Vec<StopRow>, AppError> {
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let stop_id: i64 = row.try_get("stop_id")?;
+        let Some(stop) = sqlx::query(
+            "SELECT s.day, t.name_fr, t.name_ar FROM event_stops s
+             JOIN sites t ON t.id = s.site_id WHERE s.id = $1",
+        )
+        .bind(stop_id)
+        .fetch_optional(db.pool())
+        .await?
+        else {
+            continue;
+        };
+        out.push(StopRow {
+            stop_id,
+            day: stop.try_get("day")?,
+            site_fr: stop.try_get("name_fr")?,
+            site_ar: stop.try_get("name_ar")?,
+            buyers: row.try_get("buyers")?,
+            orders: row.try_get("orders")?,
+        });
+    }
+    Ok(out)
+}
