@@ -6,6 +6,7 @@
 #[cfg(feature = "ssr")]
 mod activity;
 pub mod api;
+#[cfg(feature = "ssr")]
 mod buyers;
 mod charts;
 #[cfg(feature = "ssr")]
@@ -19,6 +20,7 @@ mod follow_up_views;
 #[cfg(feature = "ssr")]
 pub mod open_data;
 mod report;
+#[cfg(feature = "ssr")]
 mod sales;
 #[cfg(feature = "ssr")]
 mod scope;

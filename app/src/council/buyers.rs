@@ -9,6 +9,7 @@ use crate::db::Db;
 use crate::error::AppError;
 use sqlx::any::AnyRow;
 use sqlx::Row;
+use std::collections::BTreeMap;
 
 /// What the orders of the filter reach.
 #[derive(Default)]
@@ -99,19 +100,31 @@ async fn split(db: &Db, binds: &Binds) -> Result<Placed, AppError> {
     Ok(out)
 }
 
-/// Stop rows (`stop_id`, `buyers`, `orders`) with their day and site.
+/// Stop rows (`stop_id`, `buyers`, `orders`) with their day and site, read in one query
+/// (the ids are integers this code read from the database).
 async fn named(db: &Db, rows: &[AnyRow]) -> Result<Vec<StopRow>, AppError> {
+    let counted = rows
+        .iter()
+        .map(|row| Ok((row.try_get::<i64, _>("stop_id")?, row)))
+        .collect::<Result<BTreeMap<i64, &AnyRow>, sqlx::Error>>()?;
+    if counted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = counted
+        .keys()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let stops = sqlx::query(&format!(
+        "SELECT s.id, s.day, t.name_fr, t.name_ar FROM event_stops s
+         JOIN sites t ON t.id = s.site_id WHERE s.id IN ({list})"
+    ))
+    .fetch_all(db.pool())
+    .await?;
     let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let stop_id: i64 = row.try_get("stop_id")?;
-        let Some(stop) = sqlx::query(
-            "SELECT s.day, t.name_fr, t.name_ar FROM event_stops s
-             JOIN sites t ON t.id = s.site_id WHERE s.id = $1",
-        )
-        .bind(stop_id)
-        .fetch_optional(db.pool())
-        .await?
-        else {
+    for stop in &stops {
+        let stop_id: i64 = stop.try_get("id")?;
+        let Some(row) = counted.get(&stop_id) else {
             continue;
         };
         out.push(StopRow {
