@@ -62,31 +62,12 @@ CREATE TABLE order_cooperative_months (
     PRIMARY KEY (cooperative_id, month, region_id, province_id, event_id, category_id)
 );
 
-INSERT INTO order_months (month, region_id, province_id, event_id, category_id, cash, card, sold_units, reserved_units, orders, collected, no_shows)
-SELECT x.month, x.region_id, x.province_id, x.event_id, x.category_id, SUM(x.cash), SUM(x.card), SUM(x.sold_units), SUM(x.reserved_units),
-       SUM(x.orders), SUM(x.collected), SUM(x.no_shows)
-FROM (SELECT CAST(strftime('%s', f.day * 86400, 'unixepoch', 'start of month') AS INTEGER) / 86400 AS month,
-             f.region_id, f.province_id, f.event_id, f.category_id,
-             CASE WHEN f.status IN ('handed_over', 'shipped', 'delivered') AND f.payment <> 'card'
-                  THEN f.amount ELSE 0 END AS cash,
-             CASE WHEN f.status IN ('handed_over', 'shipped', 'delivered') AND f.payment = 'card'
-                  THEN f.amount ELSE 0 END AS card,
-             CASE WHEN f.status IN ('handed_over', 'shipped', 'delivered')
-                  THEN f.quantity ELSE 0 END AS sold_units,
-             CASE WHEN f.status NOT IN ('awaiting_payment', 'expired')
-                  THEN f.quantity ELSE 0 END AS reserved_units,
-             CASE WHEN f.order_head = 1 AND f.status NOT IN ('awaiting_payment', 'expired')
-                  THEN 1 ELSE 0 END AS orders,
-             CASE WHEN f.part_head = 1 AND f.fulfilment = 'pickup' AND f.status = 'handed_over'
-                  THEN 1 ELSE 0 END AS collected,
-             CASE WHEN f.part_head = 1 AND f.fulfilment = 'pickup' AND f.status = 'no_show'
-                  THEN 1 ELSE 0 END AS no_shows
-      FROM order_facts f) x
-GROUP BY x.month, x.region_id, x.province_id, x.event_id, x.category_id;
-
-INSERT INTO order_cooperative_months (month, cooperative_id, region_id, province_id, event_id, category_id, cash, card, sold_units, reserved_units, orders, collected, no_shows)
-SELECT x.month, x.cooperative_id, x.region_id, x.province_id, x.event_id, x.category_id, SUM(x.cash), SUM(x.card), SUM(x.sold_units), SUM(x.reserved_units),
-       SUM(x.orders), SUM(x.collected), SUM(x.no_shows)
+-- What each line adds, as `orders::facts::sums_of_line` writes it.
+INSERT INTO order_cooperative_months (month, cooperative_id, region_id, province_id, event_id,
+    category_id, cash, card, sold_units, reserved_units, orders, collected, no_shows)
+SELECT x.month, x.cooperative_id, x.region_id, x.province_id, x.event_id, x.category_id,
+       SUM(x.cash), SUM(x.card), SUM(x.sold_units), SUM(x.reserved_units), SUM(x.orders),
+       SUM(x.collected), SUM(x.no_shows)
 FROM (SELECT CAST(strftime('%s', f.day * 86400, 'unixepoch', 'start of month') AS INTEGER) / 86400 AS month,
              f.cooperative_id, f.region_id, f.province_id, f.event_id, f.category_id,
              CASE WHEN f.status IN ('handed_over', 'shipped', 'delivered') AND f.payment <> 'card'
@@ -105,3 +86,11 @@ FROM (SELECT CAST(strftime('%s', f.day * 86400, 'unixepoch', 'start of month') A
                   THEN 1 ELSE 0 END AS no_shows
       FROM order_facts f) x
 GROUP BY x.month, x.cooperative_id, x.region_id, x.province_id, x.event_id, x.category_id;
+
+-- The same sums without the cooperative.
+INSERT INTO order_months (month, region_id, province_id, event_id, category_id, cash, card,
+    sold_units, reserved_units, orders, collected, no_shows)
+SELECT month, region_id, province_id, event_id, category_id, SUM(cash), SUM(card),
+       SUM(sold_units), SUM(reserved_units), SUM(orders), SUM(collected), SUM(no_shows)
+FROM order_cooperative_months
+GROUP BY month, region_id, province_id, event_id, category_id;

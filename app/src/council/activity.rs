@@ -1,6 +1,6 @@
 //! The indicators beyond sales: markets (applications, stands), the cooperatives of the
-//! area, accompaniment sessions and programmes (with their sales
-//! before and after each cooperative joined), and the filter's choices.
+//! area, accompaniment sessions and programmes (with their sales before and after each
+//! cooperative joined), and the filter's choices.
 use super::service::{sold_list, Binds};
 use super::{MarketRow, ProgrammeRow, Totals};
 use crate::db::Db;
@@ -94,8 +94,8 @@ pub(super) async fn cooperatives(
     Ok(())
 }
 
-/// Each programme: its verified cooperatives in the area, the support and its
-/// cooperatives' sales before and after joining (their sales in all are summed by `sales::sales`).
+/// Each programme: its verified cooperatives in the area, the support, and its
+/// cooperatives' sales before and after joining (their sales in all: `programme_sales`).
 pub(super) async fn programmes(
     db: &Db,
     filter: &IndicatorFilter,
@@ -180,7 +180,7 @@ pub(super) async fn programmes(
             let (enrolled, support) = follow.get(&code).copied().unwrap_or_default();
             let (before, after) = before_after.get(&code).copied().unwrap_or_default();
             Ok(ProgrammeRow {
-                // Summed with the other sales (`sales::sales`), filled in by the caller.
+                // Summed from the monthly sums (`programme_sales`), filled in by the caller.
                 sales: 0,
                 enrolled,
                 support,

@@ -4,7 +4,7 @@
 //! it may split them, the filter's lines are grouped by order once, and the orders, the
 //! buyers and the stops are counted from that one pass.
 use super::scope::Binds;
-use super::StopRow;
+use super::{StopRow, Totals};
 use crate::db::Db;
 use crate::error::AppError;
 use sqlx::any::AnyRow;
@@ -19,6 +19,14 @@ pub(super) struct Placed {
     pub buyers: i64,
     /// Most buyers first.
     pub stops: Vec<StopRow>,
+}
+
+impl Placed {
+    /// Its orders (where it counted them) and buyers, into `totals`.
+    pub(super) fn count_into(&self, totals: &mut Totals) {
+        totals.orders = self.orders.unwrap_or(totals.orders);
+        totals.buyers = self.buyers;
+    }
 }
 
 /// The orders, buyers and stops of `binds`.
@@ -72,7 +80,7 @@ async fn split(db: &Db, binds: &Binds) -> Result<Placed, AppError> {
             &format!(
                 "WITH o AS ({orders})
                  SELECT CAST(0 AS BIGINT) AS kind, CAST(0 AS BIGINT) AS stop_id,
-                        CAST(COUNT(*) AS BIGINT) AS buyers, CAST(COUNT(*) AS BIGINT) AS orders
+                        CAST(0 AS BIGINT) AS buyers, CAST(COUNT(*) AS BIGINT) AS orders
                  FROM o
                  UNION ALL
                  SELECT CAST(1 AS BIGINT), CAST(0 AS BIGINT), CAST(COUNT(*) AS BIGINT),

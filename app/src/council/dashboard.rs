@@ -31,9 +31,7 @@ pub async fn cooperative_sales(
     let binds = Binds::resolve(db, &filter, &crate::markets::reach::Reach::Kingdom).await?;
     let mut read = Indicators::default();
     sales(db, &binds, &filter, &mut read).await?;
-    let placed = placed(db, &binds).await?;
-    read.totals.orders = placed.orders.unwrap_or(read.totals.orders);
-    read.totals.buyers = placed.buyers;
+    placed(db, &binds).await?.count_into(&mut read.totals);
     if let Some(collection) = collection(db, &binds).await? {
         read.collection = collection;
     }

@@ -59,12 +59,12 @@ pub(super) async fn sales(
     for row in &rows {
         let kind: i64 = row.try_get("kind")?;
         let sold = sold(row)?;
+        // In all: orders placed, pickups collected, no-shows.
         if kind == ALL {
-            // The fourth to sixth numbers: orders, collected, no-shows.
-            out.totals.orders = sold.cash;
+            out.totals.orders = row.try_get(4)?;
             out.collection = Collection {
-                collected: sold.card,
-                no_shows: sold.units,
+                collected: row.try_get(5)?,
+                no_shows: row.try_get(6)?,
             };
         } else if kind == DAY {
             let day: i64 = row.try_get("a")?;
@@ -140,7 +140,7 @@ pub(super) async fn programme_sales(
         .map_err(AppError::from)
 }
 
-/// A row's three first sums (cash, card, units; orders, collected, no-shows in all).
+/// A cube or day row's money and units: cash, card, units sold.
 fn sold(row: &AnyRow) -> Result<SalesRow, sqlx::Error> {
     Ok(SalesRow {
         cash: row.try_get(4)?,

@@ -7,22 +7,20 @@
 //! province, a scan for the Kingdom). What adds up (money, units, orders, collection) is
 //! read from the monthly sums (`order_months`, or `order_cooperative_months` for a
 //! programme or a cooperative) for the period's whole months, and from the lines for its
-//! other days (`Binds::sums`). The other
-//! indicators (markets, cooperatives, sessions, programmes) bind the filter's values as
-//! before.
+//! other days (`Binds::sums`). The other indicators (markets, cooperatives, sessions,
+//! programmes) bind the filter's values as before.
 use crate::db::Db;
 use crate::domain::council::IndicatorFilter;
 use crate::domain::{ErrorCode, FieldErrors};
 use crate::error::AppError;
 use crate::markets::reach::Reach;
+pub(super) use crate::orders::facts::sold_list;
 use crate::orders::facts::{
-    day_number, month_of, start_of, sums_of_line, Months, AREA_MONTHS, COOPERATIVE_MONTHS, SUMS,
+    day_number, month_of, not_placed_list, start_of, sums_as, Months, AREA_MONTHS,
+    COOPERATIVE_MONTHS, SUMS,
 };
 use sqlx::any::AnyRow;
 use sqlx::Row;
-
-use crate::orders::facts::not_placed_list;
-pub(super) use crate::orders::facts::sold_list;
 
 /// The longest period read as a range of days (a quarter).
 const SHORT_PERIOD_DAYS: i64 = 92;
@@ -216,14 +214,8 @@ impl Binds {
     /// `day` the month's first), its other days from the lines (one row per line).
     /// `months` holds what the filter names (`grain`, or by cooperative).
     pub(super) fn sums(&self, months: &Months) -> String {
-        let cell = months.cell;
+        let (cell, sums) = (months.cell("f"), sums_as(str::to_owned));
         let lines = |condition: &str| {
-            let sums = sums_of_line()
-                .iter()
-                .zip(SUMS)
-                .map(|(line, name)| format!("{line} AS {name}"))
-                .collect::<Vec<_>>()
-                .join(", ");
             format!("SELECT f.day, {cell}, {sums} FROM order_facts f WHERE {condition}")
         };
         let (first, last) = (self.first_day, self.last_day);
@@ -242,7 +234,7 @@ impl Binds {
         let mut parts = vec![format!(
             "SELECT m.month AS day, {}, {}
              FROM {} m WHERE m.month >= {start} AND m.month < {until}{months_area}",
-            cell.replace("f.", "m."),
+            months.cell("m"),
             SUMS.map(|name| format!("m.{name}")).join(", "),
             months.table
         )];

@@ -44,6 +44,7 @@ pub async fn indicators(
     if let Some(collection) = collection {
         out.collection = collection;
     }
+    placed.count_into(&mut out.totals);
     out.stops = placed.stops;
     out.markets = markets;
     for programme in &mut programmes {
@@ -51,8 +52,6 @@ pub async fn indicators(
     }
     out.programmes = programmes;
     let totals = &mut out.totals;
-    totals.orders = placed.orders.unwrap_or(totals.orders);
-    totals.buyers = placed.buyers;
     (totals.cooperatives, totals.women_led) = (area.cooperatives, area.women_led);
     (totals.youth_led, totals.members) = (area.youth_led, area.members);
     (totals.sessions, totals.accompanied) = (held.sessions, held.accompanied);

@@ -92,28 +92,46 @@ pub const COLUMNS: &str = "line_id, order_id, part_id, buyer_id, cooperative_id,
      fulfilment, status, quantity, amount, order_head, part_head";
 
 /// A table of monthly sums of the lines (`SUMS`), and what it sums them by besides the
-/// month (columns of `order_facts f`, and its own of the same names).
+/// month (columns of `order_facts`, and its own of the same names).
 pub struct Months {
     pub table: &'static str,
-    pub cell: &'static str,
+    cell: &'static [&'static str],
+}
+
+impl Months {
+    /// Its cell's columns, each read from `alias` (`""`: bare).
+    pub fn cell(&self, alias: &str) -> String {
+        let dot = if alias.is_empty() { "" } else { "." };
+        self.cell
+            .iter()
+            .map(|column| format!("{alias}{dot}{column}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// Per region, province, event and category: the Kingdom's year in a few thousand rows.
 pub const AREA_MONTHS: Months = Months {
     table: "order_months",
-    cell: "f.region_id, f.province_id, f.event_id, f.category_id",
+    cell: &["region_id", "province_id", "event_id", "category_id"],
 };
 
 /// The same per cooperative too: a programme's or a cooperative's months.
 pub const COOPERATIVE_MONTHS: Months = Months {
     table: "order_cooperative_months",
-    cell: "f.cooperative_id, f.region_id, f.province_id, f.event_id, f.category_id",
+    cell: &[
+        "cooperative_id",
+        "region_id",
+        "province_id",
+        "event_id",
+        "category_id",
+    ],
 };
 
 /// Every table of monthly sums, kept together.
 const MONTHS: [Months; 2] = [AREA_MONTHS, COOPERATIVE_MONTHS];
 
-/// The sums `order_months` keeps, in its columns' order.
+/// The sums each table of monthly sums keeps, in its columns' order.
 pub const SUMS: [&str; 7] = [
     "cash",
     "card",
@@ -144,6 +162,16 @@ pub fn sums_of_line() -> [String; 7] {
     ]
 }
 
+/// Each of `SUMS` as `wrap` writes it around what a line adds (`sums_of_line`), named.
+pub fn sums_as(wrap: impl Fn(&str) -> String) -> String {
+    sums_of_line()
+        .iter()
+        .zip(SUMS)
+        .map(|(line, name)| format!("{} AS {name}", wrap(line)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The lines whose facts differ from what their orders' rows say now, either way (a
 /// line missing, one too many, a field that drifted): empty while every change went
 /// through this room and no cooperative moved province nor product changed category
@@ -171,16 +199,11 @@ type Cell = Vec<i64>;
 /// The cells of each table of monthly sums that differ from the sums of the facts (zeros
 /// and missing cells alike), each with what it holds and what the facts sum to.
 pub async fn check_months(db: &Db) -> Result<Vec<String>, AppError> {
-    let sums = sums_of_line()
-        .iter()
-        .zip(SUMS)
-        .map(|(line, name)| format!("CAST(SUM({line}) AS BIGINT) AS {name}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let sums = sums_as(|line| format!("CAST(SUM({line}) AS BIGINT)"));
     let mut out = Vec::new();
     for months in &MONTHS {
-        let (table, cell) = (months.table, months.cell);
-        let columns = cell.split(", ").count();
+        let (table, cell) = (months.table, months.cell("f"));
+        let columns = months.cell.len();
         let mut summed: BTreeMap<Cell, [i64; 7]> = BTreeMap::new();
         let lines = sqlx::query(&format!(
             "SELECT f.day AS month, {cell}, {sums} FROM order_facts f GROUP BY f.day, {cell}"
@@ -199,7 +222,7 @@ pub async fn check_months(db: &Db) -> Result<Vec<String>, AppError> {
         let names = SUMS.join(", ");
         let rows = sqlx::query(&format!(
             "SELECT month, {}, {names} FROM {table}",
-            cell.replace("f.", "")
+            months.cell("")
         ))
         .fetch_all(db.pool())
         .await?;
@@ -247,15 +270,10 @@ async fn fold(
     .await?;
     let Some(day) = day else { return Ok(()) };
     let month = month_of(day.try_get("day")?);
-    let sums = sums_of_line()
-        .iter()
-        .map(|line| format!("{sign} * SUM({line})"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let sums = sums_as(|line| format!("{sign} * SUM({line})"));
     let names = SUMS.join(", ");
     for months in &MONTHS {
-        let (table, cell) = (months.table, months.cell);
-        let cells = cell.replace("f.", "");
+        let (table, cell, cells) = (months.table, months.cell("f"), months.cell(""));
         let added = SUMS
             .iter()
             .map(|name| format!("{name} = {table}.{name} + excluded.{name}"))
