@@ -19,6 +19,8 @@ pub mod follow_up;
 mod follow_up_views;
 #[cfg(feature = "ssr")]
 pub mod open_data;
+#[cfg(feature = "ssr")]
+mod open_months;
 mod report;
 #[cfg(feature = "ssr")]
 mod sales;

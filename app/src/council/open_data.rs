@@ -1,11 +1,13 @@
-//! Open data: sales per month and region or province, counted in two grouped queries
-//! over `order_facts` (the order lines with their province and region) (months told apart by their first instants in Morocco) and
-//! published through `domain::open_data`'s suppression rules.
-use super::service::sold_list;
+//! Open data: sales per month and region or province, read from the counts kept per
+//! month (`open_months`: the sold lines of `order_facts`, months told apart by the facts'
+//! days, as the indicators' are) and published through `domain::open_data`'s suppression
+//! rules.
+use super::open_months::{self, Counts, Key};
 use crate::db::Db;
 use crate::domain::open_data::{self, Counted, Level, OpenCell, OpenFilter};
 use crate::domain::ErrorCode;
 use crate::error::AppError;
+use crate::orders::facts::day_number;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -44,10 +46,18 @@ pub async fn sales(db: &Db, filter: &OpenFilter) -> Result<OpenSales, AppError> 
         None => String::new(),
     };
     let months = filter.months();
-    let regions = counted(db, &months, &region, false).await?;
+    let kept = open_months::cells(
+        db,
+        &months
+            .iter()
+            .map(|m| day_number(m.first_day()))
+            .collect::<Vec<_>>(),
+    )
+    .await?;
+    let areas = areas(db, &region).await?;
     let cells = match filter.level {
-        Level::Region => open_data::regions(&regions),
-        Level::Province => open_data::provinces(&counted(db, &months, &region, true).await?),
+        Level::Region => open_data::regions(&counted(&months, &kept, &areas, false)),
+        Level::Province => open_data::provinces(&counted(&months, &kept, &areas, true)),
     };
     Ok(OpenSales {
         licence: open_data::LICENCE.to_owned(),
@@ -61,118 +71,70 @@ pub async fn sales(db: &Db, filter: &OpenFilter) -> Result<OpenSales, AppError> 
     })
 }
 
-/// Each month × area of `region` (empty: all), sold lines counted, zeros filled in.
-async fn counted(
-    db: &Db,
-    months: &[open_data::Month],
-    region: &str,
-    by_province: bool,
-) -> Result<Vec<Counted>, AppError> {
-    // Month boundaries are integers this code computed: written into the SQL as numbers.
-    let starts: Vec<i64> = months.iter().map(|m| m.first_day().at(0)).collect();
-    let until = months.last().map_or(0, |m| m.next().first_day().at(0));
-    let month_of = starts
-        .iter()
-        .enumerate()
-        .skip(1)
-        .map(|(i, start)| format!("WHEN f.created_at < {start} THEN {}", i - 1))
-        .collect::<Vec<_>>()
-        .join(" ");
-    // One month: every row is month 0 (a bare number in GROUP BY would name a column).
-    let (month_of, month_group) = if month_of.is_empty() {
-        ("0".to_owned(), String::new())
-    } else {
-        let case = format!("CASE {month_of} ELSE {} END", months.len() - 1);
-        (case.clone(), format!("{case}, "))
-    };
-    let (area, area_group, area_join) = if by_province {
-        (
-            "r.code AS region, p.code AS province",
-            "f.region_id, f.province_id",
-            "JOIN regions r ON r.id = x.region_id JOIN provinces p ON p.id = x.province_id",
-        )
-    } else {
-        (
-            "r.code AS region, '' AS province",
-            "f.region_id",
-            "JOIN regions r ON r.id = x.region_id",
-        )
-    };
-    let region_id: i64 = if region.is_empty() {
-        0
-    } else {
-        sqlx::query("SELECT id FROM regions WHERE code = $1")
-            .bind(region)
-            .fetch_one(db.pool())
-            .await?
-            .try_get("id")?
-    };
-    let rows = sqlx::query(&format!(
-        "SELECT x.month, {area}, x.orders, x.buyers, x.units, x.amount
-         FROM (SELECT {month_of} AS month, {area_group},
-                      CAST(COUNT(DISTINCT f.order_id) AS BIGINT) AS orders,
-                      CAST(COUNT(DISTINCT f.buyer_id) AS BIGINT) AS buyers,
-                      CAST(SUM(f.quantity) AS BIGINT) AS units,
-                      CAST(SUM(f.amount) AS BIGINT) AS amount
-               FROM order_facts f
-               WHERE f.created_at >= $1 AND f.created_at < $2 AND ($3 = 0 OR f.region_id = $3)
-                 AND f.status IN ({})
-               GROUP BY {month_group}{area_group}) x
-         {area_join}",
-        sold_list()
-    ))
-    .bind(starts.first().copied().unwrap_or_default())
-    .bind(until)
-    .bind(region_id)
-    .fetch_all(db.pool())
-    .await?;
-    let mut found: BTreeMap<(i64, String), Counted> = BTreeMap::new();
-    for row in &rows {
-        let month: i64 = row.try_get("month")?;
-        let key: String = row.try_get(if by_province { "province" } else { "region" })?;
-        found.insert(
-            (month, key),
-            Counted {
-                orders: row.try_get("orders")?,
-                buyers: row.try_get("buyers")?,
-                units: row.try_get("units")?,
-                amount: row.try_get("amount")?,
-                ..Counted::default()
-            },
-        );
-    }
-    let areas = sqlx::query(
-        "SELECT r.code AS region, p.code AS province FROM provinces p
-         JOIN regions r ON r.id = p.region_id WHERE ($1 = '' OR r.code = $1)
+/// A province of the answer: its region's id and code, then its own.
+type Area = (i64, String, i64, String);
+
+/// The provinces of `region` (empty: all), by region then province code.
+async fn areas(db: &Db, region: &str) -> Result<Vec<Area>, AppError> {
+    sqlx::query(
+        "SELECT r.id AS region_id, r.code AS region, p.id AS province_id, p.code AS province
+         FROM provinces p JOIN regions r ON r.id = p.region_id WHERE ($1 = '' OR r.code = $1)
          ORDER BY r.code, p.code",
     )
     .bind(region)
     .fetch_all(db.pool())
     .await?
     .iter()
-    .map(|row| Ok((row.try_get("region")?, row.try_get("province")?)))
-    .collect::<Result<Vec<(String, String)>, sqlx::Error>>()?;
-    let mut areas: Vec<(String, String)> = if by_province {
-        areas
-    } else {
-        areas.into_iter().map(|(r, _)| (r, String::new())).collect()
-    };
-    areas.dedup();
-    let mut out = Vec::with_capacity(months.len() * areas.len());
-    for (i, month) in months.iter().enumerate() {
-        for (region, province) in &areas {
-            let key = if by_province { province } else { region };
-            let index = i64::try_from(i).unwrap_or_default();
-            let counted = found.remove(&(index, key.clone())).unwrap_or_default();
+    .map(|row| {
+        Ok((
+            row.try_get("region_id")?,
+            row.try_get("region")?,
+            row.try_get("province_id")?,
+            row.try_get("province")?,
+        ))
+    })
+    .collect::<Result<_, sqlx::Error>>()
+    .map_err(AppError::from)
+}
+
+/// Each month × region (or province) of `areas`, from the kept cells, zeros filled in.
+fn counted(
+    months: &[open_data::Month],
+    kept: &BTreeMap<Key, Counts>,
+    areas: &[Area],
+    by_province: bool,
+) -> Vec<Counted> {
+    let mut cells: Vec<(i64, i64, &str, &str)> = areas
+        .iter()
+        .map(|(region_id, region, province_id, province)| {
+            if by_province {
+                (*region_id, *province_id, region.as_str(), province.as_str())
+            } else {
+                (*region_id, 0, region.as_str(), "")
+            }
+        })
+        .collect();
+    cells.dedup();
+    let mut out = Vec::with_capacity(months.len() * cells.len());
+    for month in months {
+        let day = day_number(month.first_day());
+        for &(region_id, province_id, region, province) in &cells {
+            let counts = kept
+                .get(&(day, region_id, province_id))
+                .copied()
+                .unwrap_or_default();
             out.push(Counted {
                 month: month.to_string(),
-                region: region.clone(),
-                province: province.clone(),
-                ..counted
+                region: region.to_owned(),
+                province: province.to_owned(),
+                orders: counts.orders,
+                buyers: counts.buyers,
+                units: counts.units,
+                amount: counts.amount,
             });
         }
     }
-    Ok(out)
+    out
 }
 
 /// The cells as CSV (`month,region,province,withheld,orders,buyers,units,sales_mad`),

@@ -16,7 +16,7 @@ use crate::error::AppError;
 use crate::markets::reach::Reach;
 pub(super) use crate::orders::facts::sold_list;
 use crate::orders::facts::{
-    day_number, month_of, not_placed_list, start_of, sums_as, Months, AREA_MONTHS,
+    day_number, month_of, next_month, not_placed_list, start_of, sums_as, Months, AREA_MONTHS,
     COOPERATIVE_MONTHS, SUMS,
 };
 use sqlx::any::AnyRow;
@@ -280,11 +280,6 @@ fn column(column: &str, test: &str) -> (String, String) {
         format!(" AND f.{column} {test}"),
         format!(" AND m.{column} {test}"),
     )
-}
-
-/// The first day of the month after `day`'s.
-fn next_month(day: i64) -> i64 {
-    month_of(month_of(day) + 31)
 }
 
 /// The id of `code` in `table` (`None`: no code asked; `Some(None)`: unknown).

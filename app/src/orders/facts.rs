@@ -86,6 +86,28 @@ pub fn month_of(day: i64) -> i64 {
     day_number(Day::of_timestamp(day * 86_400).first_of_month())
 }
 
+/// The first day of the month after `day`'s (a `month` of `order_months`).
+pub fn next_month(day: i64) -> i64 {
+    month_of(month_of(day) + 31)
+}
+
+/// How many changes the cells of each month from `first` to `last` (`month`s of
+/// `order_months`) have had: a month's count moves with each change of its lines. A
+/// month with no line has none.
+pub async fn month_changes(db: &Db, first: i64, last: i64) -> Result<BTreeMap<i64, i64>, AppError> {
+    let rows = sqlx::query(
+        "SELECT month, CAST(SUM(changes) AS BIGINT) AS changes FROM order_months
+         WHERE month >= $1 AND month <= $2 GROUP BY month",
+    )
+    .bind(first)
+    .bind(last)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("month")?, row.try_get("changes")?)))
+        .collect()
+}
+
 /// The columns of `order_facts`, in `facts_of!`'s order.
 pub const COLUMNS: &str = "line_id, order_id, part_id, buyer_id, cooperative_id, province_id, \
      region_id, category_id, product_id, event_id, stop_id, created_at, day, payment, \
@@ -254,8 +276,9 @@ fn cell_of(row: &sqlx::any::AnyRow, columns: usize) -> Result<(Cell, [i64; 7]), 
 }
 
 /// Adds (`sign` 1) or takes away (-1) the sums of the facts of one order or part
-/// (`key` = `id`) to their cells of each table of monthly sums. Its lines share one
-/// order, so one month.
+/// (`key` = `id`) to their cells of each table of monthly sums, and counts one change in
+/// each of those cells (`changes`: what open data's kept months are checked against).
+/// Its lines share one order, so one month.
 async fn fold(
     tx: &mut Transaction<'static, Any>,
     key: &str,
@@ -280,9 +303,9 @@ async fn fold(
             .collect::<Vec<_>>()
             .join(", ");
         sqlx::query(&format!(
-            "INSERT INTO {table} (month, {cells}, {names})
-             SELECT $1, {cell}, {sums} FROM order_facts f WHERE f.{key} = $2 GROUP BY {cell}
-             ON CONFLICT (month, {cells}) DO UPDATE SET {added}"
+            "INSERT INTO {table} (month, {cells}, {names}, changes)
+             SELECT $1, {cell}, {sums}, 1 FROM order_facts f WHERE f.{key} = $2 GROUP BY {cell}
+             ON CONFLICT (month, {cells}) DO UPDATE SET {added}, changes = {table}.changes + 1"
         ))
         .bind(month)
         .bind(id)

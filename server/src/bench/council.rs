@@ -1,6 +1,7 @@
 //! `souk bench council`: the council's indicators on the current database (seed it with
 //! `souk seed --cooperatives M --orders N`), each filter read `rounds` times as an admin
-//! reads it (the whole Kingdom), with its median and 95th percentile.
+//! reads it (the whole Kingdom), with its median and 95th percentile; then open data's
+//! year by province, its first read (counting the months not kept) told apart.
 use app::db::Db;
 use app::domain::council::IndicatorQuery;
 use app::markets::reach::Reach;
@@ -80,9 +81,40 @@ pub async fn run(db: &Db, rounds: usize) -> Result<(), String> {
             times.push(started.elapsed().as_secs_f64() * 1000.0);
             seen = indicators.totals.orders;
         }
-        times.sort_by(f64::total_cmp);
-        let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
-        println!("{name:<30} {seen:>10} {:>10.1} {:>10.1}", at(0.5), at(0.95));
+        let (p50, p95) = percentiles(times);
+        println!("{name:<30} {seen:>10} {p50:>10.1} {p95:>10.1}");
     }
+    // Open data: the first read counts every month not kept yet (or changed since), the
+    // next ones read the months kept.
+    let name = "open data, a year by province";
+    let open = app::domain::open_data::OpenQuery {
+        level: "province".into(),
+        ..Default::default()
+    }
+    .parse(today)
+    .map_err(|e| format!("{name}: {e:?}"))?;
+    let (mut times, mut first, mut cells) = (Vec::with_capacity(rounds), 0.0, 0);
+    for round in 0..=rounds {
+        let started = Instant::now();
+        let answer = app::council::open_data::sales(db, &open)
+            .await
+            .map_err(|e| format!("{name}: {e:?}"))?;
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        if round == 0 {
+            first = ms;
+        } else {
+            times.push(ms);
+        }
+        cells = answer.cells.len();
+    }
+    let (p50, p95) = percentiles(times);
+    println!("{name:<30} {cells:>10} {p50:>10.1} {p95:>10.1}   (first read: {first:.1} ms)");
     Ok(())
+}
+
+/// The median and the 95th percentile of `times`.
+fn percentiles(mut times: Vec<f64>) -> (f64, f64) {
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    (at(0.5), at(0.95))
 }

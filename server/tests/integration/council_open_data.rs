@@ -2,18 +2,24 @@
 //! province with no cell of fewer than five buyers, a lone small province covered by
 //! another, zeros kept, the licence stated, the CSV the same, bad requests refused by
 //! field.
-use crate::orders::{buyers, demo_stop, order_as, pickup, product_with_stock, SEFROU};
+use crate::orders::{
+    assert_ledger_holds, buyers, demo_stop, order_as, part_of, pickup, product_with_stock, scalar,
+    SEFROU,
+};
 use crate::support::{json_of, on_both_engines, Engine, TestApp};
+use app::accounts::CurrentUser;
+use app::domain::Role;
 use reqwest::StatusCode;
 use serde_json::Value;
+use sqlx::Row;
 
 on_both_engines!(open_data_withholds_small_cells_and_states_its_licence);
 
-/// `n` buyers each order one of `product` at `stop`; their parts are then handed over
-/// (set directly, on the parts and on their facts as the orders room would: handing over
-/// is the orders' tests' business). Returns the subtotal.
-async fn sold_to(app: &TestApp, stop: i64, product: i64, n: usize, key: &str) -> i64 {
+/// `n` buyers each order one of `product` at `stop`, and its cooperative hands each
+/// part over with the buyer's code (`handed`), as at the stall. Returns the subtotal.
+async fn sold_to(app: &TestApp, stop: i64, product: i64, n: usize, key: &str, handed: bool) -> i64 {
     let client = reqwest::Client::new();
+    let member = member_of(app, product).await;
     let mut total = 0;
     for (i, (token, _)) in buyers(app, n).await.into_iter().enumerate() {
         let (status, order) = order_as(
@@ -26,17 +32,60 @@ async fn sold_to(app: &TestApp, stop: i64, product: i64, n: usize, key: &str) ->
         .await;
         assert_eq!(status, StatusCode::CREATED, "{order}");
         total += order["subtotal"].as_i64().expect("subtotal");
-        for table in ["order_parts", "order_facts"] {
-            sqlx::query(&format!(
-                "UPDATE {table} SET status = 'handed_over' WHERE order_id = $1"
-            ))
-            .bind(order["id"].as_i64().expect("id"))
-            .execute(app.db.pool())
-            .await
-            .expect("handed over");
+        if handed {
+            hand_over(app, &member, &order).await;
         }
     }
     total
+}
+
+/// Hands `order`'s one part over with its code, as `member` of its cooperative.
+async fn hand_over(app: &TestApp, member: &CurrentUser, order: &Value) {
+    let part = part_of(app, order["id"].as_i64().expect("id")).await;
+    app::orders::fulfil::hand_over(
+        &app.db,
+        app::notifications::service::Outbox::default(),
+        member,
+        part,
+        order["pickup_code"].as_str().expect("pickup code"),
+        app.db.now(),
+    )
+    .await
+    .expect("handed over");
+}
+
+/// A new member account of `product`'s cooperative (made in SQL, as `buyers`).
+async fn member_of(app: &TestApp, product: i64) -> CurrentUser {
+    let cooperative = scalar(
+        app,
+        "SELECT cooperative_id FROM products WHERE id = $1",
+        product,
+    )
+    .await;
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let email = format!("membre{n}@test.ma");
+    let id: i64 = sqlx::query(
+        "INSERT INTO users (email, password_hash, display_name, role, created_at)
+         VALUES ($1, 'x', 'Membre', 'cooperative', 0) RETURNING id",
+    )
+    .bind(&email)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("member")
+    .get("id");
+    sqlx::query("INSERT INTO cooperative_members (user_id, cooperative_id) VALUES ($1, $2)")
+        .bind(id)
+        .bind(cooperative)
+        .execute(app.db.pool())
+        .await
+        .expect("membership");
+    CurrentUser {
+        id,
+        email,
+        display_name: "Membre".to_owned(),
+        role: Role::Cooperative,
+    }
 }
 
 fn cell<'a>(answer: &'a Value, province: &str) -> &'a Value {
@@ -69,7 +118,7 @@ async fn open_data_withholds_small_cells_and_states_its_licence(engine: Engine) 
 
     // Six buyers at Sefrou: its province's cell is published.
     let sefrou = product_with_stock(&app, SEFROU, 50).await;
-    let sefrou_sales = sold_to(&app, stop, sefrou, 6, "open-sefrou").await;
+    let sefrou_sales = sold_to(&app, stop, sefrou, 6, "open-sefrou", true).await;
     let (status, licence, by_province) = read(format!(
         "from={month}&to={month}&level=province&region=fes-meknes"
     ))
@@ -108,7 +157,7 @@ async fn open_data_withholds_small_cells_and_states_its_licence(engine: Engine) 
     .await
     .expect("another province's cooperative at the stop");
     let product = product_with_stock(&app, &other.0, 50).await;
-    let other_sales = sold_to(&app, stop, product, 2, "open-other").await;
+    let other_sales = sold_to(&app, stop, product, 2, "open-other", true).await;
     let (_, _, by_province) = read(format!(
         "from={month}&to={month}&level=province&region=fes-meknes"
     ))
@@ -123,13 +172,39 @@ async fn open_data_withholds_small_cells_and_states_its_licence(engine: Engine) 
     let (_, _, by_region) = read(format!("from={month}&to={month}")).await;
     assert_eq!(by_region["level"], "region");
     assert_eq!(by_region["cells"].as_array().map(Vec::len), Some(12));
-    let region = by_region["cells"]
-        .as_array()
-        .and_then(|cells| cells.iter().find(|c| c["region"] == "fes-meknes"))
-        .expect("Fès-Meknès");
-    assert_eq!(region["buyers"], 8);
-    assert_eq!(region["sales"], sefrou_sales + other_sales);
-    assert!(region.get("province").is_none());
+    let region = |answer: &Value| {
+        answer["cells"]
+            .as_array()
+            .and_then(|cells| cells.iter().find(|c| c["region"] == "fes-meknes"))
+            .expect("Fès-Meknès")
+            .clone()
+    };
+    let fes_meknes = region(&by_region);
+    assert_eq!(fes_meknes["buyers"], 8);
+    assert_eq!(fes_meknes["sales"], sefrou_sales + other_sales);
+    assert!(fes_meknes.get("province").is_none());
+
+    // A ninth buyer's order is not a sale until it is handed over; then the month, kept
+    // since it was last read, is counted again.
+    let (token, _) = buyers(&app, 1).await.remove(0);
+    let (status, ninth) = order_as(
+        &reqwest::Client::new(),
+        &app.base,
+        &token,
+        "open-ninth",
+        &pickup(stop, &[(sefrou, 1)]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{ninth}");
+    let (_, _, placed) = read(format!("from={month}&to={month}")).await;
+    assert_eq!(region(&placed)["buyers"], 8, "placed is not sold");
+    hand_over(&app, &member_of(&app, sefrou).await, &ninth).await;
+    let (_, _, handed) = read(format!("from={month}&to={month}")).await;
+    assert_eq!(region(&handed)["buyers"], 9, "{handed}");
+    assert_eq!(
+        region(&handed)["sales"],
+        sefrou_sales + other_sales + ninth["subtotal"].as_i64().expect("subtotal")
+    );
     let text = by_province.to_string() + &by_region.to_string();
     assert!(
         !text.contains("Acheteur") && !text.contains("@test.ma"),
@@ -167,5 +242,6 @@ async fn open_data_withholds_small_cells_and_states_its_licence(engine: Engine) 
             "{query}: {body}"
         );
     }
+    assert_ledger_holds(&app).await;
     app.stop().await;
 }
