@@ -30,21 +30,12 @@ pub struct OpenSales {
 /// The published cells of `filter`: every month × every region (or province) of the
 /// Kingdom or the one region, zeros included.
 pub async fn sales(db: &Db, filter: &OpenFilter) -> Result<OpenSales, AppError> {
-    let region = match &filter.region {
-        Some(code) => {
-            let known = sqlx::query("SELECT 1 FROM regions WHERE code = $1")
-                .bind(code)
-                .fetch_optional(db.pool())
-                .await?;
-            if known.is_none() {
-                let mut errors = crate::domain::FieldErrors::new();
-                errors.add("region", ErrorCode::RegionUnknown);
-                return Err(AppError::Invalid(errors));
-            }
-            code.clone()
-        }
-        None => String::new(),
-    };
+    let region = filter.region.clone().unwrap_or_default();
+    // Every region has provinces: none read means the region is unknown.
+    let areas = areas(db, &region).await?;
+    if areas.is_empty() {
+        return Err(AppError::field("region", ErrorCode::RegionUnknown));
+    }
     let months = filter.months();
     let kept = open_months::cells(
         db,
@@ -54,7 +45,6 @@ pub async fn sales(db: &Db, filter: &OpenFilter) -> Result<OpenSales, AppError> 
             .collect::<Vec<_>>(),
     )
     .await?;
-    let areas = areas(db, &region).await?;
     let cells = match filter.level {
         Level::Region => open_data::regions(&counted(&months, &kept, &areas, false)),
         Level::Province => open_data::provinces(&counted(&months, &kept, &areas, true)),

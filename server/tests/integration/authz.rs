@@ -257,21 +257,7 @@ async fn sessions(app: &TestApp, buyer: &str) -> Vec<Option<String>> {
         0,
     )
     .await;
-    let other: i64 = sqlx::query(
-        "INSERT INTO users (email, password_hash, display_name, role, created_at)
-         VALUES ('autre@coop.ma', 'x', 'Autre coopérative', 'cooperative', $1) RETURNING id",
-    )
-    .bind(app.db.now())
-    .fetch_one(app.db.pool())
-    .await
-    .expect("other member")
-    .get("id");
-    sqlx::query("INSERT INTO cooperative_members (user_id, cooperative_id) VALUES ($1, $2)")
-        .bind(other)
-        .bind(other_coop)
-        .execute(app.db.pool())
-        .await
-        .expect("membership");
+    let other = crate::orders::member(app, other_coop).await.id;
     let mut sessions = vec![None, Some(buyer.to_owned())];
     sessions.push(Some(
         session_of(app, user_id(app, "cooperative@souk.ma").await).await,

@@ -3,15 +3,13 @@
 //! another, zeros kept, the licence stated, the CSV the same, bad requests refused by
 //! field.
 use crate::orders::{
-    assert_ledger_holds, buyers, demo_stop, order_as, part_of, pickup, product_with_stock, scalar,
-    SEFROU,
+    assert_ledger_holds, buyers, demo_stop, member, order_as, part_of, pickup, product_with_stock,
+    scalar, SEFROU,
 };
 use crate::support::{json_of, on_both_engines, Engine, TestApp};
 use app::accounts::CurrentUser;
-use app::domain::Role;
 use reqwest::StatusCode;
 use serde_json::Value;
-use sqlx::Row;
 
 on_both_engines!(open_data_withholds_small_cells_and_states_its_licence);
 
@@ -54,7 +52,7 @@ async fn hand_over(app: &TestApp, member: &CurrentUser, order: &Value) {
     .expect("handed over");
 }
 
-/// A new member account of `product`'s cooperative (made in SQL, as `buyers`).
+/// A new member account of `product`'s cooperative.
 async fn member_of(app: &TestApp, product: i64) -> CurrentUser {
     let cooperative = scalar(
         app,
@@ -62,30 +60,7 @@ async fn member_of(app: &TestApp, product: i64) -> CurrentUser {
         product,
     )
     .await;
-    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    let email = format!("membre{n}@test.ma");
-    let id: i64 = sqlx::query(
-        "INSERT INTO users (email, password_hash, display_name, role, created_at)
-         VALUES ($1, 'x', 'Membre', 'cooperative', 0) RETURNING id",
-    )
-    .bind(&email)
-    .fetch_one(app.db.pool())
-    .await
-    .expect("member")
-    .get("id");
-    sqlx::query("INSERT INTO cooperative_members (user_id, cooperative_id) VALUES ($1, $2)")
-        .bind(id)
-        .bind(cooperative)
-        .execute(app.db.pool())
-        .await
-        .expect("membership");
-    CurrentUser {
-        id,
-        email,
-        display_name: "Membre".to_owned(),
-        role: Role::Cooperative,
-    }
+    member(app, cooperative).await
 }
 
 fn cell<'a>(answer: &'a Value, province: &str) -> &'a Value {

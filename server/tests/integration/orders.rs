@@ -119,6 +119,33 @@ pub async fn buyers(app: &TestApp, n: usize) -> Vec<(String, CurrentUser)> {
     out
 }
 
+/// A new member account of `cooperative` (made in SQL, as `buyers`).
+pub async fn member(app: &TestApp, cooperative: i64) -> CurrentUser {
+    let n = NEXT_BUYER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let email = format!("membre{n}@test.ma");
+    let id: i64 = sqlx::query(
+        "INSERT INTO users (email, password_hash, display_name, role, created_at)
+         VALUES ($1, 'x', 'Membre', 'cooperative', 0) RETURNING id",
+    )
+    .bind(&email)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("member")
+    .get("id");
+    sqlx::query("INSERT INTO cooperative_members (user_id, cooperative_id) VALUES ($1, $2)")
+        .bind(id)
+        .bind(cooperative)
+        .execute(app.db.pool())
+        .await
+        .expect("membership");
+    CurrentUser {
+        id,
+        email,
+        display_name: "Membre".to_owned(),
+        role: Role::Cooperative,
+    }
+}
+
 /// Posts an order as the buyer of `token` with an idempotency key.
 pub async fn order_as(
     client: &reqwest::Client,
