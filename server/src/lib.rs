@@ -40,6 +40,8 @@ pub enum StartError {
     Seed(#[from] seed::SeedFailure),
     #[error("cannot read the territory's outlines: {0}")]
     Territory(app::error::AppError),
+    #[error("cannot put the order facts' days right: {0}")]
+    Facts(app::error::AppError),
     #[error("cannot read the user count: {0}")]
     Count(app::error::AppError),
     #[error("cannot listen on {0}: {1}")]
@@ -56,6 +58,12 @@ pub async fn prepare_database(config: &Config) -> Result<Db, StartError> {
         .await?
         .with_clock(config.clock.clone());
     db.migrate().await?;
+    let moved = app::orders::facts::redate(&db)
+        .await
+        .map_err(StartError::Facts)?;
+    if moved > 0 {
+        tracing::info!(moved, "orders' facts moved to their day in Morocco");
+    }
     seed::territory(&db, None).await?;
     // Loaded once now so that maps draw the outlines from the first page on.
     app::territory::service::atlas(&db)

@@ -406,6 +406,9 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             db.migrate().await.map_err(|e| e.to_string())?;
+            app::orders::facts::redate(&db)
+                .await
+                .map_err(|e| e.to_string())?;
             souk::bench::council::run(&db, rounds).await
         }
         Command::Bench {

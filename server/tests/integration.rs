@@ -59,8 +59,12 @@ mod markets_pages;
 mod openapi;
 #[path = "integration/order_notices.rs"]
 mod order_notices;
+#[path = "integration/order_parts.rs"]
+mod order_parts;
 #[path = "integration/orders.rs"]
 mod orders;
+#[path = "integration/orders_placed.rs"]
+mod orders_placed;
 #[path = "integration/organiser_regions.rs"]
 mod organiser_regions;
 #[path = "integration/outbox.rs"]

@@ -48,7 +48,9 @@ pub async fn indicators(
     out.stops = placed.stops;
     out.markets = markets;
     for programme in &mut programmes {
-        programme.sales = sold.get(&programme.code).copied().unwrap_or_default();
+        let sold = sold.get(&programme.code).copied().unwrap_or_default();
+        programme.sales = sold.sales;
+        (programme.sales_before, programme.sales_after) = (sold.before, sold.after);
     }
     out.programmes = programmes;
     let totals = &mut out.totals;

@@ -7,6 +7,7 @@
 //! (`restate_part`), a pickup moved (`restate_pickup`).
 use crate::db::Db;
 use crate::domain::markets::Day;
+use crate::domain::time::{offset_at, offset_changes};
 use crate::error::AppError;
 use sqlx::{Any, Row, Transaction};
 use std::collections::BTreeMap;
@@ -35,48 +36,74 @@ fn listed(codes: &[&str]) -> String {
         .join(", ")
 }
 
-/// The facts of the orders `WHERE` selects, computed from the orders' own rows (the
-/// migration that made the table ran the same query over every order). A line is its
-/// order's head (`order_head`) or its part's (`part_head`) when it is the first of them,
-/// so a sum of heads counts orders or parts where lines are summed.
-macro_rules! facts_of {
-    ($where:literal) => {
-        concat!(
-            "SELECT l.id AS line_id, o.id AS order_id, pt.id AS part_id, o.buyer_id,
-                    c.id AS cooperative_id, c.province_id, p.region_id, pr.category_id,
-                    pr.id AS product_id, COALESCE(o.event_id, 0) AS event_id,
-                    COALESCE(o.stop_id, 0) AS stop_id, o.created_at,
-                    (o.created_at + 3600) / 86400 AS day, o.payment, o.fulfilment,
-                    pt.status, l.quantity, l.quantity * l.unit_price AS amount,
-                    CASE WHEN l.id = (SELECT MIN(hl.id) FROM order_lines hl
-                                      JOIN order_parts hp ON hp.id = hl.part_id
-                                      WHERE hp.order_id = o.id) THEN 1 ELSE 0 END AS order_head,
-                    CASE WHEN l.id = (SELECT MIN(hl.id) FROM order_lines hl
-                                      WHERE hl.part_id = pt.id) THEN 1 ELSE 0 END AS part_head
-             FROM order_lines l
-             JOIN order_parts pt ON pt.id = l.part_id
-             JOIN orders o ON o.id = pt.order_id
-             JOIN cooperatives c ON c.id = pt.cooperative_id
-             JOIN provinces p ON p.id = c.province_id
-             JOIN products pr ON pr.id = l.product_id ",
-            $where
-        )
-    };
+/// The facts of the orders `filter` selects (`WHERE ...`, or empty), computed from the
+/// orders' own rows (the migration that made the table ran the same query over every
+/// order, with a day by the usual UTC+1 that `redate` puts right). A line is its order's
+/// head (`order_head`) or its part's (`part_head`) when it is the first of them, so a sum
+/// of heads counts orders or parts where lines are summed.
+fn facts_of(filter: &str) -> String {
+    format!(
+        "SELECT l.id AS line_id, o.id AS order_id, pt.id AS part_id, o.buyer_id,
+                c.id AS cooperative_id, c.province_id, p.region_id, pr.category_id,
+                pr.id AS product_id, COALESCE(o.event_id, 0) AS event_id,
+                COALESCE(o.stop_id, 0) AS stop_id, o.created_at,
+                {} AS day, o.payment, o.fulfilment,
+                pt.status, l.quantity, l.quantity * l.unit_price AS amount,
+                CASE WHEN l.id = (SELECT MIN(hl.id) FROM order_lines hl
+                                  JOIN order_parts hp ON hp.id = hl.part_id
+                                  WHERE hp.order_id = o.id) THEN 1 ELSE 0 END AS order_head,
+                CASE WHEN l.id = (SELECT MIN(hl.id) FROM order_lines hl
+                                  WHERE hl.part_id = pt.id) THEN 1 ELSE 0 END AS part_head
+         FROM order_lines l
+         JOIN order_parts pt ON pt.id = l.part_id
+         JOIN orders o ON o.id = pt.order_id
+         JOIN cooperatives c ON c.id = pt.cooperative_id
+         JOIN provinces p ON p.id = c.province_id
+         JOIN products pr ON pr.id = l.product_id {filter}",
+        day_sql("o.created_at")
+    )
 }
 
-/// The `day` a fact at instant `at` falls on: Morocco's usual UTC+1, as `facts_of!`
-/// writes it (`(o.created_at + 3600) / 86400`).
+/// Since when the facts' days follow Morocco's clock change by change (`day_sql`): the
+/// first orders are later than this.
+const DAYS_FROM: i64 = 946_684_800; // 2000-01-01
+/// Until when (the zone's known changes end well before).
+const DAYS_UNTIL: i64 = 4_102_444_800; // 2100-01-01
+
+/// The `day` an instant falls on in Morocco (days since 1970-01-01 of its date there),
+/// as the SQL of the integer expression `at`: the instant plus Morocco's offset then,
+/// written as one `CASE` over the zone's changes (newest first), so both engines compute
+/// the day the pages show, whichever hour the clocks keep (UTC+1, UTC+0 in Ramadan and
+/// since September 2026). Made once from the zone.
+pub fn day_sql(at: &str) -> String {
+    static CASE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let changes = offset_changes(DAYS_FROM, DAYS_UNTIL);
+        let first = changes
+            .first()
+            .map(|c| c.before)
+            .unwrap_or_else(|| offset_at(DAYS_FROM));
+        let mut case = String::from("(@at + CASE");
+        for change in changes.iter().rev() {
+            case.push_str(&format!(" WHEN @at >= {} THEN {}", change.at, change.after));
+        }
+        case.push_str(&format!(" ELSE {first} END) / 86400"));
+        case
+    });
+    CASE.replace("@at", at)
+}
+
+/// The `day` a fact at instant `at` falls on: its date in Morocco, as `day_sql` writes it.
 pub fn day_of(at: i64) -> i64 {
-    (at + 3600) / 86_400
+    (at + i64::from(offset_at(at))).div_euclid(86_400)
 }
 
-/// The first instant of `day` (the facts' day: `day_of` of it is `day`).
+/// The first instant of `day` (the facts' day: `day_of` of it is `day`): midnight in
+/// Morocco.
 pub fn start_of(day: i64) -> i64 {
-    day * 86_400 - 3600
+    Day::of_timestamp(day * 86_400).at(0)
 }
 
-/// The `day` of a calendar day (`day_of` of its first instant in Morocco, whichever hour
-/// the clocks keep).
+/// The `day` of a calendar day.
 pub fn day_number(day: Day) -> i64 {
     day_of(day.at(0))
 }
@@ -108,7 +135,7 @@ pub async fn month_changes(db: &Db, first: i64, last: i64) -> Result<BTreeMap<i6
         .collect()
 }
 
-/// The columns of `order_facts`, in `facts_of!`'s order.
+/// The columns of `order_facts`, in `facts_of`'s order.
 pub const COLUMNS: &str = "line_id, order_id, part_id, buyer_id, cooperative_id, province_id, \
      region_id, category_id, product_id, event_id, stop_id, created_at, day, payment, \
      fulfilment, status, quantity, amount, order_head, part_head";
@@ -204,8 +231,8 @@ pub async fn check(db: &Db) -> Result<Vec<i64>, AppError> {
          UNION
          SELECT line_id FROM ({} EXCEPT SELECT {COLUMNS} FROM order_facts) recomputed
          ORDER BY line_id",
-        facts_of!(""),
-        facts_of!("")
+        facts_of(""),
+        facts_of("")
     ))
     .fetch_all(db.pool())
     .await?;
@@ -315,13 +342,45 @@ async fn fold(
     Ok(())
 }
 
+/// Puts right the facts whose `day` is not Morocco's date of their instant (`day_sql`):
+/// those written by the usual UTC+1 (the migration that made the table, a build before
+/// the zone's change) for an order placed in an hour the clocks kept otherwise. Each such
+/// order's lines move to their day with their months, a hundred orders per transaction.
+/// Returns how many orders moved.
+pub async fn redate(db: &Db) -> Result<usize, AppError> {
+    let day = day_sql("created_at");
+    let orders = sqlx::query(&format!(
+        "SELECT DISTINCT order_id FROM order_facts WHERE day <> {day} ORDER BY order_id"
+    ))
+    .fetch_all(db.pool())
+    .await?
+    .iter()
+    .map(|row| row.try_get("order_id"))
+    .collect::<Result<Vec<i64>, _>>()?;
+    for batch in orders.chunks(100) {
+        let mut tx = db.begin_write().await?;
+        for &id in batch {
+            fold(&mut tx, "order_id", id, -1).await?;
+            sqlx::query(&format!(
+                "UPDATE order_facts SET day = {day} WHERE order_id = $1"
+            ))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            fold(&mut tx, "order_id", id, 1).await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(orders.len())
+}
+
 /// Writes the facts of one order just placed (its parts and lines written), and adds them
 /// to their months. Read from the order by its id, so each engine starts from that one
 /// row.
 pub async fn record(tx: &mut Transaction<'static, Any>, order_id: i64) -> Result<(), AppError> {
     sqlx::query(&format!(
         "INSERT INTO order_facts ({COLUMNS}) {}",
-        facts_of!("WHERE o.id = $1")
+        facts_of("WHERE o.id = $1")
     ))
     .bind(order_id)
     .execute(&mut **tx)

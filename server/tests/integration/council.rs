@@ -162,6 +162,25 @@ async fn a_handed_over_order_is_a_sale_of_its_province_category_event_and_stop(e
     assert_eq!(programme("mouaazara")["sales_before"], subtotal);
     assert_eq!(programme("mouaazara")["sales_after"], 0);
     assert_eq!(programme("mouaazara")["enrolled"], 0);
+    // The same over the whole month, read from its monthly sums: the month Mouaazara's
+    // enrolment starts in (unless tomorrow is the next month's first) is read again by day.
+    let first = format!("{}-01", &day[..7]);
+    let today = app::domain::markets::Day::parse(&day).expect("today");
+    let (y, m, _) = today.ymd();
+    let last = today
+        .first_of_month()
+        .plus(app::domain::markets::days_in_month(y, m) - 1)
+        .to_string();
+    let whole = read(format!("from={first}&to={last}")).await;
+    for (code, before, after) in [("tamkine", 0, subtotal), ("mouaazara", subtotal, 0)] {
+        let row = whole["programmes"]
+            .as_array()
+            .and_then(|rows| rows.iter().find(|p| p["code"] == code))
+            .cloned()
+            .expect("programme row");
+        assert_eq!(row["sales_before"], before, "{code} over {first}..{last}");
+        assert_eq!(row["sales_after"], after, "{code} over {first}..{last}");
+    }
     let later = read(format!("from={day}&to={tomorrow}")).await;
     assert_eq!(
         later["programmes"]

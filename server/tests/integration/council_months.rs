@@ -2,13 +2,17 @@
 //! a period from the order lines: a month read whole gives what its two halves give, read
 //! from the lines, for everything that adds up, under the filters the sums serve.
 use crate::council::{hand_over, today};
+use crate::orders::scalar;
 use crate::orders::{assert_ledger_holds, one_pickup_order};
 use crate::support::{json_of, on_both_engines, Engine, TestApp, DEMO_PASSWORD};
 use app::domain::markets::Day;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-on_both_engines!(a_month_read_from_its_sums_is_its_days_read_from_the_lines);
+on_both_engines!(
+    a_month_read_from_its_sums_is_its_days_read_from_the_lines,
+    an_order_at_half_past_eleven_in_morocco_counts_on_its_day_there,
+);
 
 /// The numbers that add up over days, from an indicators answer.
 fn additive(answer: &Value) -> Vec<i64> {
@@ -70,6 +74,97 @@ async fn a_month_read_from_its_sums_is_its_days_read_from_the_lines(engine: Engi
         if filter.is_empty() {
             assert!(whole[0] > 0 && whole[2] >= 2 && whole[4] >= 5, "{whole:?}");
         }
+    }
+    app.stop().await;
+}
+
+/// An order placed at 23:30 on the last day of November in Morocco (UTC+0 since
+/// September 2026, so 23:30 UTC) is a sale of that day and month, not of the next: the
+/// facts' day is Morocco's date of the instant, as the pages show it. Facts written by
+/// the usual UTC+1 (as the migration that made them did) are put right, with their
+/// months, by `redate`.
+async fn an_order_at_half_past_eleven_in_morocco_counts_on_its_day_there(engine: Engine) {
+    let day = Day::parse("2026-11-30").expect("a day");
+    let at = day.at(23 * 60 + 30);
+    let clock = app::clock::Clock::fixed(at);
+    let app = TestApp::spawn_with(engine, |config| souk::config::Config {
+        clock: clock.clone(),
+        ..config
+    })
+    .await;
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM order_facts WHERE order_id > $1",
+            0
+        )
+        .await,
+        0,
+        "the test's order is the only one"
+    );
+    let (_stop, _product, _token, sold) = one_pickup_order(&app, 10, 3, "midnight-0001").await;
+    hand_over(&app, &sold).await;
+    assert_ledger_holds(&app).await;
+    let number = app::orders::facts::day_number(day);
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT MIN(day) FROM order_facts WHERE order_id = $1",
+            sold["id"].as_i64().expect("id")
+        )
+        .await,
+        number
+    );
+    app.sign_in("organisateur@souk.ma", DEMO_PASSWORD).await;
+    let sales = |from: &'static str, to: &'static str| {
+        let app = &app;
+        async move {
+            let response = app
+                .get(&format!("/api/v1/council/indicators?from={from}&to={to}"))
+                .await;
+            assert_eq!(response.status(), StatusCode::OK, "{from}..{to}");
+            json_of(response).await["totals"]["sales_cash"].clone()
+        }
+    };
+    let subtotal = sold["subtotal"].clone();
+    let expect = [
+        ("2026-11-30", "2026-11-30", subtotal.clone()),
+        ("2026-12-01", "2026-12-01", 0.into()),
+        ("2026-11-01", "2026-11-30", subtotal.clone()),
+        ("2026-12-01", "2026-12-31", 0.into()),
+    ];
+    for (from, to, want) in &expect {
+        assert_eq!(sales(from, to).await, *want, "{from}..{to}");
+    }
+
+    // The facts as the usual UTC+1 wrote them: the next day, in December's sums.
+    let (november, december) = (
+        app::orders::facts::month_of(number),
+        app::orders::facts::day_number(Day::parse("2026-12-01").expect("a day")),
+    );
+    for sql in [
+        "UPDATE order_facts SET day = (created_at + 3600) / 86400".to_owned(),
+        format!("UPDATE order_months SET month = {december} WHERE month = {november}"),
+        format!("UPDATE order_cooperative_months SET month = {december} WHERE month = {november}"),
+    ] {
+        sqlx::query(&sql)
+            .execute(app.db.pool())
+            .await
+            .expect("aged");
+    }
+    let drifted = app::orders::facts::check(&app.db).await.expect("check");
+    assert!(!drifted.is_empty(), "the aged facts are seen to drift");
+    assert_eq!(
+        sales("2026-11-01", "2026-11-30").await,
+        0,
+        "read from December's sums"
+    );
+    let moved = app::orders::facts::redate(&app.db).await.expect("redate");
+    assert_eq!(moved, 1);
+    assert_eq!(app::orders::facts::redate(&app.db).await.expect("again"), 0);
+    assert_ledger_holds(&app).await;
+    for (from, to, want) in &expect {
+        assert_eq!(sales(from, to).await, *want, "{from}..{to} after redate");
     }
     app.stop().await;
 }
