@@ -1,7 +1,7 @@
 //! The indicators beyond sales: markets (applications, stands), the cooperatives of the
 //! area, accompaniment sessions and programmes (with their sales before and after each
 //! cooperative joined), and the filter's choices.
-use super::service::Binds;
+use super::service::{sold_list, Binds};
 use super::{MarketRow, ProgrammeRow, Totals};
 use crate::db::Db;
 use crate::domain::council::IndicatorFilter;
@@ -94,8 +94,8 @@ pub(super) async fn cooperatives(
     Ok(())
 }
 
-/// Each programme: its verified cooperatives in the area and the support (their sales, in
-/// all and before and after joining: `programme_sales`).
+/// Each programme: its verified cooperatives in the area, the support, and its
+/// cooperatives' sales before and after joining (their sales in all: `programme_sales`).
 pub(super) async fn programmes(
     db: &Db,
     filter: &IndicatorFilter,
@@ -121,7 +121,7 @@ pub(super) async fn programmes(
     .fetch_all(db.pool())
     .await?;
     // The council's enrolments: the cooperatives following each programme during the
-    // period and the support recorded for them.
+    // period, the support recorded for them, and their sales before and after joining.
     let enrolled = sqlx::query(
         "SELECT g.code, CAST(COUNT(DISTINCT e.cooperative_id) AS BIGINT) AS enrolled,
                 CAST(COALESCE(SUM(e.amount), 0) AS BIGINT) AS support
@@ -147,18 +147,45 @@ pub(super) async fn programmes(
             (r.try_get("enrolled")?, r.try_get("support")?),
         );
     }
+    let facts = binds.facts();
+    let split = binds
+        .fact_rows(
+            db,
+            &format!(
+                "SELECT g.code, CAST(CASE WHEN f.created_at < e.starts_at THEN 0 ELSE 1 END AS BIGINT) AS after,
+                        CAST(SUM(f.amount) AS BIGINT) AS amount
+                 FROM order_facts f
+                 JOIN programme_enrolments e ON e.cooperative_id = f.cooperative_id
+                 JOIN programmes g ON g.id = e.programme_id
+                 WHERE {facts} AND f.status IN ({})
+                 GROUP BY g.code, CASE WHEN f.created_at < e.starts_at THEN 0 ELSE 1 END",
+                sold_list()
+            ),
+        )
+        .await?;
+    let mut before_after: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for r in &split {
+        let entry = before_after.entry(r.try_get("code")?).or_default();
+        let amount: i64 = r.try_get("amount")?;
+        if r.try_get::<i64, _>("after")? == 1 {
+            entry.1 += amount;
+        } else {
+            entry.0 += amount;
+        }
+    }
     programmes
         .iter()
         .map(|r| {
             let code: String = r.try_get("code")?;
             let (enrolled, support) = follow.get(&code).copied().unwrap_or_default();
+            let (before, after) = before_after.get(&code).copied().unwrap_or_default();
             Ok(ProgrammeRow {
                 // Summed from the monthly sums (`programme_sales`), filled in by the caller.
                 sales: 0,
                 enrolled,
                 support,
-                sales_before: 0,
-                sales_after: 0,
+                sales_before: before,
+                sales_after: after,
                 code,
                 name_fr: r.try_get("name_fr")?,
                 name_ar: r.try_get("name_ar")?,

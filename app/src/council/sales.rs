@@ -9,7 +9,7 @@ use crate::db::Db;
 use crate::domain::council::{Collection, IndicatorFilter, SalesRow};
 use crate::domain::markets::Day;
 use crate::error::AppError;
-use crate::orders::facts::{day_of, month_of, next_month, sold_list, COOPERATIVE_MONTHS};
+use crate::orders::facts::COOPERATIVE_MONTHS;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -114,98 +114,30 @@ pub(super) async fn sales(
     Ok(())
 }
 
-/// What a programme's cooperatives sold in the filter: in all (those in it now), and
-/// before and after each enrolment's first day (by the facts' days, as the months are).
-#[derive(Clone, Copy, Default)]
-pub(super) struct ProgrammeSales {
-    pub sales: i64,
-    pub before: i64,
-    pub after: i64,
-}
-
-/// Each programme's sales (by its code), in one pass over the sums by cooperative
-/// (`Binds::sums`: whole months, and the lines of the period's other days): summed by the
-/// programmes the cooperatives follow, and by enrolment, before or after its first day.
-/// A sum is a month's, so the month an enrolment starts in (when the period holds it
-/// whole and the enrolment does not start on its first day) is read again from its lines
-/// by day.
+/// Each programme's sales (by its code): what its cooperatives sold in the filter, from
+/// the sums by cooperative.
 pub(super) async fn programme_sales(
     db: &Db,
     binds: &Binds,
-) -> Result<BTreeMap<String, ProgrammeSales>, AppError> {
-    let enrolments =
-        sqlx::query("SELECT cooperative_id, programme_id, starts_at FROM programme_enrolments")
-            .fetch_all(db.pool())
-            .await?;
+) -> Result<BTreeMap<String, i64>, AppError> {
     let sums = binds.sums(&COOPERATIVE_MONTHS);
-    let money = "CAST(SUM(x.amount) AS BIGINT) AS amount";
-    let mut sql = format!(
-        "WITH s AS (SELECT s.cooperative_id, s.day, SUM(s.cash + s.card) AS amount
-                    FROM ({sums}) s GROUP BY s.cooperative_id, s.day)
-         SELECT g.code, CAST(0 AS BIGINT) AS kind, {money}
-         FROM s x JOIN cooperative_programmes gp ON gp.cooperative_id = x.cooperative_id
-         JOIN programmes g ON g.id = gp.programme_id
-         GROUP BY g.code"
-    );
-    if !enrolments.is_empty() {
-        // The enrolments as rows of integers this code read or computed: each one's
-        // cooperative, programme, first day, and the first days of its month and the next.
-        let mut values = Vec::with_capacity(enrolments.len());
-        for row in &enrolments {
-            let day = day_of(row.try_get("starts_at")?);
-            values.push(format!(
-                "({}, {}, {day}, {}, {})",
-                row.try_get::<i64, _>("cooperative_id")?,
-                row.try_get::<i64, _>("programme_id")?,
-                month_of(day),
-                next_month(day)
-            ));
-        }
-        // A row of `s` is a whole month's when its day falls among them (the lines' days
-        // never do); such a month that holds an enrolment's first day, not as its own
-        // first, is read from the lines instead.
-        let (whole, split_month) = match binds.whole_months() {
-            Some((start, until)) => (
-                format!("(x.day >= {start} AND x.day < {until})"),
-                format!("(e.month >= {start} AND e.month < {until})"),
+    let rows = binds
+        .fact_rows(
+            db,
+            &format!(
+                "SELECT g.code, CAST(SUM(x.amount) AS BIGINT) AS amount
+                 FROM (SELECT s.cooperative_id, SUM(s.cash + s.card) AS amount FROM ({sums}) s
+                       GROUP BY s.cooperative_id) x
+                 JOIN cooperative_programmes gp ON gp.cooperative_id = x.cooperative_id
+                 JOIN programmes g ON g.id = gp.programme_id
+                 GROUP BY g.code"
             ),
-            None => ("(1 = 0)".to_owned(), "(1 = 0)".to_owned()),
-        };
-        let (area, sold) = (binds.area(), sold_list());
-        sql = format!(
-            "WITH e (cooperative_id, programme_id, day, month, next_month) AS (VALUES {}),
-             {}
-             UNION ALL
-             SELECT g.code, CAST(1 + x.after AS BIGINT), {money}
-             FROM (SELECT e.programme_id,
-                          CASE WHEN x.day < e.month OR (NOT {whole} AND x.day < e.day)
-                               THEN 0 ELSE 1 END AS after,
-                          x.amount
-                   FROM s x JOIN e ON e.cooperative_id = x.cooperative_id
-                   WHERE NOT ({whole} AND x.day = e.month AND e.day > e.month)
-                   UNION ALL
-                   SELECT e.programme_id, CASE WHEN f.day < e.day THEN 0 ELSE 1 END, f.amount
-                   FROM order_facts f JOIN e ON e.cooperative_id = f.cooperative_id
-                   WHERE e.day > e.month AND {split_month} AND f.day >= e.month
-                     AND f.day < e.next_month AND f.status IN ({sold}){area}) x
-             JOIN programmes g ON g.id = x.programme_id
-             GROUP BY g.code, x.after",
-            values.join(", "),
-            sql.trim_start_matches("WITH ")
-        );
-    }
-    let rows = binds.fact_rows(db, &sql).await?;
-    let mut out: BTreeMap<String, ProgrammeSales> = BTreeMap::new();
-    for row in &rows {
-        let entry = out.entry(row.try_get("code")?).or_default();
-        let amount: i64 = row.try_get("amount")?;
-        match row.try_get::<i64, _>("kind")? {
-            0 => entry.sales += amount,
-            1 => entry.before += amount,
-            _ => entry.after += amount,
-        }
-    }
-    Ok(out)
+        )
+        .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("code")?, row.try_get("amount")?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
 }
 
 /// A cube or day row's money and units: cash, card, units sold.

@@ -219,9 +219,17 @@ impl Binds {
             format!("SELECT f.day, {cell}, {sums} FROM order_facts f WHERE {condition}")
         };
         let (first, last) = (self.first_day, self.last_day);
-        let Some((start, until)) = self.whole_months() else {
-            return lines(&self.facts);
+        // The whole months: from the first month starting on or after `first` to the
+        // last one ending on or before `last` (`until`: the day after).
+        let start = if month_of(first) == first {
+            first
+        } else {
+            next_month(first)
         };
+        let until = month_of(last + 1);
+        if start >= until {
+            return lines(&self.facts);
+        }
         let (area, months_area) = (&self.area, &self.months_area);
         let mut parts = vec![format!(
             "SELECT m.month AS day, {}, {}
@@ -236,26 +244,6 @@ impl Binds {
             }
         }
         parts.join(" UNION ALL ")
-    }
-
-    /// The period's whole months, which `sums` reads from the monthly sums: from the
-    /// first month starting on or after its first day (`start`) to the last one ending on
-    /// or before its last (`until`: the day after); `None` when it holds none.
-    pub(super) fn whole_months(&self) -> Option<(i64, i64)> {
-        let first = self.first_day;
-        let start = if month_of(first) == first {
-            first
-        } else {
-            next_month(first)
-        };
-        let until = month_of(self.last_day + 1);
-        (start < until).then_some((start, until))
-    }
-
-    /// The condition on `order_facts f` apart from the period, each part after ` AND `
-    /// (empty: the Kingdom).
-    pub(super) fn area(&self) -> &str {
-        &self.area
     }
 
     /// The orders placed in the filter, one row each with `columns` (of `order_facts f`,

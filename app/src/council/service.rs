@@ -48,9 +48,7 @@ pub async fn indicators(
     out.stops = placed.stops;
     out.markets = markets;
     for programme in &mut programmes {
-        let sold = sold.get(&programme.code).copied().unwrap_or_default();
-        programme.sales = sold.sales;
-        (programme.sales_before, programme.sales_after) = (sold.before, sold.after);
+        programme.sales = sold.get(&programme.code).copied().unwrap_or_default();
     }
     out.programmes = programmes;
     let totals = &mut out.totals;
