@@ -268,6 +268,15 @@ impl Binds {
         }
     }
 
+    /// The lines of the orders placed in the filter, with `columns` (of `order_facts f`).
+    pub(super) fn lines_placed(&self, columns: &str) -> String {
+        format!(
+            "SELECT {columns} FROM order_facts f WHERE {} AND f.status NOT IN ({})",
+            self.facts,
+            not_placed_list()
+        )
+    }
+
     /// The rows of a query over `order_facts` written with `facts()`.
     pub(super) async fn fact_rows(&self, db: &Db, sql: &str) -> Result<Vec<AnyRow>, AppError> {
         Ok(sqlx::query(sql).fetch_all(db.pool()).await?)

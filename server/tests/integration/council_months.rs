@@ -2,8 +2,10 @@
 //! a period from the order lines: a month read whole gives what its two halves give, read
 //! from the lines, for everything that adds up, under the filters the sums serve.
 use crate::council::{hand_over, today};
-use crate::orders::scalar;
-use crate::orders::{assert_ledger_holds, one_pickup_order};
+use crate::orders::{
+    assert_ledger_holds, buyers, demo_stop, one_pickup_order, order_as, pickup, product_with_stock,
+    scalar, SEFROU,
+};
 use crate::support::{json_of, on_both_engines, Engine, TestApp, DEMO_PASSWORD};
 use app::domain::markets::Day;
 use reqwest::StatusCode;
@@ -39,6 +41,39 @@ async fn a_month_read_from_its_sums_is_its_days_read_from_the_lines(engine: Engi
     let (_stop, _product, _token, sold) = one_pickup_order(&app, 10, 3, "months-0001").await;
     hand_over(&app, &sold).await;
     one_pickup_order(&app, 10, 2, "months-0002").await;
+    // One buyer's two orders at the demo stop, the first from two cooperatives.
+    let stop = demo_stop(&app).await;
+    let other: String = sqlx::query_scalar(
+        "SELECT c.registration_number FROM applications a
+         JOIN cooperatives c ON c.id = a.cooperative_id
+         JOIN event_stops s ON s.event_id = a.event_id
+         WHERE s.id = $1 AND a.status = 'accepted' AND c.registration_number <> $2
+           AND EXISTS (SELECT 1 FROM products p
+                       WHERE p.cooperative_id = c.id AND p.status = 'active')
+           AND (NOT EXISTS (SELECT 1 FROM application_stops x WHERE x.application_id = a.id)
+                OR EXISTS (SELECT 1 FROM application_stops x
+                           WHERE x.application_id = a.id AND x.stop_id = s.id))
+         ORDER BY c.id LIMIT 1",
+    )
+    .bind(stop)
+    .bind(SEFROU)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("another cooperative at the demo stop");
+    let (sefrou, second) = (
+        product_with_stock(&app, SEFROU, 5).await,
+        product_with_stock(&app, &other, 5).await,
+    );
+    let (token, _) = buyers(&app, 1).await.remove(0);
+    let client = reqwest::Client::new();
+    for (key, lines) in [
+        ("months-0003", vec![(sefrou, 1), (second, 1)]),
+        ("months-0004", vec![(sefrou, 1)]),
+    ] {
+        let body = pickup(stop, &lines);
+        let (status, order) = order_as(&client, &app.base, &token, key, &body).await;
+        assert_eq!(status, StatusCode::CREATED, "{order}");
+    }
     assert_ledger_holds(&app).await;
 
     app.sign_in("organisateur@souk.ma", DEMO_PASSWORD).await;
@@ -75,6 +110,32 @@ async fn a_month_read_from_its_sums_is_its_days_read_from_the_lines(engine: Engi
             assert!(whole[0] > 0 && whole[2] >= 2 && whole[4] >= 5, "{whole:?}");
         }
     }
+
+    // Every order is in Fès-Meknès: counted from the region's lines (a filter that may
+    // split orders), the orders, buyers and stops are those counted from the orders'
+    // first lines: the two-part order once, the buyer of two orders once.
+    let counts = |answer: Value| {
+        (
+            answer["totals"]["orders"].clone(),
+            answer["totals"]["buyers"].clone(),
+            answer["stops"].clone(),
+        )
+    };
+    let period = format!("from={first}&to={last}");
+    let mut seen = Vec::new();
+    for filter in ["", "&region=fes-meknes", "&programme=mouaazara"] {
+        let response = app
+            .get(&format!("/api/v1/council/indicators?{period}{filter}"))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "{filter}");
+        seen.push(counts(json_of(response).await));
+    }
+    assert_eq!(seen[0], seen[1]);
+    assert_eq!((seen[0].0.clone(), seen[0].1.clone()), (4.into(), 3.into()));
+    assert_eq!(seen[0].2[0]["orders"], 4, "{:?}", seen[0].2);
+    assert_eq!(seen[0].2[0]["buyers"], 3, "{:?}", seen[0].2);
+    // Each order has a part from Sefrou's cooperative, which is in Mouaazara.
+    assert_eq!((seen[2].0.clone(), seen[2].1.clone()), (4.into(), 3.into()));
     app.stop().await;
 }
 
