@@ -1,6 +1,7 @@
 //! The `souk` server: builds the application from a `Config`, for `main` and tests alike.
 pub mod backup;
 pub mod bench;
+pub mod check;
 pub mod config;
 pub mod jobs;
 pub mod outbox;

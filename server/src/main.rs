@@ -185,6 +185,9 @@ enum Command {
 enum CheckCommand {
     /// Every product's available stock equals the sum of its stock movements
     Stock,
+    /// The council's order facts equal the orders' lines, and each table of monthly sums
+    /// the sums of the facts
+    Facts,
 }
 
 #[derive(Subcommand)]
@@ -471,42 +474,14 @@ async fn run(cli: Cli) -> Result<(), String> {
             tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
             Ok(())
         }
-        Command::Check {
-            what: CheckCommand::Stock,
-        } => {
+        Command::Check { what } => {
             let db = app::db::Db::connect(&config.database_url)
                 .await
                 .map_err(|e| e.to_string())?;
             db.migrate().await.map_err(|e| e.to_string())?;
-            let mismatches = app::inventory::service::check_stock(&db)
-                .await
-                .map_err(|e| e.to_string())?;
-            let (products, movements) = app::inventory::service::ledger_size(&db)
-                .await
-                .map_err(|e| e.to_string())?;
-            let holds = app::orders::holds::check_holds(&db)
-                .await
-                .map_err(|e| e.to_string())?;
-            for h in &holds {
-                println!(
-                    "order {} product {}: its movements sum to {} but its part should hold {}",
-                    h.order_id, h.product_id, h.moved, h.expected
-                );
-            }
-            if mismatches.is_empty() && holds.is_empty() {
-                println!("stock ok: {products} products, {movements} movements, every level equals its ledger and every order's holds match its parts");
-                Ok(())
-            } else {
-                for m in &mismatches {
-                    println!(
-                        "product {}: available {} but its movements sum to {}",
-                        m.product_id, m.available, m.ledger
-                    );
-                }
-                Err(format!(
-                    "{} of {products} products disagree with their ledger",
-                    mismatches.len()
-                ))
+            match what {
+                CheckCommand::Stock => souk::check::stock(&db).await,
+                CheckCommand::Facts => souk::check::facts(&db).await,
             }
         }
         Command::Backup { file } => {

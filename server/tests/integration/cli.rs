@@ -148,3 +148,59 @@ async fn seed_products_for_both_engines() {
         let _ = std::fs::remove_dir_all(&media);
     }
 }
+
+#[test]
+fn check_facts_passes_on_seeded_orders_and_names_a_drifted_line() {
+    crate::support::run(check_facts_for_both_engines());
+}
+
+async fn check_facts_for_both_engines() {
+    for engine in [Engine::Sqlite, Engine::Postgres] {
+        let url = fresh_database_url(engine);
+        let media = std::env::temp_dir().join(format!("souk_cli_facts_{}", std::process::id()));
+        let media = media.display().to_string();
+        let out = |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).into_owned();
+
+        let seeded = souk(
+            &[
+                "seed",
+                "--demo",
+                "--cooperatives",
+                "3",
+                "--orders",
+                "40",
+                "--data-dir",
+                &media,
+            ],
+            &url,
+        );
+        assert!(
+            seeded.status.success(),
+            "{engine:?}: {}",
+            String::from_utf8_lossy(&seeded.stderr)
+        );
+        let check = souk(&["check", "facts"], &url);
+        assert!(check.status.success(), "{engine:?}: {}", out(&check));
+        assert!(out(&check).contains("facts ok"), "{}", out(&check));
+
+        // One line's amount changed behind the orders room's back: named, exit 1.
+        let db = app::db::Db::connect(&url).await.expect("connect");
+        sqlx::query(
+            "UPDATE order_facts SET amount = amount + 1
+             WHERE line_id = (SELECT MIN(line_id) FROM order_facts)",
+        )
+        .execute(db.pool())
+        .await
+        .expect("drift");
+        db.close().await;
+        let check = souk(&["check", "facts"], &url);
+        assert!(!check.status.success(), "{engine:?}: {}", out(&check));
+        assert!(
+            String::from_utf8_lossy(&check.stderr).contains("1 order lines' facts"),
+            "{engine:?}: {}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+        drop_database(&url).await;
+        let _ = std::fs::remove_dir_all(&media);
+    }
+}
