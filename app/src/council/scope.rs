@@ -251,20 +251,11 @@ impl Binds {
     /// (`order_head`, read from the indexes of those alone) where the filter leaves
     /// orders whole, else their lines grouped by order.
     pub(super) fn orders_placed(&self, columns: &str, test: &str) -> String {
-        let facts = &self.facts;
-        let not_placed = not_placed_list();
+        let lines = self.lines_placed(columns);
         if self.splits_orders {
-            format!(
-                "SELECT {columns} FROM order_facts f
-                 WHERE {facts} AND {test} AND f.status NOT IN ({not_placed})
-                 GROUP BY {columns}, f.order_id"
-            )
+            format!("{lines} AND {test} GROUP BY {columns}, f.order_id")
         } else {
-            format!(
-                "SELECT {columns} FROM order_facts f
-                 WHERE {facts} AND {test} AND f.order_head = 1
-                   AND f.status NOT IN ({not_placed})"
-            )
+            format!("{lines} AND {test} AND f.order_head = 1")
         }
     }
 

@@ -3,8 +3,8 @@
 //! from the lines, for everything that adds up, under the filters the sums serve.
 use crate::council::{hand_over, today};
 use crate::orders::{
-    assert_ledger_holds, buyers, demo_stop, one_pickup_order, order_as, pickup, product_with_stock,
-    scalar, SEFROU,
+    assert_ledger_holds, buyers, cooperative_elsewhere_at, demo_stop, one_pickup_order, order_as,
+    pickup, product_with_stock, scalar, SEFROU,
 };
 use crate::support::{json_of, on_both_engines, Engine, TestApp, DEMO_PASSWORD};
 use app::domain::markets::Day;
@@ -43,23 +43,7 @@ async fn a_month_read_from_its_sums_is_its_days_read_from_the_lines(engine: Engi
     one_pickup_order(&app, 10, 2, "months-0002").await;
     // One buyer's two orders at the demo stop, the first from two cooperatives.
     let stop = demo_stop(&app).await;
-    let other: String = sqlx::query_scalar(
-        "SELECT c.registration_number FROM applications a
-         JOIN cooperatives c ON c.id = a.cooperative_id
-         JOIN event_stops s ON s.event_id = a.event_id
-         WHERE s.id = $1 AND a.status = 'accepted' AND c.registration_number <> $2
-           AND EXISTS (SELECT 1 FROM products p
-                       WHERE p.cooperative_id = c.id AND p.status = 'active')
-           AND (NOT EXISTS (SELECT 1 FROM application_stops x WHERE x.application_id = a.id)
-                OR EXISTS (SELECT 1 FROM application_stops x
-                           WHERE x.application_id = a.id AND x.stop_id = s.id))
-         ORDER BY c.id LIMIT 1",
-    )
-    .bind(stop)
-    .bind(SEFROU)
-    .fetch_one(app.db.pool())
-    .await
-    .expect("another cooperative at the demo stop");
+    let (other, _) = cooperative_elsewhere_at(&app, stop).await;
     let (sefrou, second) = (
         product_with_stock(&app, SEFROU, 5).await,
         product_with_stock(&app, &other, 5).await,

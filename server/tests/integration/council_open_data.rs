@@ -3,8 +3,8 @@
 //! another, zeros kept, the licence stated, the CSV the same, bad requests refused by
 //! field.
 use crate::orders::{
-    assert_ledger_holds, buyers, demo_stop, member, order_as, part_of, pickup, product_with_stock,
-    scalar, SEFROU,
+    assert_ledger_holds, buyers, cooperative_elsewhere_at, demo_stop, member, order_as, part_of,
+    pickup, product_with_stock, scalar, SEFROU,
 };
 use crate::support::{json_of, on_both_engines, Engine, TestApp};
 use app::accounts::CurrentUser;
@@ -120,17 +120,7 @@ async fn open_data_withholds_small_cells_and_states_its_licence(engine: Engine) 
     // Two buyers of a cooperative of another province at the same stop: that cell is
     // small, and Sefrou, the only other with sales, is withheld with it; the region
     // (eight buyers) is still published.
-    let other: (String, String) = sqlx::query_as(
-        "SELECT c.registration_number, p.code FROM applications a
-         JOIN cooperatives c ON c.id = a.cooperative_id JOIN provinces p ON p.id = c.province_id
-         JOIN event_stops s ON s.event_id = a.event_id
-         WHERE s.id = $1 AND a.status = 'accepted' AND p.code <> 'sefrou'
-         ORDER BY c.id LIMIT 1",
-    )
-    .bind(stop)
-    .fetch_one(app.db.pool())
-    .await
-    .expect("another province's cooperative at the stop");
+    let other = cooperative_elsewhere_at(&app, stop).await;
     let product = product_with_stock(&app, &other.0, 50).await;
     let other_sales = sold_to(&app, stop, product, 2, "open-other", true).await;
     let (_, _, by_province) = read(format!(

@@ -226,6 +226,28 @@ pub async fn part_of(app: &TestApp, order: i64) -> i64 {
     scalar(app, "SELECT id FROM order_parts WHERE order_id = $1", order).await
 }
 
+/// A cooperative of another province than Sefrou taking part at `stop`, with an active
+/// product: its registration number and its province's code.
+pub async fn cooperative_elsewhere_at(app: &TestApp, stop: i64) -> (String, String) {
+    sqlx::query_as(
+        "SELECT c.registration_number, p.code FROM applications a
+         JOIN cooperatives c ON c.id = a.cooperative_id
+         JOIN provinces p ON p.id = c.province_id
+         JOIN event_stops s ON s.event_id = a.event_id
+         WHERE s.id = $1 AND a.status = 'accepted' AND p.code <> 'sefrou'
+           AND EXISTS (SELECT 1 FROM products r
+                       WHERE r.cooperative_id = c.id AND r.status = 'active')
+           AND (NOT EXISTS (SELECT 1 FROM application_stops x WHERE x.application_id = a.id)
+                OR EXISTS (SELECT 1 FROM application_stops x
+                           WHERE x.application_id = a.id AND x.stop_id = s.id))
+         ORDER BY c.id LIMIT 1",
+    )
+    .bind(stop)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("another province's cooperative at the stop")
+}
+
 /// One buyer's pickup order at the demo stop for `quantity` of a new Sefrou product
 /// with `stock`: the stop, the product, the buyer's session and the order as they see it.
 pub async fn one_pickup_order(
